@@ -1,0 +1,97 @@
+/*
+ * inkan C ABI: the only interface between the web server glue (nginx,
+ * Apache) and the C++ core.  One request goes in, one response comes out.
+ *
+ * Every function is safe to call from any thread, never throws, and leaves
+ * the calling thread's OpenSSL error queue empty.  Strings are (data, len)
+ * pairs so that servers can pass their own string types without copying;
+ * they need not be NUL-terminated.
+ */
+#ifndef INKAN_INKAN_H
+#define INKAN_INKAN_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define INKAN_API __attribute__((visibility("default")))
+#else
+#define INKAN_API
+#endif
+
+typedef struct {
+    const char *data;
+    size_t      len;
+} inkan_str_t;
+
+typedef struct {
+    inkan_str_t name;
+    inkan_str_t value;
+} inkan_header_t;
+
+typedef struct {
+    inkan_str_t            endpoint;      /* "officer", "enroll", ...      */
+    inkan_str_t            method;
+    inkan_str_t            mount;         /* configured location prefix    */
+    inkan_str_t            path;          /* full request path, no query   */
+    inkan_str_t            query;         /* without '?'                   */
+    const inkan_header_t  *headers;
+    size_t                 nheaders;
+    const unsigned char   *body;
+    size_t                 body_len;
+    int                    tls;           /* 1 when the request came over TLS */
+    inkan_str_t            client_verify; /* SUCCESS / NONE / FAILED:reason */
+    inkan_str_t            client_cert;   /* PEM of the verified client cert */
+    inkan_str_t            peer;          /* client address                */
+} inkan_request_t;
+
+typedef struct {
+    int                    status;
+    const inkan_header_t  *headers;
+    size_t                 nheaders;
+    const unsigned char   *body;
+    size_t                 body_len;
+} inkan_response_t;
+
+typedef struct inkan_context_s inkan_context_t;
+
+enum {
+    INKAN_OK = 0,
+    INKAN_ERROR = -1
+};
+
+/* Version string of the core, e.g. "0.1.0". */
+INKAN_API const char *inkan_version(void);
+
+/* 1 if name is an endpoint the core serves, else 0 (for config checks). */
+INKAN_API int inkan_endpoint_known(inkan_str_t name);
+
+/*
+ * Creates a per-process context with a PostgreSQL connection pool of at
+ * most pool_size connections.  Connections are opened lazily, so this
+ * succeeds while the database is down.  Call it after fork().  On failure
+ * returns NULL and writes a message into err.
+ */
+INKAN_API inkan_context_t *inkan_context_new(const char *conninfo,
+    unsigned pool_size, char *err, size_t err_len);
+
+INKAN_API void inkan_context_free(inkan_context_t *ctx);
+
+/*
+ * Handles one request.  Always produces a response (500 on internal
+ * failure) unless memory runs out, in which case it returns INKAN_ERROR
+ * and *out is NULL.  Free the response with inkan_response_free().
+ */
+INKAN_API int inkan_handle(inkan_context_t *ctx, const inkan_request_t *req,
+    inkan_response_t **out);
+
+INKAN_API void inkan_response_free(inkan_response_t *resp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INKAN_INKAN_H */

@@ -1,0 +1,82 @@
+#include "ca/builder.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "crypto/random.hpp"
+
+namespace inkan::ca {
+
+using crypto::check;
+using crypto::check_ptr;
+
+namespace {
+bool printable(const std::string& s) {
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view(" '()+,-./:=?").find(c) != std::string_view::npos;
+    });
+}
+
+void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
+    if (value.empty()) return;
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
+    crypto::X509ExtPtr ext(check_ptr(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()), "X509V3_EXT_conf_nid"));
+    check(X509_add_ext(cert, ext.get(), -1) == 1, "X509_add_ext");
+}
+}  // namespace
+
+crypto::X509NamePtr make_name(const Rdns& rdns) {
+    crypto::X509NamePtr name(check_ptr(X509_NAME_new(), "X509_NAME_new"));
+    for (const auto& [type, value] : rdns) {
+        int asn1_type = printable(value) ? V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING;
+        check(X509_NAME_add_entry_by_txt(name.get(), type.c_str(), asn1_type,
+                                         reinterpret_cast<const unsigned char*>(value.data()),
+                                         static_cast<int>(value.size()), -1, 0) == 1,
+              "X509_NAME_add_entry_by_txt");
+    }
+    return name;
+}
+
+crypto::Asn1Int random_serial() {
+    std::string bytes = crypto::random_bytes(16);
+    bytes[0] = static_cast<char>((static_cast<unsigned char>(bytes[0]) & 0x7f) | 0x40);
+    crypto::BigNum bn(check_ptr(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes.data()), 16, nullptr), "BN_bin2bn"));
+    return crypto::Asn1Int(check_ptr(BN_to_ASN1_INTEGER(bn.get(), nullptr), "BN_to_ASN1_INTEGER"));
+}
+
+const EVP_MD* digest_for(EVP_PKEY* signing_key) {
+    return EVP_PKEY_is_a(signing_key, "EC") && EVP_PKEY_get_bits(signing_key) >= 384 ? EVP_sha384() : EVP_sha256();
+}
+
+crypto::X509Ptr sign(const CertSpec& spec, X509* issuer, EVP_PKEY* issuer_key) {
+    crypto::X509Ptr cert(check_ptr(X509_new(), "X509_new"));
+    check(X509_set_version(cert.get(), X509_VERSION_3) == 1, "X509_set_version");
+    auto serial = random_serial();
+    check(X509_set_serialNumber(cert.get(), serial.get()) == 1, "X509_set_serialNumber");
+    auto subject = make_name(spec.subject);
+    check(X509_set_subject_name(cert.get(), subject.get()) == 1, "X509_set_subject_name");
+    check(X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : subject.get()) == 1,
+          "X509_set_issuer_name");
+    check(ASN1_TIME_set(X509_getm_notBefore(cert.get()), spec.not_before) != nullptr, "notBefore");
+    check(ASN1_TIME_set(X509_getm_notAfter(cert.get()), spec.not_after) != nullptr, "notAfter");
+    check(X509_set_pubkey(cert.get(), spec.public_key) == 1, "X509_set_pubkey");
+
+    std::string bc = spec.is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
+    if (spec.is_ca && spec.path_len >= 0) bc += ",pathlen:" + std::to_string(spec.path_len);
+    add_ext(cert.get(), issuer, NID_basic_constraints, bc);
+    add_ext(cert.get(), issuer, NID_key_usage, spec.key_usage);
+    add_ext(cert.get(), issuer, NID_ext_key_usage, spec.extended_key_usage);
+    add_ext(cert.get(), issuer, NID_subject_key_identifier, "hash");
+    if (issuer) add_ext(cert.get(), issuer, NID_authority_key_identifier, "keyid:always");
+    std::string san;
+    for (const auto& n : spec.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + n;
+    add_ext(cert.get(), issuer, NID_subject_alt_name, san);
+
+    check(X509_sign(cert.get(), issuer_key, digest_for(issuer_key)) > 0, "X509_sign");
+    return cert;
+}
+
+}  // namespace inkan::ca

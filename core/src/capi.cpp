@@ -1,0 +1,147 @@
+// The C ABI (core/include/inkan/inkan.h): turns C structs into C++ values,
+// dispatches to an endpoint, and turns every failure into a response.
+#include "inkan/inkan.h"
+
+#include <openssl/err.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <new>
+
+#include "enroll/endpoint.hpp"
+#include "http/page.hpp"
+#include "officer/endpoint.hpp"
+#include "store/pool.hpp"
+#include "util/codes.hpp"
+
+struct inkan_context_s {
+    inkan::store::Pool pool;
+};
+
+namespace {
+using inkan::http::Request;
+using inkan::http::Response;
+using Handler = Response (*)(inkan::store::Pool&, const Request&);
+
+const std::map<std::string, Handler, std::less<>>& endpoints() {
+    static const std::map<std::string, Handler, std::less<>> table = {
+        {"officer", &inkan::officer::serve},
+        {"enroll", &inkan::enroll::serve},
+    };
+    return table;
+}
+
+std::string str(inkan_str_t s) { return s.data ? std::string(s.data, s.len) : std::string(); }
+
+Request to_request(const inkan_request_t* r) {
+    Request req;
+    req.endpoint = str(r->endpoint);
+    req.method = str(r->method);
+    req.mount = str(r->mount);
+    std::string path = str(r->path);
+    // The path below the mount always starts with '/'.
+    std::string mount = req.mount;
+    while (!mount.empty() && mount.back() == '/') mount.pop_back();
+    req.path = path.compare(0, mount.size(), mount) == 0 ? path.substr(mount.size()) : path;
+    if (req.path.empty() || req.path[0] != '/') req.path.insert(0, "/");
+    req.query = str(r->query);
+    for (size_t i = 0; i < r->nheaders; ++i) req.headers.emplace_back(str(r->headers[i].name), str(r->headers[i].value));
+    if (r->body) req.body.assign(reinterpret_cast<const char*>(r->body), r->body_len);
+    req.tls = r->tls != 0;
+    req.client_verify = str(r->client_verify);
+    req.client_cert = str(r->client_cert);
+    req.peer = str(r->peer);
+    return req;
+}
+
+Response dispatch(inkan::store::Pool& pool, const Request& req) {
+    using inkan::Error;
+    namespace codes = inkan::codes;
+    try {
+        auto it = endpoints().find(req.endpoint);
+        if (it == endpoints().end()) throw inkan::InternalError("unknown endpoint " + req.endpoint);
+        return it->second(pool, req);
+    } catch (const Error& e) {
+        return inkan::http::error_response(req, e);
+    } catch (const inkan::store::Unavailable& e) {
+        std::fprintf(stderr, "inkan: database unavailable: %s\n", e.what());
+        return inkan::http::error_response(
+            req, Error(codes::kDatabaseUnavailable,
+                       {"データベースに接続できません。しばらくしてからもう一度お試しください。",
+                        "The database is unavailable. Please try again in a moment."},
+                       503));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "inkan: internal error on %s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
+        return inkan::http::error_response(
+            req, Error(codes::kInternal, {"内部エラーが発生しました。", "An internal error occurred."}, 500));
+    }
+}
+
+// One allocation holding the response struct, its header array and all bytes.
+inkan_response_t* to_c(const Response& resp) {
+    size_t bytes = sizeof(inkan_response_t) + sizeof(inkan_header_t) * resp.headers.size() + resp.body.size();
+    for (const auto& [k, v] : resp.headers) bytes += k.size() + v.size();
+    char* block = static_cast<char*>(std::malloc(bytes));
+    if (!block) return nullptr;
+    auto* out = reinterpret_cast<inkan_response_t*>(block);
+    auto* headers = reinterpret_cast<inkan_header_t*>(block + sizeof(inkan_response_t));
+    char* p = reinterpret_cast<char*>(headers + resp.headers.size());
+    auto put = [&](const std::string& s) {
+        std::memcpy(p, s.data(), s.size());
+        inkan_str_t out_str{p, s.size()};
+        p += s.size();
+        return out_str;
+    };
+    for (size_t i = 0; i < resp.headers.size(); ++i) {
+        headers[i].name = put(resp.headers[i].first);
+        headers[i].value = put(resp.headers[i].second);
+    }
+    out->status = resp.status;
+    out->headers = headers;
+    out->nheaders = resp.headers.size();
+    out->body_len = resp.body.size();
+    out->body = reinterpret_cast<const unsigned char*>(put(resp.body).data);
+    return out;
+}
+}  // namespace
+
+extern "C" {
+
+const char* inkan_version(void) { return "0.1.0"; }
+
+int inkan_endpoint_known(inkan_str_t name) {
+    return endpoints().find(std::string_view(name.data ? name.data : "", name.len)) != endpoints().end();
+}
+
+inkan_context_t* inkan_context_new(const char* conninfo, unsigned pool_size, char* err, size_t err_len) {
+    try {
+        if (conninfo == nullptr || *conninfo == '\0') {
+            std::snprintf(err, err_len, "empty database conninfo");
+            return nullptr;
+        }
+        return new inkan_context_s{inkan::store::Pool(conninfo, pool_size)};
+    } catch (const std::exception& e) {
+        std::snprintf(err, err_len, "%s", e.what());
+        ERR_clear_error();
+        return nullptr;
+    }
+}
+
+void inkan_context_free(inkan_context_t* ctx) { delete ctx; }
+
+int inkan_handle(inkan_context_t* ctx, const inkan_request_t* req, inkan_response_t** out) {
+    *out = nullptr;
+    try {
+        Request request = to_request(req);
+        *out = to_c(dispatch(ctx->pool, request));
+    } catch (...) {
+        // Only allocation failures reach here; dispatch() catches the rest.
+    }
+    ERR_clear_error();
+    return *out ? INKAN_OK : INKAN_ERROR;
+}
+
+void inkan_response_free(inkan_response_t* resp) { std::free(resp); }
+
+}  // extern "C"

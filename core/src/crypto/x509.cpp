@@ -1,0 +1,131 @@
+#include "crypto/x509.hpp"
+
+#include <openssl/pem.h>
+
+#include "util/error.hpp"
+
+namespace inkan::crypto {
+
+X509Ptr cert_from_pem(std::string_view pem) {
+    auto bio = memory_bio(pem);
+    return X509Ptr(check_ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), "parse certificate PEM"));
+}
+
+X509Ptr cert_from_der(std::string_view der) {
+    auto p = reinterpret_cast<const unsigned char*>(der.data());
+    return X509Ptr(check_ptr(d2i_X509(nullptr, &p, static_cast<long>(der.size())), "parse certificate DER"));
+}
+
+std::string cert_to_pem(X509* cert) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    check(bio && PEM_write_bio_X509(bio.get(), cert) == 1, "PEM_write_bio_X509");
+    return bio_contents(bio.get());
+}
+
+std::string cert_to_der(X509* cert) {
+    int len = i2d_X509(cert, nullptr);
+    check(len > 0, "i2d_X509");
+    std::string out(static_cast<size_t>(len), '\0');
+    auto p = reinterpret_cast<unsigned char*>(out.data());
+    i2d_X509(cert, &p);
+    return out;
+}
+
+std::string fingerprint_sha256(X509* cert) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    check(X509_digest(cert, EVP_sha256(), md, &len) == 1, "X509_digest");
+    return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string serial_hex(X509* cert) {
+    BigNum bn(check_ptr(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr), "serial"));
+    char* s = check_ptr(BN_bn2hex(bn.get()), "BN_bn2hex");
+    std::string out(s);
+    OPENSSL_free(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+static std::time_t to_time_t(const ASN1_TIME* t) {
+    struct tm tm {};
+    check(ASN1_TIME_to_tm(t, &tm) == 1, "ASN1_TIME_to_tm");
+    return timegm(&tm);
+}
+
+std::time_t not_before(X509* cert) { return to_time_t(X509_get0_notBefore(cert)); }
+std::time_t not_after(X509* cert) { return to_time_t(X509_get0_notAfter(cert)); }
+
+std::string subject_text(X509* cert) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    check(bio != nullptr, "BIO_new");
+    X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    return bio_contents(bio.get());
+}
+
+static PKey generate(const char* type, const OSSL_PARAM* params) {
+    PKeyCtx ctx(check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr), "EVP_PKEY_CTX_new_from_name"));
+    check(EVP_PKEY_keygen_init(ctx.get()) == 1, "EVP_PKEY_keygen_init");
+    check(EVP_PKEY_CTX_set_params(ctx.get(), params) == 1, "EVP_PKEY_CTX_set_params");
+    EVP_PKEY* key = nullptr;
+    check(EVP_PKEY_generate(ctx.get(), &key) == 1, "EVP_PKEY_generate");
+    return PKey(key);
+}
+
+PKey generate_rsa(int bits) {
+    unsigned int b = static_cast<unsigned int>(bits);
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_uint("bits", &b), OSSL_PARAM_construct_end()};
+    return generate("RSA", params);
+}
+
+PKey generate_ec(const char* curve) {
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("group", const_cast<char*>(curve), 0),
+                           OSSL_PARAM_construct_end()};
+    return generate("EC", params);
+}
+
+std::string key_to_pem(EVP_PKEY* key) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    check(bio && PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
+          "PEM_write_bio_PrivateKey");
+    return bio_contents(bio.get());
+}
+
+PKey key_from_pem(std::string_view pem) {
+    auto bio = memory_bio(pem);
+    return PKey(check_ptr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), "parse private key PEM"));
+}
+
+std::string public_key_der(EVP_PKEY* key) {
+    int len = i2d_PUBKEY(key, nullptr);
+    check(len > 0, "i2d_PUBKEY");
+    std::string out(static_cast<size_t>(len), '\0');
+    auto p = reinterpret_cast<unsigned char*>(out.data());
+    i2d_PUBKEY(key, &p);
+    return out;
+}
+
+PKey public_key_from_der(std::string_view der) {
+    auto p = reinterpret_cast<const unsigned char*>(der.data());
+    return PKey(check_ptr(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())), "parse public key DER"));
+}
+
+std::string pkcs12(EVP_PKEY* key, X509* cert, const std::vector<X509*>& chain, std::string_view password,
+                   std::string_view friendly_name) {
+    X509Stack ca(sk_X509_new_null());
+    check(ca != nullptr, "sk_X509_new_null");
+    for (X509* c : chain) {
+        check(X509_up_ref(c) == 1 && sk_X509_push(ca.get(), c) > 0, "sk_X509_push");
+    }
+    std::string pass(password), name(friendly_name);
+    Pkcs12Ptr p12(check_ptr(PKCS12_create(pass.c_str(), name.c_str(), key, cert, ca.get(), 0, 0, 0, 0, 0),
+                            "PKCS12_create"));
+    int len = i2d_PKCS12(p12.get(), nullptr);
+    check(len > 0, "i2d_PKCS12");
+    std::string out(static_cast<size_t>(len), '\0');
+    auto p = reinterpret_cast<unsigned char*>(out.data());
+    i2d_PKCS12(p12.get(), &p);
+    return out;
+}
+
+}  // namespace inkan::crypto

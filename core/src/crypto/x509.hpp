@@ -1,0 +1,36 @@
+// Certificates and keys: parsing, encoding, fingerprints, key generation, PKCS#12.
+#pragma once
+
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/ossl.hpp"
+
+namespace inkan::crypto {
+
+X509Ptr cert_from_pem(std::string_view pem);
+X509Ptr cert_from_der(std::string_view der);
+std::string cert_to_pem(X509* cert);
+std::string cert_to_der(X509* cert);
+
+std::string fingerprint_sha256(X509* cert);  // 32 raw bytes over the DER
+std::string serial_hex(X509* cert);          // lowercase hex, no leading zeros
+std::time_t not_before(X509* cert);
+std::time_t not_after(X509* cert);
+// RFC 2253-style one-line subject, most significant RDN last (CN=...,O=...,C=JP).
+std::string subject_text(X509* cert);
+
+PKey generate_rsa(int bits);
+PKey generate_ec(const char* curve);  // e.g. "P-384"
+std::string key_to_pem(EVP_PKEY* key);
+PKey key_from_pem(std::string_view pem);
+std::string public_key_der(EVP_PKEY* key);  // SubjectPublicKeyInfo
+PKey public_key_from_der(std::string_view der);
+
+// PKCS#12 with OpenSSL 3 defaults (AES-256-CBC, PBKDF2, SHA-256 MAC).
+std::string pkcs12(EVP_PKEY* key, X509* cert, const std::vector<X509*>& chain, std::string_view password,
+                   std::string_view friendly_name);
+
+}  // namespace inkan::crypto

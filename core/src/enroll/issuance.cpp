@@ -1,0 +1,68 @@
+#include "enroll/issuance.hpp"
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "crypto/x509.hpp"
+#include "settings/settings.hpp"
+#include "util/codes.hpp"
+
+namespace inkan::enroll {
+
+namespace {
+Error timeout_error() {
+    return Error(codes::kSigningTimeout,
+                 {"証明書の発行が時間内に完了しませんでした。しばらくしてからもう一度お試しください。",
+                  "The certificate was not issued in time. Please try again in a moment."},
+                 503);
+}
+
+Issued load(store::Connection& c, int64_t certificate_id) {
+    auto r = c.query(
+        "WITH RECURSIVE chain(id, parent_id, cert_pem, depth) AS ("
+        "  SELECT ca.id, ca.parent_id, ca.cert_pem, 0 FROM certificates c JOIN cas ca ON ca.id = c.ca_id WHERE c.id = $1"
+        "  UNION ALL SELECT p.id, p.parent_id, p.cert_pem, chain.depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id)"
+        " SELECT (SELECT der FROM certificates WHERE id = $1), cert_pem FROM chain ORDER BY depth",
+        certificate_id);
+    if (r.empty()) throw InternalError("issued certificate " + std::to_string(certificate_id) + " has no CA chain");
+    Issued out{crypto::cert_from_der(r.bytes(0, 0)), {}};
+    for (int i = 0; i < r.rows(); ++i) out.chain.push_back(crypto::cert_from_pem(r.text(i, 1)));
+    return out;
+}
+}  // namespace
+
+Issued request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
+                                   const std::string& operation) {
+    int64_t wait_seconds = 0;
+    int64_t id = pool.with([&](store::Connection& c) {
+        wait_seconds = settings::get_int(c, "signing_wait_seconds");
+        store::Transaction tx(c);
+        auto r = c.query(
+            "INSERT INTO applications (kind, operation, institution_id, officer_id, public_key) "
+            "VALUES ('officer', $1, $2, $3, $4) RETURNING id",
+            operation, institution_id, officer_id, store::Bytes{crypto::public_key_der(key)});
+        c.query("SELECT pg_notify('inkan_work', 'application')");
+        tx.commit();
+        return r.integer(0, 0);
+    });
+
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
+    for (;;) {
+        bool late = std::chrono::steady_clock::now() >= deadline;
+        auto outcome = pool.with([&](store::Connection& c) -> std::optional<Issued> {
+            // Past the deadline, cancel unless the worker got there first.
+            if (late) c.query("UPDATE applications SET state = 'cancelled', updated_at = now() WHERE id = $1 AND state = 'queued'", id);
+            auto r = c.query("SELECT state, certificate_id, coalesce(error, '') FROM applications WHERE id = $1", id);
+            std::string state = r.text(0, 0);
+            if (state == "issued") return load(c, r.integer(0, 1));
+            if (state == "failed") throw InternalError("officer certificate application failed: " + r.text(0, 2));
+            if (state == "cancelled") throw timeout_error();
+            return std::nullopt;
+        });
+        if (outcome) return std::move(*outcome);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+}  // namespace inkan::enroll

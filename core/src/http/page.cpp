@@ -1,0 +1,47 @@
+#include "http/page.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace inkan::http {
+
+std::string escape(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+const std::string& pick(Lang lang, const Message& m) { return lang == Lang::en ? m.en : m.ja; }
+
+Response page(const Request& req, int status, const Message& title, std::string body) {
+    Lang lang = req.lang();
+    std::string other = lang == Lang::en ? "ja" : "en";
+    std::string html = "<!DOCTYPE html>\n<html lang=\"" + std::string(lang == Lang::en ? "en" : "ja") +
+                       "\"><head><meta charset=\"utf-8\"><title>" + escape(pick(lang, title)) +
+                       " - inkan</title><style>body{font-family:sans-serif;max-width:48em;margin:2em auto;}"
+                       ".error{color:#a00}code{background:#eee;padding:0 .2em}</style></head><body>"
+                       "<p style=\"text-align:right\"><a href=\"?lang=" + other + "\">" +
+                       (lang == Lang::en ? "日本語" : "English") + "</a></p><h1>" + escape(pick(lang, title)) +
+                       "</h1>\n" + body + "\n</body></html>\n";
+    return Response::html(status, std::move(html));
+}
+
+Response error_response(const Request& req, const Error& e) {
+    if (req.wants_json()) {
+        nlohmann::json j = {{"error", {{"code", e.code()}, {"message", {{"ja", e.message().ja}, {"en", e.message().en}}}}}};
+        return Response::json(e.http_status(), j.dump());
+    }
+    std::string body = "<p class=\"error\"><code>" + escape(e.code()) + "</code> " + escape(e.message().ja) +
+                       "</p><p class=\"error\" lang=\"en\">" + escape(e.message().en) + "</p>";
+    return page(req, e.http_status(), {"エラー", "Error"}, std::move(body));
+}
+
+}  // namespace inkan::http

@@ -1,0 +1,21 @@
+// HTML building: escaping, the shared page layout, and error rendering.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http/request.hpp"
+#include "util/error.hpp"
+
+namespace inkan::http {
+
+std::string escape(std::string_view text);
+const std::string& pick(Lang lang, const Message& m);
+
+// A complete page in the request's language; `body` is trusted HTML.
+Response page(const Request& req, int status, const Message& title, std::string body);
+
+// The response for an Error: JSON {"error":{code,message:{ja,en}}} or an HTML page.
+Response error_response(const Request& req, const Error& e);
+
+}  // namespace inkan::http

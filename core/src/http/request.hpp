@@ -1,0 +1,55 @@
+// The request and response that cross the C ABI, as C++ values.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace inkan::http {
+
+enum class Lang { ja, en };
+
+struct Request {
+    std::string endpoint;
+    std::string method;
+    std::string mount;  // configured location, e.g. "/ra/"
+    std::string path;   // below the mount, always starting with '/'
+    std::string query;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    bool tls = false;
+    std::string client_verify;
+    std::string client_cert;
+    std::string peer;
+
+    // Case-insensitive header lookup.
+    std::optional<std::string_view> header(std::string_view name) const;
+    // Query parameters (application/x-www-form-urlencoded).
+    std::map<std::string, std::string> query_params() const;
+    // Form fields from an urlencoded body.
+    std::map<std::string, std::string> form() const;
+    // ?lang= first, then Accept-Language; Japanese unless English is preferred.
+    Lang lang() const;
+    // True when the client prefers JSON (Accept) or calls /api/.
+    bool wants_json() const;
+    // Link to `rel` below the mount, e.g. link("pickup") -> "/enroll/pickup".
+    std::string link(std::string_view rel) const;
+};
+
+struct Response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    static Response html(int status, std::string body);
+    static Response json(int status, std::string body);
+};
+
+// Decodes application/x-www-form-urlencoded text.
+std::map<std::string, std::string> parse_urlencoded(std::string_view text);
+std::string url_encode(std::string_view text);
+
+}  // namespace inkan::http

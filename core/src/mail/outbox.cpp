@@ -1,0 +1,52 @@
+#include "mail/outbox.hpp"
+
+#include "crypto/encoding.hpp"
+
+namespace inkan::mail {
+
+namespace {
+// PostgreSQL text[] literal: {"a","b"} with quotes and backslashes escaped.
+std::string array_literal(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        out += '"';
+        for (char c : items[i]) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+std::string fold_base64(const std::string& b64) {
+    std::string out;
+    for (size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
+    return out;
+}
+}  // namespace
+
+void enqueue(store::Connection& c, const Mail& m) {
+    c.query("INSERT INTO mail_outbox (recipients, subject, body, kind) VALUES ($1::text[], $2, $3, $4)",
+            array_literal(m.to), m.subject, m.body, m.kind);
+    c.query("SELECT pg_notify('inkan_work', 'mail')");
+}
+
+std::string compose(const Mail& m, const std::string& from, const std::string& message_id, const std::string& date) {
+    std::string to;
+    for (const auto& r : m.to) to += (to.empty() ? "" : ", ") + r;
+    std::string body = m.body;
+    // SMTP wants CRLF line ends.
+    std::string crlf;
+    for (size_t i = 0; i < body.size(); ++i) {
+        if (body[i] == '\n' && (i == 0 || body[i - 1] != '\r')) crlf += '\r';
+        crlf += body[i];
+    }
+    return "From: " + from + "\r\nTo: " + to + "\r\nSubject: =?UTF-8?B?" + crypto::base64(m.subject) +
+           "?=\r\nDate: " + date + "\r\nMessage-ID: <" + message_id +
+           ">\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+           "Content-Transfer-Encoding: base64\r\nX-Inkan-Kind: " + m.kind + "\r\n\r\n" + fold_base64(crypto::base64(crlf));
+}
+
+}  // namespace inkan::mail

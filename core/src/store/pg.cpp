@@ -1,0 +1,83 @@
+#include "store/pg.hpp"
+
+#include <cstdlib>
+
+namespace inkan::store {
+
+std::string Result::text(int row, int col) const {
+    return std::string(PQgetvalue(res_.get(), row, col), static_cast<size_t>(PQgetlength(res_.get(), row, col)));
+}
+
+std::optional<std::string> Result::opt_text(int row, int col) const {
+    if (is_null(row, col)) return std::nullopt;
+    return text(row, col);
+}
+
+int64_t Result::integer(int row, int col) const { return std::strtoll(PQgetvalue(res_.get(), row, col), nullptr, 10); }
+
+bool Result::boolean(int row, int col) const { return PQgetvalue(res_.get(), row, col)[0] == 't'; }
+
+std::string Result::bytes(int row, int col) const {
+    size_t len = 0;
+    unsigned char* raw =
+        PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(res_.get(), row, col)), &len);
+    if (raw == nullptr) throw std::bad_alloc();
+    std::string out(reinterpret_cast<char*>(raw), len);
+    PQfreemem(raw);
+    return out;
+}
+
+Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+    if (!conn_) throw std::bad_alloc();
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+        std::string msg = PQerrorMessage(conn_.get());
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+        throw Unavailable("cannot connect to PostgreSQL: " + msg);
+    }
+    // Timestamps in UTC everywhere; application_name shows up in pg_stat_activity.
+    exec("SET TIME ZONE 'UTC'");
+}
+
+Result Connection::exec(std::string_view sql, const std::vector<Param>& params) {
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+    for (const Param& p : params) {
+        values.push_back(p.value() ? p.value()->data() : nullptr);
+        lengths.push_back(p.value() ? static_cast<int>(p.value()->size()) : 0);
+        formats.push_back(p.binary() ? 1 : 0);
+    }
+    std::string stmt(sql);
+    PGresult* raw = PQexecParams(conn_.get(), stmt.c_str(), static_cast<int>(params.size()), nullptr,
+                                 values.data(), lengths.data(), formats.data(), 0);
+    if (raw == nullptr || PQstatus(conn_.get()) != CONNECTION_OK) {
+        if (raw) PQclear(raw);
+        throw Unavailable(std::string("PostgreSQL connection lost: ") + PQerrorMessage(conn_.get()));
+    }
+    ExecStatusType status = PQresultStatus(raw);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+        std::string sqlstate = state ? state : "";
+        std::string message = PQresultErrorMessage(raw);
+        PQclear(raw);
+        // 08xxx connection exceptions and 57P0x shutdowns mean "try another connection".
+        if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0) throw Unavailable(message);
+        throw QueryError(sqlstate, message);
+    }
+    return Result(raw);
+}
+
+Transaction::~Transaction() {
+    if (!done_ && conn_.healthy()) {
+        try {
+            conn_.exec("ROLLBACK");
+        } catch (...) {
+        }
+    }
+}
+
+void Transaction::commit() {
+    conn_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace inkan::store

@@ -1,0 +1,74 @@
+#include "cli.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "util/codes.hpp"
+
+namespace inkanctl {
+
+std::string Args::need(const std::string& name) const {
+    auto v = get(name);
+    if (!v || v->empty()) usage_error("--" + name + " is required", "--" + name + " を指定してください");
+    return *v;
+}
+
+std::optional<std::string> Args::get(const std::string& name) const {
+    auto it = options.find(name);
+    if (it == options.end()) return std::nullopt;
+    return it->second;
+}
+
+int64_t Args::need_id(const std::string& name) const {
+    std::string v = need(name);
+    char* end = nullptr;
+    long long n = std::strtoll(v.c_str(), &end, 10);
+    if (*end != '\0' || n <= 0) usage_error("--" + name + " takes a numeric id", "--" + name + " には数値のIDを指定してください");
+    return n;
+}
+
+std::string Args::arg(size_t index, const char* what) const {
+    if (index >= positional.size()) {
+        usage_error(std::string("missing argument: ") + what, std::string("引数がありません: ") + what);
+    }
+    return positional[index];
+}
+
+std::vector<Command>& registry() {
+    static std::vector<Command> commands;
+    return commands;
+}
+
+Register::Register(std::vector<Command> commands) {
+    for (auto& c : commands) registry().push_back(std::move(c));
+}
+
+std::string actor() {
+    const char* sudo = std::getenv("SUDO_USER");
+    if (sudo && *sudo) return std::string("cli:") + sudo;
+    struct passwd* pw = getpwuid(geteuid());
+    return std::string("cli:") + (pw ? pw->pw_name : std::to_string(geteuid()));
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        while (!part.empty() && part.front() == ' ') part.erase(part.begin());
+        while (!part.empty() && part.back() == ' ') part.pop_back();
+        if (!part.empty()) out.push_back(part);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+void usage_error(const std::string& en, const std::string& ja) {
+    throw inkan::Error(inkan::codes::kBadRequest, {ja, en});
+}
+
+}  // namespace inkanctl

@@ -1,0 +1,48 @@
+// inkanctl's small framework: arguments, command registry, and output.
+// Every command returns JSON; people get it rendered as text, scripts get
+// it as is with --json.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "store/pg.hpp"
+
+namespace inkanctl {
+
+using json = nlohmann::ordered_json;
+
+struct Args {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;
+
+    // A --name value, or an error naming the option when required and absent.
+    std::string need(const std::string& name) const;
+    std::optional<std::string> get(const std::string& name) const;
+    int64_t need_id(const std::string& name) const;
+    std::string arg(size_t index, const char* what) const;
+};
+
+struct Command {
+    std::string group, verb, usage, help;
+    std::function<json(inkan::store::Connection&, const Args&)> run;
+};
+
+std::vector<Command>& registry();
+struct Register {
+    explicit Register(std::vector<Command> commands);
+};
+
+// Who is acting, for the audit log: "cli:<login name>".
+std::string actor();
+// Comma-separated list, trimmed, empty parts dropped.
+std::vector<std::string> split_list(const std::string& text);
+// Throws a usage Error (code 530) with both languages.
+[[noreturn]] void usage_error(const std::string& en, const std::string& ja);
+
+}  // namespace inkanctl

@@ -1,0 +1,63 @@
+// migrate, setting, audit: operating the database itself.
+#include "audit/audit.hpp"
+#include "cli.hpp"
+#include "rows.hpp"
+#include "settings/settings.hpp"
+#include "store/migrations.hpp"
+
+namespace inkanctl {
+namespace {
+
+json migrate(inkan::store::Connection& c, const Args&) {
+    auto applied = inkan::store::migrate(c);
+    return {{"applied", applied}, {"migrations_known", inkan::store::migrations().size()}};
+}
+
+json setting_set(inkan::store::Connection& c, const Args& a) {
+    std::string name = a.arg(0, "NAME"), value = a.arg(1, "VALUE");
+    inkan::store::Transaction tx(c);
+    inkan::settings::set(c, name, value);
+    inkan::audit::append(c, actor(), "setting.set", "setting:" + name, {{"value", value}});
+    tx.commit();
+    return {{"name", name}, {"value", value}};
+}
+
+json setting_list(inkan::store::Connection& c, const Args&) {
+    json out = json::array();
+    for (const auto& k : inkan::settings::known()) {
+        auto r = c.query("SELECT value FROM settings WHERE name = $1", k.name);
+        out.push_back({{"name", k.name},
+                       {"value", r.empty() ? std::string(k.default_value) : r.text(0, 0)},
+                       {"source", r.empty() ? (k.default_value.empty() ? "unset" : "default") : "database"},
+                       {"help", k.help}});
+    }
+    return out;
+}
+
+json audit_verify(inkan::store::Connection& c, const Args&) {
+    auto v = inkan::audit::verify(c);
+    json out = {{"ok", v.ok}, {"rows", v.rows}};
+    if (!v.ok) {
+        out["first_broken_seq"] = *v.first_broken_seq;
+        out["reason"] = v.reason;
+    }
+    return out;
+}
+
+json audit_list(inkan::store::Connection& c, const Args& a) {
+    return rows_json(c.query(
+        "SELECT seq, to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, actor, action, object, detail::text AS detail "
+        "FROM audit_log ORDER BY seq DESC LIMIT $1::int",
+        a.get("limit").value_or("50")));
+}
+
+Register commands({
+    {"migrate", "", "", "apply the pending schema migrations", migrate},
+    {"setting", "set", "NAME VALUE", "set a service setting", setting_set},
+    {"setting", "list", "", "show all settings with their values and defaults", setting_list},
+    {"audit", "verify", "", "check the audit log's hash chain; reports the first broken link and exits 1", audit_verify},
+    {"audit", "list", "[--limit N]", "show the newest audit entries", audit_list},
+});
+
+}  // namespace
+}  // namespace inkanctl

@@ -1,0 +1,177 @@
+// ca: create or import the certificate authorities.  Keys are written only
+// into the worker's key directory (mode 0600); the database keeps the
+// public certificates and a reference to the key file.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "audit/audit.hpp"
+#include "ca/builder.hpp"
+#include "cli.hpp"
+#include "crypto/x509.hpp"
+#include "rows.hpp"
+#include "util/codes.hpp"
+
+namespace inkanctl {
+namespace {
+
+namespace crypto = inkan::crypto;
+
+struct CaPlan {
+    const char* role;
+    const char* label;
+    bool ec;  // P-384 instead of RSA-2048
+};
+
+// The hierarchy 'ca init' creates: a root and one issuing CA per purpose, so
+// that an officer certificate can only come from the officer CA.
+constexpr CaPlan kIssuing[] = {
+    {"officer", "Officer CA", false},
+    {"server-rsa", "Server CA RSA", false},
+    {"server-ecc", "Server CA ECC", true},
+    {"client", "Client CA", false},
+};
+
+void write_key(const std::string& dir, const std::string& file, EVP_PKEY* key) {
+    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        throw inkan::InternalError("cannot create key directory " + dir + ": " + std::strerror(errno));
+    }
+    std::string path = dir + "/" + file;
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) throw inkan::InternalError("cannot create " + path + ": " + std::strerror(errno));
+    std::string pem = crypto::key_to_pem(key);
+    bool ok = write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size());
+    ok = (fsync(fd) == 0) && ok;
+    close(fd);
+    if (!ok) throw inkan::InternalError("cannot write " + path);
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) usage_error("cannot read " + path, path + " を読み取れません");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string key_file_name(const std::string& ca_name) {
+    std::string out;
+    for (char ch : ca_name) out += std::isalnum(static_cast<unsigned char>(ch)) ? static_cast<char>(std::tolower(ch)) : '-';
+    return out + ".key";
+}
+
+int64_t insert_ca(inkan::store::Connection& c, const std::string& name, const std::string& role,
+                  std::optional<int64_t> parent, X509* cert, const std::string& key_ref) {
+    auto r = c.query("INSERT INTO cas (name, role, parent_id, cert_pem, key_ref) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     name, role, parent, crypto::cert_to_pem(cert), key_ref);
+    inkan::audit::append(c, actor(), "ca.added", "ca:" + r.text(0, 0),
+                         {{"name", name}, {"role", role}, {"serial", crypto::serial_hex(cert)}});
+    return r.integer(0, 0);
+}
+
+void refuse_if_initialized(inkan::store::Connection& c) {
+    if (!c.query("SELECT 1 FROM cas WHERE active").empty()) {
+        throw inkan::Error(inkan::codes::kBadRequest, {"CA はすでに作成されています (inkanctl ca list)。",
+                                                       "The CAs exist already (see inkanctl ca list)."});
+    }
+}
+
+json ca_init(inkan::store::Connection& c, const Args& a) {
+    std::string dir = a.need("key-dir");
+    std::string prefix = a.get("name").value_or("inkan");
+    refuse_if_initialized(c);
+    std::time_t now = std::time(nullptr);
+    inkan::store::Transaction tx(c);
+
+    auto root_key = crypto::generate_rsa(3072);
+    inkan::ca::CertSpec root;
+    root.subject = {{"C", "JP"}, {"O", prefix}, {"CN", prefix + " Root CA"}};
+    root.public_key = root_key.get();
+    root.not_before = now;
+    root.not_after = now + 20L * 365 * 86400;
+    root.is_ca = true;
+    root.key_usage = "critical,keyCertSign,cRLSign";
+    auto root_cert = inkan::ca::sign(root, nullptr, root_key.get());
+    std::string root_name = prefix + " Root CA";
+    write_key(dir, key_file_name(root_name), root_key.get());
+    int64_t root_id = insert_ca(c, root_name, "root", std::nullopt, root_cert.get(), key_file_name(root_name));
+
+    json created = json::array({{{"role", "root"}, {"name", root_name}, {"serial", crypto::serial_hex(root_cert.get())}}});
+    for (const CaPlan& plan : kIssuing) {
+        auto key = plan.ec ? crypto::generate_ec("P-384") : crypto::generate_rsa(2048);
+        std::string name = prefix + " " + plan.label;
+        inkan::ca::CertSpec spec;
+        spec.subject = {{"C", "JP"}, {"O", prefix}, {"CN", name}};
+        spec.public_key = key.get();
+        spec.not_before = now;
+        spec.not_after = now + 10L * 365 * 86400;
+        spec.is_ca = true;
+        spec.path_len = 0;
+        spec.key_usage = "critical,keyCertSign,cRLSign";
+        auto cert = inkan::ca::sign(spec, root_cert.get(), root_key.get());
+        write_key(dir, key_file_name(name), key.get());
+        insert_ca(c, name, plan.role, root_id, cert.get(), key_file_name(name));
+        created.push_back({{"role", plan.role}, {"name", name}, {"serial", crypto::serial_hex(cert.get())}});
+    }
+    tx.commit();
+    return {{"key_dir", dir}, {"cas", created}};
+}
+
+json ca_import(inkan::store::Connection& c, const Args& a) {
+    std::string role = a.need("role"), dir = a.need("key-dir");
+    auto cert = crypto::cert_from_pem(read_file(a.need("cert")));
+    auto key = crypto::key_from_pem(read_file(a.need("key")));
+    if (X509_check_private_key(cert.get(), key.get()) != 1) {
+        usage_error("the key does not belong to the certificate", "鍵が証明書と対応していません");
+    }
+    std::string name = a.get("name").value_or(crypto::subject_text(cert.get()));
+    std::optional<int64_t> parent;
+    if (auto p = a.get("parent")) {
+        auto r = c.query("SELECT id FROM cas WHERE name = $1", *p);
+        if (r.empty()) throw inkan::Error(inkan::codes::kUnknownObject, {"CA " + *p + " がありません。", "No CA named " + *p + "."});
+        parent = r.integer(0, 0);
+    }
+    inkan::store::Transaction tx(c);
+    c.query("UPDATE cas SET active = false WHERE role = $1 AND active", role);
+    write_key(dir, key_file_name(name), key.get());
+    int64_t id = insert_ca(c, name, role, parent, cert.get(), key_file_name(name));
+    tx.commit();
+    return {{"id", id}, {"name", name}, {"role", role}, {"serial", crypto::serial_hex(cert.get())}};
+}
+
+json ca_list(inkan::store::Connection& c, const Args&) {
+    return rows_json(c.query("SELECT id, name, role, parent_id, active, key_ref FROM cas ORDER BY id"));
+}
+
+// PEM of the active CA with a role, followed by its parents (--chain).
+json ca_cert(inkan::store::Connection& c, const Args& a) {
+    std::string role = a.need("role");
+    auto r = c.query(
+        "WITH RECURSIVE chain(id, parent_id, cert_pem, depth) AS ("
+        " SELECT id, parent_id, cert_pem, 0 FROM cas WHERE role = $1 AND active"
+        " UNION ALL SELECT p.id, p.parent_id, p.cert_pem, depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id)"
+        " SELECT cert_pem FROM chain WHERE depth = 0 OR $2 ORDER BY depth",
+        role, a.get("chain").has_value());
+    if (r.empty()) throw inkan::Error(inkan::codes::kUnknownObject, {"CA " + role + " がありません。", "No active CA with role " + role + "."});
+    std::string pem;
+    for (int i = 0; i < r.rows(); ++i) pem += r.text(i, 0);
+    return pem;
+}
+
+Register commands({
+    {"ca", "init", "--key-dir DIR [--name PREFIX]",
+     "create a root CA and issuing CAs (officer, server-rsa, server-ecc, client); keys go to DIR with mode 0600", ca_init},
+    {"ca", "import", "--role ROLE --cert PEM --key PEM --key-dir DIR [--name NAME] [--parent CA_NAME]",
+     "import an existing CA certificate and key (replaces the active CA of that role)", ca_import},
+    {"ca", "list", "", "list CAs", ca_list},
+    {"ca", "cert", "--role ROLE [--chain yes]", "print the active CA certificate of a role (with --chain, its parents too)", ca_cert},
+});
+
+}  // namespace
+}  // namespace inkanctl

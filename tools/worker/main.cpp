@@ -1,0 +1,125 @@
+// inkan-worker: the only process that reads CA keys.  Signs queued
+// applications, delivers mail, and closes idle officer sessions.  Woken by
+// LISTEN/NOTIFY on channel inkan_work; polls every second as a fallback.
+#include <curl/curl.h>
+#include <openssl/err.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "officer/auth.hpp"
+#include "store/pg.hpp"
+#include "worker/keystore.hpp"
+#include "worker/mailer.hpp"
+#include "worker/signer.hpp"
+
+namespace {
+volatile sig_atomic_t stop_requested = 0;
+
+void on_signal(int) { stop_requested = 1; }
+
+struct Options {
+    std::string db, key_dir;
+    inkan::worker::SmtpConfig smtp;
+    bool once = false;
+};
+
+[[noreturn]] void usage(const char* why) {
+    std::fprintf(stderr,
+                 "inkan-worker: %s\n"
+                 "usage: inkan-worker --db CONNINFO --key-dir DIR --smtp URL [--smtp-user U --smtp-password-file F] [--once]\n",
+                 why);
+    std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) usage(("missing value for " + a).c_str());
+            return argv[++i];
+        };
+        if (a == "--db") o.db = value();
+        else if (a == "--key-dir") o.key_dir = value();
+        else if (a == "--smtp") o.smtp.url = value();
+        else if (a == "--smtp-user") o.smtp.username = value();
+        else if (a == "--smtp-password-file") {
+            std::string path = value();
+            FILE* f = std::fopen(path.c_str(), "r");
+            if (!f) usage(("cannot read " + path).c_str());
+            char buf[512] = {0};
+            size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+            std::fclose(f);
+            o.smtp.password.assign(buf, n);
+            while (!o.smtp.password.empty() && o.smtp.password.back() == '\n') o.smtp.password.pop_back();
+        } else if (a == "--once") o.once = true;
+        else usage(("unknown option " + a).c_str());
+    }
+    if (o.db.empty()) usage("--db is required");
+    if (o.key_dir.empty()) usage("--key-dir is required");
+    if (o.smtp.url.empty()) usage("--smtp is required");
+    return o;
+}
+
+// Waits for a NOTIFY (or a signal, or the timeout) on the connection.
+void wait_for_work(inkan::store::Connection& c, int timeout_ms) {
+    struct pollfd pfd {PQsocket(c.raw()), POLLIN, 0};
+    if (poll(&pfd, 1, timeout_ms) > 0) PQconsumeInput(c.raw());
+    while (PGnotify* n = PQnotifies(c.raw())) PQfreemem(n);
+}
+
+void run(const Options& o, const std::string& actor) {
+    inkan::worker::KeyStore keys(o.key_dir);
+    auto last_housekeeping = std::chrono::steady_clock::time_point{};
+    while (!stop_requested) {
+        try {
+            inkan::store::Connection c(o.db);
+            c.exec("LISTEN inkan_work");
+            std::fprintf(stderr, "inkan-worker: connected, waiting for work\n");
+            while (!stop_requested) {
+                bool busy = inkan::worker::sign_next_officer(c, keys, actor);
+                busy = inkan::worker::deliver_next_mail(c, o.smtp) || busy;
+                auto now = std::chrono::steady_clock::now();
+                if (now - last_housekeeping > std::chrono::seconds(30)) {
+                    inkan::officer::expire_idle_sessions(c, actor);
+                    last_housekeeping = now;
+                }
+                if (busy) continue;
+                if (o.once) return;
+                wait_for_work(c, 1000);
+            }
+        } catch (const inkan::store::Unavailable& e) {
+            std::fprintf(stderr, "inkan-worker: database unavailable, retrying: %s\n", e.what());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "inkan-worker: error: %s\n", e.what());
+        }
+        ERR_clear_error();
+        if (o.once) return;
+        for (int i = 0; i < 10 && !stop_requested; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o = parse(argc, argv);
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    char host[256] = "localhost";
+    gethostname(host, sizeof host - 1);
+    std::string actor = "worker:" + std::string(host) + "/" + std::to_string(getpid());
+    run(o, actor);
+    curl_global_cleanup();
+    std::fprintf(stderr, "inkan-worker: stopped\n");
+    return 0;
+}
