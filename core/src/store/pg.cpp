@@ -47,8 +47,11 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params) 
         formats.push_back(p.binary() ? 1 : 0);
     }
     std::string stmt(sql);
-    PGresult* raw = PQexecParams(conn_.get(), stmt.c_str(), static_cast<int>(params.size()), nullptr,
-                                 values.data(), lengths.data(), formats.data(), 0);
+    // Without parameters the simple protocol runs constant SQL such as a
+    // multi-statement migration; with them, values never touch the SQL text.
+    PGresult* raw = params.empty() ? PQexec(conn_.get(), stmt.c_str())
+                                   : PQexecParams(conn_.get(), stmt.c_str(), static_cast<int>(params.size()),
+                                                  nullptr, values.data(), lengths.data(), formats.data(), 0);
     if (raw == nullptr || PQstatus(conn_.get()) != CONNECTION_OK) {
         if (raw) PQclear(raw);
         throw Unavailable(std::string("PostgreSQL connection lost: ") + PQerrorMessage(conn_.get()));
