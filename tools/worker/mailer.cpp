@@ -72,6 +72,7 @@ std::string rfc5322_date() {
 
 bool deliver_next_mail(store::Connection& c, const SmtpConfig& smtp) {
     std::string from = settings::get(c, "mail_from");
+    std::string retry_seconds = settings::get(c, "mail_retry_seconds");
     store::Transaction tx(c);
     auto row = c.query(
         "SELECT id, array_to_json(recipients)::text, subject, body, kind, attempts FROM mail_outbox "
@@ -88,11 +89,11 @@ bool deliver_next_mail(store::Connection& c, const SmtpConfig& smtp) {
                 "WHERE id = $1",
                 row.integer(0, 0));
     } else {
-        // 30 s, 1 min, 2 min, ... capped at one hour.
+        // retry, 2 x retry, 4 x retry, ... capped at one hour.
         c.query("UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2, "
-                "next_attempt_at = now() + least(interval '30 seconds' * power(2, least(attempts, 10)), interval '1 hour') "
-                "WHERE id = $1",
-                row.integer(0, 0), error);
+                "next_attempt_at = now() + least(make_interval(secs => $3::int) * power(2, least(attempts, 12)), "
+                "interval '1 hour') WHERE id = $1",
+                row.integer(0, 0), error, retry_seconds);
     }
     tx.commit();
     return true;

@@ -23,12 +23,16 @@ const std::string& pick(Lang lang, const Message& m) { return lang == Lang::en ?
 
 Response page(const Request& req, int status, const Message& title, std::string body) {
     Lang lang = req.lang();
-    std::string other = lang == Lang::en ? "ja" : "en";
+    // The language switch keeps the rest of the query (e.g. a pickup token).
+    auto query = req.query_params();
+    query["lang"] = lang == Lang::en ? "ja" : "en";
+    std::string other;
+    for (const auto& [k, v] : query) other += (other.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
     std::string html = "<!DOCTYPE html>\n<html lang=\"" + std::string(lang == Lang::en ? "en" : "ja") +
                        "\"><head><meta charset=\"utf-8\"><title>" + escape(pick(lang, title)) +
                        " - inkan</title><style>body{font-family:sans-serif;max-width:48em;margin:2em auto;}"
                        ".error{color:#a00}code{background:#eee;padding:0 .2em}</style></head><body>"
-                       "<p style=\"text-align:right\"><a href=\"?lang=" + other + "\">" +
+                       "<p style=\"text-align:right\"><a href=\"" + escape(other) + "\">" +
                        (lang == Lang::en ? "日本語" : "English") + "</a></p><h1>" + escape(pick(lang, title)) +
                        "</h1>\n" + body + "\n</body></html>\n";
     return Response::html(status, std::move(html));

@@ -18,6 +18,7 @@ const std::vector<Known>& known() {
         {"officer_renew_window_days", "30", "days before expiry when an officer may renew"},
         {"session_idle_minutes", "30", "idle time after which an officer session is recorded as expired"},
         {"signing_wait_seconds", "20", "how long an enroll request waits for the worker to sign"},
+        {"mail_retry_seconds", "30", "first SMTP retry delay; doubles per attempt up to one hour"},
     };
     return list;
 }

@@ -27,7 +27,6 @@ inline constexpr const char* kInternal = "599";
 // 6xx: registration data checked by the service desk CLI.
 inline constexpr const char* kBadInstitutionField = "601";
 inline constexpr const char* kBadDomain = "602";
-inline constexpr const char* kPublicSuffix = "603";
 inline constexpr const char* kBadOfficerField = "604";
 inline constexpr const char* kBadGrant = "605";
 inline constexpr const char* kUnknownObject = "606";

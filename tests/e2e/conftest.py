@@ -1,0 +1,106 @@
+"""Fixtures for the end-to-end suite: one local inkan (PostgreSQL, SMTP sink,
+worker, nginx, Apache) for the whole session, and helpers that register
+institutions and officers through the real inkanctl."""
+
+import base64
+import itertools
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts" / "lib"))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from inkan_local import Local  # noqa: E402
+from client import Client  # noqa: E402
+
+SERVERS = ["nginx", "apache"]
+
+
+@pytest.fixture(scope="session")
+def local():
+    state = Path(tempfile.mkdtemp(prefix="inkan-e2e-"))
+    env = Local(state)
+    try:
+        env.up(servers=SERVERS)
+        # Fast retries so the mail-retry test does not wait for minutes.
+        env.inkanctl("setting", "set", "mail_retry_seconds", "1")
+        yield env
+    finally:
+        env.down()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.fixture(params=SERVERS)
+def server(request):
+    return request.param
+
+
+class World:
+    """Registers things the way the service desk does, with unique names."""
+
+    counter = itertools.count(1)
+
+    def __init__(self, local):
+        self.local = local
+        self.client = Client(local.ca_cert)
+
+    def institution(self, name=None):
+        n = next(self.counter)
+        inst = self.local.inkanctl("institution", "add", "--name-en", name or f"Test University {n}",
+                                   "--st", "Tokyo", "--l", "Chiyoda-ku")
+        domain = f"univ{n}.ac.jp"
+        self.local.inkanctl("domain", "add", domain, "--institution", inst["id"])
+        inst["domain"] = domain
+        return inst
+
+    def officer(self, inst, kinds="server,client", actions="issue,renew,revoke,export", subtree=None):
+        n = next(self.counter)
+        off = self.local.inkanctl("officer", "add", "--institution", inst["id"], "--name", f"Officer {n}",
+                                  "--email", f"officer{n}@{inst['domain']}")
+        args = ["grant", "add", "--officer", off["officer_id"], "--domain", inst["domain"],
+                "--kinds", kinds, "--actions", actions]
+        if subtree:
+            args += ["--subtree", subtree]
+        self.local.inkanctl(*args)
+        return off
+
+    def pickup_token(self, email):
+        mail = self.local.wait_for_mail(lambda m: m["to"] == email and m["kind"] == "officer-pickup")
+        return re.search(r"/pickup\?t=([A-Za-z0-9_\-]+)", mail["body"]).group(1)
+
+    def pickup(self, server, officer, tmp_path):
+        """Completes the pickup with the PIN; returns (p12 path, password, response json)."""
+        token = self.pickup_token(officer["mailed_to"])
+        r = self.client.post(self.local.url(server, "/enroll/pickup"), form={"t": token, "pin": officer["pin"]},
+                             headers={"Accept": "application/json"})
+        assert r.status == 200, r.text
+        p12 = tmp_path / f"officer-{officer['officer_id']}-{r.json['serial']}.p12"
+        p12.write_bytes(base64.b64decode(r.json["pkcs12"]))
+        return p12, r.json["password"], r.json
+
+    def foreign_certificate(self, tmp_path, ca_key_glob="*officer-ca.key", role="officer"):
+        """A client certificate the server trusts (same CA) but inkan never issued."""
+        keys = self.local.state / "worker-keys"
+        ca_key = next(keys.glob(ca_key_glob))
+        ca_pem = tmp_path / "ca.pem"
+        ca_pem.write_text(self.local.inkanctl("ca", "cert", "--role", role))
+        key, csr, crt, p12 = (tmp_path / n for n in ("f.key", "f.csr", "f.pem", "f.p12"))
+        run = lambda *a: subprocess.run([str(x) for x in a], check=True, capture_output=True)  # noqa: E731
+        run("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-subj",
+            "/C=JP/O=Somebody/CN=Not An Officer", "-out", csr)
+        run("openssl", "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key, "-CAcreateserial",
+            "-days", "30", "-out", crt)
+        run("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-passout", "pass:secret", "-out", p12)
+        return p12, "secret"
+
+
+@pytest.fixture
+def world(local):
+    return World(local)
