@@ -162,7 +162,10 @@ class Local:
         self._pg_ctl("restart")
 
     def start_smtp(self):
-        port = self.ports["smtp"] = free_port()
+        self.start_smtp_on(free_port())
+
+    def start_smtp_on(self, port):
+        self.ports["smtp"] = port
         maildir = self.state / "mail"
         mailbox.Maildir(maildir, create=True)
         proc = self._spawn("smtp", [SYSTEM_PYTHON, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",

@@ -91,8 +91,9 @@ Response pickup(store::Pool& pool, const Request& req) {
 }
 
 Response renew(store::Pool& pool, const Request& req) {
+    std::string fingerprint = officer::presented_fingerprint(req);
     auto [who, session] = pool.with([&](store::Connection& c) {
-        officer::Identity who = officer::authenticate(c, req);
+        officer::Identity who = officer::authenticate(c, fingerprint);
         return std::pair(who, officer::touch_session(c, who, req.peer));
     });
     if (!who.renewable) {

@@ -32,21 +32,23 @@ int close_idle_sessions(store::Connection& c, const std::string& who, std::optio
 
 std::string actor(const Identity& who) { return "officer:" + std::to_string(who.officer_id); }
 
-Identity authenticate(store::Connection& c, const http::Request& req) {
+std::string presented_fingerprint(const http::Request& req) {
     if (!req.tls || req.client_verify != "SUCCESS" || req.client_cert.empty()) {
         throw forbidden(codes::kClientCertRequired,
                         {"登録担当者証明書によるクライアント認証が必要です。ブラウザに登録担当者証明書をインストールしてください。",
                          "Client authentication with a registration officer certificate is required. Install your "
                          "officer certificate in the browser."});
     }
-    std::string fingerprint;
     try {
         auto cert = crypto::cert_from_pem(req.client_cert);
-        fingerprint = crypto::fingerprint_sha256(cert.get());
+        return crypto::fingerprint_sha256(cert.get());
     } catch (const InternalError&) {
         throw forbidden(codes::kClientCertRequired,
                         {"クライアント証明書を読み取れません。", "The client certificate cannot be read."});
     }
+}
+
+Identity authenticate(store::Connection& c, const std::string& fingerprint) {
     auto r = c.query(
         "SELECT c.id, c.officer_id, i.id, o.name, o.email, i.name_en, c.serial, "
         "to_char(c.not_after, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "

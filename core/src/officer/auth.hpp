@@ -27,10 +27,14 @@ struct Grant {
     std::vector<std::string> kinds, actions;
 };
 
-// Accepts only a server-verified certificate whose fingerprint belongs to an
-// active, unrevoked, unexpired officer certificate of an active institution.
-// Throws Error 501 / 502 / 503 / 215 (HTTP 403) otherwise.
-Identity authenticate(store::Connection& c, const http::Request& req);
+// SHA-256 fingerprint of the certificate the server verified; Error 501
+// (HTTP 403) when there is none.  Needs no database.
+std::string presented_fingerprint(const http::Request& req);
+
+// Accepts only a fingerprint that belongs to an active, unrevoked, unexpired
+// officer certificate of an active institution; Error 502 / 503 / 215
+// (HTTP 403) otherwise.
+Identity authenticate(store::Connection& c, const std::string& fingerprint);
 
 std::vector<Grant> grants_of(store::Connection& c, int64_t officer_id);
 

@@ -65,8 +65,9 @@ Response logged_out(const Request& req) {
 }  // namespace
 
 Response serve(store::Pool& pool, const Request& req) {
+    std::string fingerprint = presented_fingerprint(req);
     return pool.with([&](store::Connection& c) {
-        Identity who = authenticate(c, req);
+        Identity who = authenticate(c, fingerprint);
         Session s = touch_session(c, who, req.peer);
         bool get = req.method == "GET" || req.method == "HEAD";
         bool post = req.method == "POST";

@@ -1,0 +1,95 @@
+"""scripts/demo: a running inkan with a demo institution and officer."""
+
+import base64
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from inkan_local import Local, stop_recorded  # noqa: E402
+
+import urllib.parse  # noqa: E402
+
+
+def curl(local, *args):
+    return subprocess.run(["curl", "-sS", "--fail-with-body", "--cacert", str(local.ca_cert), *args],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def start(state):
+    state = Path(state)
+    if state.exists():
+        stop_recorded(state)
+        shutil.rmtree(state)
+    local = Local(state)
+    local.up(servers=("nginx", "apache"), fast_pg=False)
+
+    inst = local.inkanctl("institution", "add", "--name-en", "Demo University", "--name-ja", "デモ大学",
+                          "--st", "Tokyo", "--l", "Chiyoda-ku")
+    local.inkanctl("domain", "add", "demo.ac.jp", "--institution", inst["id"])
+    off = local.inkanctl("officer", "add", "--institution", inst["id"], "--name", "Demo Officer",
+                         "--email", "officer@demo.ac.jp")
+    local.inkanctl("grant", "add", "--officer", off["officer_id"], "--domain", "demo.ac.jp",
+                   "--kinds", "server,client,smime,acme",
+                   "--actions", "issue,renew,revoke,export,stats,allowlist,subscriber")
+
+    # The officer's first steps, as a person would take them: the link from
+    # the mail, the PIN from the service desk.
+    mail = local.wait_for_mail(lambda m: m["to"] == "officer@demo.ac.jp")
+    link = re.search(r"https://\S+", mail["body"]).group(0)
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["t"][0]
+    issued = json.loads(curl(local, "-H", "Accept: application/json", "--data-urlencode", f"t={token}",
+                             "--data-urlencode", f"pin={off['pin']}", link.split("?")[0]))
+    p12 = state / "officer.p12"
+    p12.write_bytes(base64.b64decode(issued["pkcs12"]))
+    officer_url = local.url("nginx", "/ra/")
+    me = json.loads(curl(local, "--cert-type", "P12", "--cert", f"{p12}:{issued['password']}",
+                         officer_url + "api/v1/me"))
+    assert me["officer"]["email"] == "officer@demo.ac.jp"
+
+    env = {
+        "INKAN_OFFICER_URL": officer_url,
+        "INKAN_OFFICER_URL_APACHE": local.url("apache", "/ra/"),
+        "INKAN_OFFICER_P12": str(p12),
+        "INKAN_OFFICER_P12_PASSWORD": issued["password"],
+        "INKAN_CA_CERT": str(local.ca_cert),
+        "INKAN_STATE_DIR": str(state),
+        "INKAN_DB": local.admin_db,
+        "INKAN_MAILDIR": str(state / "mail"),
+    }
+    (state / "demo.env").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
+    print(f"""
+inkan is running.
+
+  Officer page (nginx):   {officer_url}
+  Officer page (Apache):  {env['INKAN_OFFICER_URL_APACHE']}
+  Officer PKCS#12:        {p12}
+  PKCS#12 password:       {issued['password']}
+  CA certificate:         {local.ca_cert}
+  Mails (Maildir):        {state / 'mail'}
+  Settings written to:    {state / 'demo.env'}
+
+Try it:
+  . {state / 'demo.env'}
+  curl --cert-type P12 --cert "$INKAN_OFFICER_P12:$INKAN_OFFICER_P12_PASSWORD" \\
+       --cacert "$INKAN_CA_CERT" "$INKAN_OFFICER_URL"api/v1/me
+
+In a browser: import {p12} (password above) as your certificate and
+{local.ca_cert} as a trusted authority, then open {officer_url}.
+
+Service desk:  INKAN_DB='{local.admin_db}' build/bin/inkanctl --help
+Stop:          scripts/demo stop
+""")
+
+
+def stop(state):
+    if Path(state).exists():
+        stop_recorded(state)
+        print(f"stopped the demo in {state}")
+
+
+if __name__ == "__main__":
+    {"start": start, "stop": stop}[sys.argv[1]](sys.argv[2])

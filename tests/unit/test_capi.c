@@ -1,0 +1,173 @@
+/* The C ABI as the glue modules see it: plain C, linked against libinkan.so. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/err.h>
+
+#include <inkan/inkan.h>
+
+#define S(lit) ((inkan_str_t){lit, sizeof(lit) - 1})
+
+static const char *header(const inkan_response_t *r, const char *name)
+{
+    static char value[256];
+    for (size_t i = 0; i < r->nheaders; i++) {
+        if (r->headers[i].name.len == strlen(name) && memcmp(r->headers[i].name.data, name, strlen(name)) == 0) {
+            size_t n = r->headers[i].value.len < sizeof(value) - 1 ? r->headers[i].value.len : sizeof(value) - 1;
+            memcpy(value, r->headers[i].value.data, n);
+            value[n] = '\0';
+            return value;
+        }
+    }
+    return NULL;
+}
+
+static int body_contains(const inkan_response_t *r, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= r->body_len; i++) {
+        if (memcmp(r->body + i, needle, n) == 0) return 1;
+    }
+    return 0;
+}
+
+static void endpoints_are_known_by_name(void **state)
+{
+    (void)state;
+    assert_true(inkan_endpoint_known(S("officer")));
+    assert_true(inkan_endpoint_known(S("enroll")));
+    assert_false(inkan_endpoint_known(S("office")));
+    assert_false(inkan_endpoint_known(S("")));
+    assert_false(inkan_endpoint_known((inkan_str_t){NULL, 0}));
+}
+
+static void empty_conninfo_is_refused(void **state)
+{
+    char err[128] = "";
+    (void)state;
+    assert_null(inkan_context_new("", 4, err, sizeof err));
+    assert_non_null(strstr(err, "conninfo"));
+}
+
+/* A database that is not there: the core still answers, with 503 / code 520. */
+static inkan_context_t *unreachable(void)
+{
+    char err[128];
+    inkan_context_t *ctx = inkan_context_new("host=/nonexistent/socket/dir dbname=x connect_timeout=1", 2, err, sizeof err);
+    assert_non_null(ctx);
+    return ctx;
+}
+
+static void database_down_gives_503_json(void **state)
+{
+    inkan_context_t *ctx = unreachable();
+    inkan_header_t accept = {S("Accept"), S("application/json")};
+    inkan_request_t req = {0};
+    inkan_response_t *resp = NULL;
+    (void)state;
+
+    /* a pickup link lookup needs the database */
+    req.endpoint = S("enroll");
+    req.method = S("GET");
+    req.mount = S("/enroll/");
+    req.path = S("/enroll/pickup");
+    req.query = S("t=some-token");
+    req.headers = &accept;
+    req.nheaders = 1;
+    req.tls = 1;
+
+    assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
+    assert_non_null(resp);
+    assert_int_equal(resp->status, 503);
+    assert_string_equal(header(resp, "Content-Type"), "application/json");
+    assert_true(body_contains(resp, "\"code\":\"520\""));
+    /* Nothing may be left on this thread's OpenSSL error queue. */
+    assert_int_equal(ERR_peek_error(), 0);
+    inkan_response_free(resp);
+    inkan_context_free(ctx);
+}
+
+static void html_error_page_is_bilingual(void **state)
+{
+    inkan_context_t *ctx = unreachable();
+    inkan_request_t req = {0};
+    inkan_response_t *resp = NULL;
+    (void)state;
+
+    req.endpoint = S("enroll");
+    req.method = S("GET");
+    req.mount = S("/enroll");
+    req.path = S("/enroll/pickup");
+    req.query = S("t=abc");
+
+    assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
+    assert_int_equal(resp->status, 503);
+    assert_true(strncmp(header(resp, "Content-Type"), "text/html", 9) == 0);
+    assert_true(body_contains(resp, "データベース"));
+    assert_true(body_contains(resp, "database is unavailable"));
+    inkan_response_free(resp);
+    inkan_context_free(ctx);
+}
+
+static void bad_method_and_unknown_path_never_reach_the_database(void **state)
+{
+    inkan_context_t *ctx = unreachable();
+    inkan_request_t req = {0};
+    inkan_response_t *resp = NULL;
+    (void)state;
+
+    req.endpoint = S("enroll");
+    req.method = S("DELETE");
+    req.mount = S("/enroll/");
+    req.path = S("/enroll/pickup");
+    assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
+    assert_int_equal(resp->status, 405);
+    inkan_response_free(resp);
+
+    req.method = S("GET");
+    req.path = S("/enroll/../etc/passwd");
+    assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
+    assert_int_equal(resp->status, 404);
+    inkan_response_free(resp);
+    inkan_context_free(ctx);
+}
+
+static void officer_without_certificate_is_403_before_any_query(void **state)
+{
+    inkan_context_t *ctx = unreachable();
+    inkan_request_t req = {0};
+    inkan_response_t *resp = NULL;
+    (void)state;
+
+    req.endpoint = S("officer");
+    req.method = S("GET");
+    req.mount = S("/ra/");
+    req.path = S("/ra/");
+    req.tls = 1;
+    req.client_verify = S("FAILED:unable to verify");
+    req.client_cert = S("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    /* An unverified certificate is refused before the database is asked,
+       so the answer is 403 even while the database is down. */
+    assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
+    assert_int_equal(resp->status, 403);
+    assert_true(body_contains(resp, "501"));
+    inkan_response_free(resp);
+    inkan_context_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(endpoints_are_known_by_name),
+        cmocka_unit_test(empty_conninfo_is_refused),
+        cmocka_unit_test(database_down_gives_503_json),
+        cmocka_unit_test(html_error_page_is_bilingual),
+        cmocka_unit_test(bad_method_and_unknown_path_never_reach_the_database),
+        cmocka_unit_test(officer_without_certificate_is_403_before_any_query),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
