@@ -36,6 +36,18 @@ std::string Args::arg(size_t index, const char* what) const {
     return positional[index];
 }
 
+std::string Args::arg_id(size_t index, const char* what) const {
+    std::string v = arg(index, what);
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+        usage_error(std::string(what) + " takes a numeric id", std::string(what) + " には数値のIDを指定してください");
+    }
+    return v;
+}
+
+void not_found(const std::string& what_ja, const std::string& what_en, const std::string& id) {
+    throw inkan::Error(inkan::codes::kUnknownObject, {what_ja + " " + id + " がありません。", "No " + what_en + " " + id + "."});
+}
+
 std::vector<Command>& registry() {
     static std::vector<Command> commands;
     return commands;

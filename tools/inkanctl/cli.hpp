@@ -26,6 +26,8 @@ struct Args {
     std::optional<std::string> get(const std::string& name) const;
     int64_t need_id(const std::string& name) const;
     std::string arg(size_t index, const char* what) const;
+    // A positional argument that must be a numeric id.
+    std::string arg_id(size_t index, const char* what) const;
 };
 
 struct Command {
@@ -42,6 +44,8 @@ struct Register {
 std::string actor();
 // Comma-separated list, trimmed, empty parts dropped.
 std::vector<std::string> split_list(const std::string& text);
+// Error 606: the named object (e.g. "機関" / "institution", id) does not exist.
+[[noreturn]] void not_found(const std::string& what_ja, const std::string& what_en, const std::string& id);
 // Throws a usage Error (code 530) with both languages.
 [[noreturn]] void usage_error(const std::string& en, const std::string& ja);
 

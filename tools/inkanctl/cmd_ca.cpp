@@ -134,7 +134,7 @@ json ca_import(inkan::store::Connection& c, const Args& a) {
     std::optional<int64_t> parent;
     if (auto p = a.get("parent")) {
         auto r = c.query("SELECT id FROM cas WHERE name = $1", *p);
-        if (r.empty()) throw inkan::Error(inkan::codes::kUnknownObject, {"CA " + *p + " がありません。", "No CA named " + *p + "."});
+        if (r.empty()) not_found("CA", "CA named", *p);
         parent = r.integer(0, 0);
     }
     inkan::store::Transaction tx(c);
@@ -158,7 +158,7 @@ json ca_cert(inkan::store::Connection& c, const Args& a) {
         " UNION ALL SELECT p.id, p.parent_id, p.cert_pem, depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id)"
         " SELECT cert_pem FROM chain WHERE depth = 0 OR $2 ORDER BY depth",
         role, a.get("chain").has_value());
-    if (r.empty()) throw inkan::Error(inkan::codes::kUnknownObject, {"CA " + role + " がありません。", "No active CA with role " + role + "."});
+    if (r.empty()) not_found("CA", "active CA with role", role);
     std::string pem;
     for (int i = 0; i < r.rows(); ++i) pem += r.text(i, 0);
     return pem;

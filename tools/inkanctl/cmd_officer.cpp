@@ -31,8 +31,7 @@ json officer_add(inkan::store::Connection& c, const Args& a) {
     {
         inkan::store::Transaction tx(c);
         if (c.query("SELECT 1 FROM institutions WHERE id = $1", institution).empty()) {
-            throw inkan::Error(codes::kUnknownObject, {"機関 " + std::to_string(institution) + " がありません。",
-                                                       "No institution " + std::to_string(institution) + "."});
+            not_found("機関", "institution", std::to_string(institution));
         }
         auto r = c.query("INSERT INTO officers (institution_id, name, email) VALUES ($1, $2, $3) "
                          "ON CONFLICT (institution_id, email) DO NOTHING RETURNING id",
@@ -59,10 +58,10 @@ json officer_list(inkan::store::Connection& c, const Args& a) {
 }
 
 json officer_revoke(inkan::store::Connection& c, const Args& a) {
-    std::string id = a.arg(0, "OFFICER_ID");
+    std::string id = a.arg_id(0, "OFFICER_ID");
     inkan::store::Transaction tx(c);
     auto r = c.query("UPDATE officers SET status = 'revoked' WHERE id = $1::bigint AND status = 'active' RETURNING id", id);
-    if (r.empty()) throw inkan::Error(codes::kUnknownObject, {"有効な登録担当者 " + id + " がありません。", "No active officer " + id + "."});
+    if (r.empty()) not_found("有効な登録担当者", "active officer", id);
     // RFC 5280 reason 3, affiliationChanged: the person is no longer an officer.
     auto certs = c.query("UPDATE certificates SET revoked_at = now(), revocation_reason = 3 "
                          "WHERE officer_id = $1::bigint AND kind = 'officer' AND revoked_at IS NULL RETURNING serial",
@@ -78,7 +77,7 @@ json officer_revoke(inkan::store::Connection& c, const Args& a) {
 }
 
 json officer_reissue_pin(inkan::store::Connection& c, const Args& a) {
-    std::string id = a.arg(0, "OFFICER_ID");
+    std::string id = a.arg_id(0, "OFFICER_ID");
     return pickup_json(inkan::enroll::create_pickup(c, std::stoll(id), actor()));
 }
 
@@ -146,10 +145,10 @@ json grant_list(inkan::store::Connection& c, const Args& a) {
 }
 
 json grant_remove(inkan::store::Connection& c, const Args& a) {
-    std::string id = a.arg(0, "GRANT_ID");
+    std::string id = a.arg_id(0, "GRANT_ID");
     inkan::store::Transaction tx(c);
     auto r = c.query("DELETE FROM grants WHERE id = $1::bigint RETURNING id, officer_id", id);
-    if (r.empty()) throw inkan::Error(codes::kUnknownObject, {"付与 " + id + " がありません。", "No grant " + id + "."});
+    if (r.empty()) not_found("付与", "grant", id);
     inkan::audit::append(c, actor(), "grant.removed", "grant:" + id, {{"officer_id", r.integer(0, 1)}});
     tx.commit();
     return first_row(r);

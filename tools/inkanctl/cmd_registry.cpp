@@ -42,11 +42,11 @@ json institution_list(inkan::store::Connection& c, const Args&) {
 }
 
 json institution_set_status(inkan::store::Connection& c, const Args& a) {
-    std::string id = a.arg(0, "ID"), status = a.arg(1, "active|inactive");
+    std::string id = a.arg_id(0, "ID"), status = a.arg(1, "active|inactive");
     if (status != "active" && status != "inactive") usage_error("status is active or inactive", "状態は active か inactive です");
     inkan::store::Transaction tx(c);
     auto r = c.query("UPDATE institutions SET status = $2 WHERE id = $1::bigint RETURNING id, name_en, status", id, status);
-    if (r.empty()) throw inkan::Error(inkan::codes::kUnknownObject, {"機関 " + id + " がありません。", "No institution " + id + "."});
+    if (r.empty()) not_found("機関", "institution", id);
     inkan::audit::append(c, actor(), "institution.status_set", "institution:" + id, {{"status", status}});
     tx.commit();
     return first_row(r);
@@ -58,8 +58,7 @@ json domain_add(inkan::store::Connection& c, const Args& a) {
     require(inkan::policy::check_registrable_domain(name), inkan::codes::kBadDomain, "domain");
     inkan::store::Transaction tx(c);
     if (c.query("SELECT 1 FROM institutions WHERE id = $1", institution).empty()) {
-        throw inkan::Error(inkan::codes::kUnknownObject,
-                           {"機関 " + std::to_string(institution) + " がありません。", "No institution " + std::to_string(institution) + "."});
+        not_found("機関", "institution", std::to_string(institution));
     }
     auto r = c.query("INSERT INTO domains (institution_id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING "
                      "RETURNING id, institution_id, name",

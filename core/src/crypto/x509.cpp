@@ -6,6 +6,19 @@
 
 namespace inkan::crypto {
 
+namespace {
+// DER of any OpenSSL object through its i2d_* function.
+template <class T>
+std::string to_der(int (*i2d)(const T*, unsigned char**), const T* obj, const char* what) {
+    int len = i2d(obj, nullptr);
+    check(len > 0, what);
+    std::string out(static_cast<size_t>(len), '\0');
+    auto p = reinterpret_cast<unsigned char*>(out.data());
+    check(i2d(obj, &p) == len, what);
+    return out;
+}
+}  // namespace
+
 X509Ptr cert_from_pem(std::string_view pem) {
     auto bio = memory_bio(pem);
     return X509Ptr(check_ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), "parse certificate PEM"));
@@ -22,14 +35,7 @@ std::string cert_to_pem(X509* cert) {
     return bio_contents(bio.get());
 }
 
-std::string cert_to_der(X509* cert) {
-    int len = i2d_X509(cert, nullptr);
-    check(len > 0, "i2d_X509");
-    std::string out(static_cast<size_t>(len), '\0');
-    auto p = reinterpret_cast<unsigned char*>(out.data());
-    i2d_X509(cert, &p);
-    return out;
-}
+std::string cert_to_der(X509* cert) { return to_der(i2d_X509, cert, "i2d_X509"); }
 
 std::string fingerprint_sha256(X509* cert) {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -96,14 +102,7 @@ PKey key_from_pem(std::string_view pem) {
     return PKey(check_ptr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), "parse private key PEM"));
 }
 
-std::string public_key_der(EVP_PKEY* key) {
-    int len = i2d_PUBKEY(key, nullptr);
-    check(len > 0, "i2d_PUBKEY");
-    std::string out(static_cast<size_t>(len), '\0');
-    auto p = reinterpret_cast<unsigned char*>(out.data());
-    i2d_PUBKEY(key, &p);
-    return out;
-}
+std::string public_key_der(EVP_PKEY* key) { return to_der(i2d_PUBKEY, key, "i2d_PUBKEY"); }
 
 PKey public_key_from_der(std::string_view der) {
     auto p = reinterpret_cast<const unsigned char*>(der.data());
@@ -120,12 +119,7 @@ std::string pkcs12(EVP_PKEY* key, X509* cert, const std::vector<X509*>& chain, s
     std::string pass(password), name(friendly_name);
     Pkcs12Ptr p12(check_ptr(PKCS12_create(pass.c_str(), name.c_str(), key, cert, ca.get(), 0, 0, 0, 0, 0),
                             "PKCS12_create"));
-    int len = i2d_PKCS12(p12.get(), nullptr);
-    check(len > 0, "i2d_PKCS12");
-    std::string out(static_cast<size_t>(len), '\0');
-    auto p = reinterpret_cast<unsigned char*>(out.data());
-    i2d_PKCS12(p12.get(), &p);
-    return out;
+    return to_der(i2d_PKCS12, static_cast<const PKCS12*>(p12.get()), "i2d_PKCS12");
 }
 
 }  // namespace inkan::crypto
