@@ -180,3 +180,24 @@ def test_every_registration_change_is_audited(local, world):
                          f"(action = 'grant.set' AND (detail->>'officer_id')::bigint = {off['officer_id']})")
     assert actions.split(",") == ["institution.added", "domain.added", "officer.added", "grant.set"]
     assert local.inkanctl("audit", "verify")["ok"] is True
+
+
+def test_ca_import_takes_an_existing_ca(local, scratch_db, tmp_path):
+    db, name = scratch_db
+    key, crt, other = tmp_path / "ca.key", tmp_path / "ca.pem", tmp_path / "other.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", crt,
+                    "-subj", "/C=JP/O=Imported/CN=Imported Officer CA", "-days", "30",
+                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-out", other], check=True, capture_output=True)
+    keydir = tmp_path / "keys"
+    mismatch = local.inkanctl("ca", "import", "--role", "officer", "--cert", crt, "--key", other,
+                              "--key-dir", keydir, db=db, check=False)
+    assert mismatch.returncode == 1 and "does not belong" in mismatch.stderr
+    done = local.inkanctl("ca", "import", "--role", "officer", "--cert", crt, "--key", key, "--key-dir", keydir, db=db)
+    assert done["role"] == "officer"
+    stored = keydir / "cn-imported-officer-ca-o-imported-c-jp.key"
+    assert stored.exists() and oct(stored.stat().st_mode & 0o777) == "0o600"
+    assert local.inkanctl("ca", "cert", "--role", "officer", db=db).strip() == crt.read_text().strip()
+    # The import is audited in that database's chain.
+    assert verify(local, db)[1]["rows"] == 1
