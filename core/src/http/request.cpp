@@ -1,5 +1,7 @@
 #include "http/request.hpp"
 
+#include "http/multipart.hpp"
+
 #include <strings.h>
 
 #include <cctype>
@@ -71,8 +73,12 @@ std::map<std::string, std::string> Request::query_params() const { return parse_
 
 std::map<std::string, std::string> Request::form() const {
     auto type = header("Content-Type");
-    if (!type || type->find("application/x-www-form-urlencoded") == std::string_view::npos) return {};
-    return parse_urlencoded(body);
+    if (!type) return {};
+    if (type->find("application/x-www-form-urlencoded") != std::string_view::npos) return parse_urlencoded(body);
+    if (type->find("multipart/form-data") == std::string_view::npos) return {};
+    std::map<std::string, std::string> out;
+    for (auto& part : parse_multipart(body, *type)) out.emplace(part.name, std::move(part.data));
+    return out;
 }
 
 Lang Request::lang() const {

@@ -29,7 +29,8 @@ struct Request {
     std::optional<std::string_view> header(std::string_view name) const;
     // Query parameters (application/x-www-form-urlencoded).
     std::map<std::string, std::string> query_params() const;
-    // Form fields from an urlencoded body.
+    // Form fields from an urlencoded or multipart/form-data body (files
+    // included, by field name).
     std::map<std::string, std::string> form() const;
     // ?lang= first, then Accept-Language; Japanese unless English is preferred.
     Lang lang() const;

@@ -76,17 +76,25 @@ Violation check_mail(std::string_view value) {
     return std::nullopt;
 }
 
-Violation check_registrable_domain(std::string_view name) {
-    if (name.empty() || name.size() > 253) return Message{"ドメイン名の長さが不正です。", "Bad domain name length."};
+Violation check_hostname(std::string_view name, bool allow_wildcard) {
+    if (name.empty() || name.size() > 253) return Message{"ホスト名の長さが不正です。", "Bad host name length."};
+    if (name.substr(0, 2) == "*.") {
+        if (!allow_wildcard) {
+            return Message{"ワイルドカードは使用できません。", "Wildcard names are not allowed."};
+        }
+        name.remove_prefix(2);
+    }
     size_t labels = 0;
+    bool all_numeric = true;
     std::string_view rest = name;
     while (true) {
         size_t dot = rest.find('.');
         std::string_view label = rest.substr(0, dot);
         if (!ldh_label(label)) {
-            return Message{"ドメイン名は小文字英数字とハイフンのラベルで構成してください: " + std::string(label),
-                           "Domain labels are lowercase letters, digits and hyphens: " + std::string(label)};
+            return Message{"ホスト名は小文字英数字とハイフンのラベルで構成してください: " + std::string(label),
+                           "Host name labels are lowercase letters, digits and hyphens: " + std::string(label)};
         }
+        all_numeric = all_numeric && std::all_of(label.begin(), label.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (label.rfind("xn--", 0) == 0) {
             char* ulabel = nullptr;
             std::string l(label);
@@ -100,7 +108,13 @@ Violation check_registrable_domain(std::string_view name) {
         if (dot == std::string_view::npos) break;
         rest.remove_prefix(dot + 1);
     }
-    if (labels < 2) return Message{"ドメイン名には2つ以上のラベルが必要です。", "A domain needs at least two labels."};
+    if (all_numeric) return Message{"IPアドレスは指定できません。", "IP addresses are not allowed."};
+    if (labels < 2) return Message{"ホスト名には2つ以上のラベルが必要です。", "A host name needs at least two labels."};
+    return std::nullopt;
+}
+
+Violation check_registrable_domain(std::string_view name) {
+    if (auto v = check_hostname(name, false)) return v;
     std::string n(name);
     const psl_ctx_t* psl = suffix_list();
     if (psl == nullptr) throw InternalError("no public suffix list available (install Debian's publicsuffix)");

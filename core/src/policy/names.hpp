@@ -25,6 +25,11 @@ Violation check_mail(std::string_view value);
 // A domain name an institution may register: LDH labels, lowercase, at
 // least two labels, valid IDNA A-labels, and not itself a public suffix.
 Violation check_registrable_domain(std::string_view name);
+// A host name for a certificate: LDH labels (lower case), at least two
+// labels, at most 253 characters, valid IDNA A-labels, not an IP address;
+// a leading "*." only when wildcards are allowed.
+Violation check_hostname(std::string_view name, bool allow_wildcard);
+
 // True when `name` equals `domain` or lies below it.
 bool within(std::string_view name, std::string_view domain);
 

@@ -1,0 +1,14 @@
+// Authorization of one name for one kind and action, from an officer's
+// grants (a grant covers its domain, or only its subtree when it has one).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "officer/auth.hpp"
+
+namespace inkan::officer {
+
+bool permits(const std::vector<Grant>& grants, std::string_view name, std::string_view kind, std::string_view action);
+
+}  // namespace inkan::officer

@@ -1,0 +1,216 @@
+#include "policy/csr.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "crypto/encoding.hpp"
+
+namespace inkan::policy {
+
+namespace {
+using crypto::BigNum;
+
+CsrProblem problem(const char* code, std::string ja, std::string en) { return {code, {std::move(ja), std::move(en)}}; }
+
+// The DER inside whatever form the applicant used.
+std::optional<std::string> csr_der(std::string_view text) {
+    if (!text.empty() && text.front() == '\x30') return std::string(text);  // DER already
+    std::string body;
+    size_t begin = text.find("-----BEGIN");
+    if (begin != std::string_view::npos) {
+        size_t header_end = text.find("-----", begin + 10);
+        size_t end = text.find("-----END", header_end == std::string_view::npos ? begin : header_end + 5);
+        if (header_end == std::string_view::npos || end == std::string_view::npos) return std::nullopt;
+        std::string_view label = text.substr(begin + 11, header_end - begin - 11);
+        if (label != "CERTIFICATE REQUEST" && label != "NEW CERTIFICATE REQUEST") return std::nullopt;
+        text = text.substr(header_end + 5, end - header_end - 5);
+    }
+    for (char c : text) {
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=') body += c;
+        else if (c != '\r' && c != '\n' && c != ' ' && c != '\t') return std::nullopt;
+    }
+    try {
+        return crypto::unbase64(body);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::vector<tsv::Rdn> subject_rdns(X509_NAME* name) {
+    std::vector<tsv::Rdn> out;
+    for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
+        X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
+        int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+        const char* sn = nid == NID_undef ? "?" : OBJ_nid2sn(nid);
+        unsigned char* utf8 = nullptr;
+        int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
+        out.emplace_back(sn, len >= 0 ? std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(len)) : "");
+        OPENSSL_free(utf8);
+    }
+    return out;
+}
+
+std::vector<std::string> requested_emails(X509_REQ* req) {
+    std::vector<std::string> out;
+    STACK_OF(X509_EXTENSION)* exts = X509_REQ_get_extensions(req);
+    if (!exts) return out;
+    auto* sans = static_cast<GENERAL_NAMES*>(X509V3_get_d2i(exts, NID_subject_alt_name, nullptr, nullptr));
+    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
+        GENERAL_NAME* g = sk_GENERAL_NAME_value(sans, i);
+        if (g->type == GEN_EMAIL) {
+            out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.rfc822Name)),
+                             static_cast<size_t>(ASN1_STRING_length(g->d.rfc822Name)));
+        }
+    }
+    GENERAL_NAMES_free(sans);
+    sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+    return out;
+}
+
+BigNum rsa_param(EVP_PKEY* key, const char* name) {
+    BIGNUM* bn = nullptr;
+    EVP_PKEY_get_bn_param(key, name, &bn);
+    return BigNum(bn);
+}
+
+unsigned long mod_word(const BIGNUM* n, unsigned long w) { return BN_mod_word(n, w); }
+}  // namespace
+
+std::variant<Csr, CsrProblem> parse_csr(std::string_view text) {
+    auto der = csr_der(text);
+    if (!der || der->empty()) {
+        return problem("401", "CSR を読み取れません (PEM の本文を1行で、または PEM / DER で指定してください)。",
+                       "The CSR cannot be read (give the PEM body on one line, or PEM / DER).");
+    }
+    auto p = reinterpret_cast<const unsigned char*>(der->data());
+    crypto::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der->size())));
+    if (!req || p != reinterpret_cast<const unsigned char*>(der->data()) + der->size()) {
+        crypto::drain_errors();
+        return problem("401", "CSR の形式が正しくありません。", "The CSR is not a valid PKCS#10 request.");
+    }
+    EVP_PKEY* key = X509_REQ_get0_pubkey(req.get());
+    if (!key || X509_REQ_verify(req.get(), key) != 1) {
+        crypto::drain_errors();
+        return problem("402", "CSR の署名を検証できません。", "The CSR's signature does not verify.");
+    }
+    Csr out;
+    out.subject = subject_rdns(X509_REQ_get_subject_name(req.get()));
+    out.requested_emails = requested_emails(req.get());
+    out.der = std::move(*der);
+    out.req = std::move(req);
+    crypto::drain_errors();
+    return out;
+}
+
+bool has_small_factor(const BIGNUM* n) {
+    static const std::vector<unsigned long> primes = [] {
+        std::vector<unsigned long> ps;
+        for (unsigned long c = 2; c < 10000; ++c) {
+            if (std::all_of(ps.begin(), ps.end(), [&](unsigned long p) { return p * p > c || c % p != 0; })) ps.push_back(c);
+        }
+        return ps;
+    }();
+    return std::any_of(primes.begin(), primes.end(), [&](unsigned long p) { return mod_word(n, p) == 0; });
+}
+
+bool fermat_factorable(const BIGNUM* n) {
+    // a = ceil(sqrt(n)); if a^2 - n is a square b^2, then n = (a-b)(a+b).
+    crypto::BigNum a(BN_new()), b2(BN_new()), b(BN_new()), sq(BN_new());
+    std::unique_ptr<BN_CTX, crypto::Free<BN_CTX_free>> ctx(BN_CTX_new());
+    if (!a || !b2 || !b || !sq || !ctx) throw std::bad_alloc();
+    // Integer square root by Newton's method from n itself.
+    BN_copy(a.get(), n);
+    crypto::BigNum x(BN_dup(n)), y(BN_new());
+    BN_rshift1(y.get(), x.get());
+    if (BN_is_zero(y.get())) return false;
+    while (BN_cmp(y.get(), x.get()) < 0) {
+        BN_copy(x.get(), y.get());
+        BN_div(y.get(), nullptr, n, x.get(), ctx.get());
+        BN_add(y.get(), y.get(), x.get());
+        BN_rshift1(y.get(), y.get());
+    }
+    BN_copy(a.get(), x.get());
+    BN_sqr(sq.get(), a.get(), ctx.get());
+    if (BN_cmp(sq.get(), n) < 0) BN_add_word(a.get(), 1);
+    for (int i = 0; i < 100; ++i) {
+        BN_sqr(sq.get(), a.get(), ctx.get());
+        BN_sub(b2.get(), sq.get(), n);
+        // Is b2 a perfect square?
+        crypto::BigNum r(BN_dup(b2.get())), s(BN_new());
+        if (BN_is_zero(r.get())) return true;
+        BN_rshift1(s.get(), r.get());
+        if (BN_is_zero(s.get())) BN_one(s.get());
+        while (BN_cmp(s.get(), r.get()) < 0) {
+            BN_copy(r.get(), s.get());
+            BN_div(s.get(), nullptr, b2.get(), r.get(), ctx.get());
+            BN_add(s.get(), s.get(), r.get());
+            BN_rshift1(s.get(), s.get());
+        }
+        BN_sqr(sq.get(), r.get(), ctx.get());
+        if (BN_cmp(sq.get(), b2.get()) == 0) return true;
+        BN_add_word(a.get(), 1);
+    }
+    return false;
+}
+
+bool roca_fingerprint(const BIGNUM* n) {
+    // For each prime, the set of residues in the subgroup generated by 65537.
+    static const std::vector<std::pair<unsigned long, std::vector<bool>>> subgroups = [] {
+        std::vector<std::pair<unsigned long, std::vector<bool>>> out;
+        for (unsigned long p : {11ul, 13ul, 17ul, 19ul, 37ul, 53ul, 61ul, 71ul, 73ul, 79ul, 97ul, 103ul, 107ul,
+                                109ul, 127ul, 151ul, 157ul}) {
+            std::vector<bool> member(p, false);
+            unsigned long g = 65537 % p, x = 1;
+            do {
+                member[x] = true;
+                x = x * g % p;
+            } while (x != 1);
+            out.emplace_back(p, std::move(member));
+        }
+        return out;
+    }();
+    return std::all_of(subgroups.begin(), subgroups.end(),
+                       [&](const auto& sg) { return sg.second[mod_word(n, sg.first)]; });
+}
+
+std::optional<CsrProblem> check_key(EVP_PKEY* key, std::string_view profile) {
+    if (profile == "3") {
+        if (!EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_get_bits(key) != 2048) {
+            return problem("403", "プロファイル3 の鍵は RSA 2048 ビットです。", "Profile 3 needs an RSA 2048-bit key.");
+        }
+        BigNum n = rsa_param(key, OSSL_PKEY_PARAM_RSA_N), e = rsa_param(key, OSSL_PKEY_PARAM_RSA_E);
+        if (!n || !e) return problem("403", "RSA 鍵を読み取れません。", "The RSA key cannot be read.");
+        if (!BN_is_word(e.get(), 65537)) {
+            return problem("404", "RSA の公開指数は 65537 でなければなりません。", "The RSA public exponent must be 65537.");
+        }
+        if (has_small_factor(n.get())) {
+            return problem("405", "RSA の法に小さな素因数があります (弱い鍵)。", "The RSA modulus has a small prime factor (weak key).");
+        }
+        if (fermat_factorable(n.get())) {
+            return problem("406", "RSA の素因数が近すぎます (フェルマー法で分解可能な弱い鍵)。",
+                           "The RSA primes are too close (weak key, factorable by Fermat's method).");
+        }
+        if (roca_fingerprint(n.get())) {
+            return problem("407", "ROCA 脆弱性 (CVE-2017-15361) のある鍵です。鍵を作り直してください。",
+                           "This key has the ROCA weakness (CVE-2017-15361); generate a new key.");
+        }
+        return std::nullopt;
+    }
+    if (profile == "11") {
+        char group[64] = "";
+        size_t len = 0;
+        if (!EVP_PKEY_is_a(key, "EC") ||
+            EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1 ||
+            std::string_view(group) != "secp384r1") {
+            crypto::drain_errors();
+            return problem("403", "プロファイル11 の鍵は ECDSA P-384 です。", "Profile 11 needs an ECDSA P-384 key.");
+        }
+        return std::nullopt;
+    }
+    return problem("416", "証明書プロファイルID は 3 か 11 です。", "The profile ID must be 3 or 11.");
+}
+
+}  // namespace inkan::policy

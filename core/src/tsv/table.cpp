@@ -1,0 +1,37 @@
+#include "tsv/table.hpp"
+
+namespace inkan::tsv {
+
+std::vector<Row> split_rows(std::string_view text) {
+    std::vector<Row> rows;
+    int number = 0;
+    while (!text.empty()) {
+        size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        Row row{++number, {}};
+        size_t start = 0;
+        for (size_t i = 0; i <= line.size(); ++i) {
+            if (i == line.size() || line[i] == '\t') {
+                row.fields.emplace_back(line.substr(start, i - start));
+                start = i + 1;
+            }
+        }
+        rows.push_back(std::move(row));
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    while (!rows.empty() && rows.back().fields.size() == 1 && rows.back().fields[0].empty()) rows.pop_back();
+    return rows;
+}
+
+std::string join_row(const std::vector<std::string>& fields) {
+    std::string out;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) out += '\t';
+        out += fields[i];
+    }
+    return out + "\r\n";
+}
+
+}  // namespace inkan::tsv

@@ -1,0 +1,23 @@
+// TAB-separated rows as UPKI writes them: no header, no quoting, CRLF or LF,
+// an optional final newline.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inkan::tsv {
+
+struct Row {
+    int number = 0;  // 1-based line number, as UPKI's SEQ
+    std::vector<std::string> fields;
+};
+
+// Trailing empty lines are dropped; an empty line in the middle is a row
+// with one empty field (and fails its checks).
+std::vector<Row> split_rows(std::string_view text);
+
+// Joins fields with TAB and rows with CRLF (exports).
+std::string join_row(const std::vector<std::string>& fields);
+
+}  // namespace inkan::tsv

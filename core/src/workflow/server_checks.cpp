@@ -1,0 +1,336 @@
+#include "workflow/server_checks.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+
+#include "crypto/x509.hpp"
+#include "officer/scope.hpp"
+#include "policy/csr.hpp"
+#include "policy/names.hpp"
+#include "policy/serial.hpp"
+#include "tsv/dn.hpp"
+
+namespace inkan::workflow {
+
+namespace {
+
+enum Col : size_t {
+    kDn = 0, kProfile, kReserved, kOldSerial, kReason, kComment, kCsr,
+    kSubName, kSubAffiliation, kSubMail, kFqdn, kSoftware, kSans
+};
+
+struct ColumnSpec {
+    Message name;
+    size_t max_len;
+};
+
+const std::array<ColumnSpec, kServerColumns>& columns() {
+    static const std::array<ColumnSpec, kServerColumns> c = {{
+        {{"主体者DN", "Subject DN"}, 250},
+        {{"証明書プロファイルID", "Profile ID"}, 2},
+        {{"予備", "Reserved"}, 0},
+        {{"失効対象証明書シリアル番号", "Serial of the certificate to revoke"}, 50},
+        {{"失効理由", "Revocation reason"}, 1},
+        {{"失効理由コメント", "Revocation comment"}, 128},
+        {{"CSR", "CSR"}, 2048},
+        {{"利用管理者氏名", "Subscriber name"}, 64},
+        {{"利用管理者所属", "Subscriber affiliation"}, 64},
+        {{"利用管理者E-mail", "Subscriber e-mail"}, 78},
+        {{"利用管理者FQDN", "Subscriber FQDN"}, 64},
+        {{"サーバソフトウェア名", "Server software"}, 128},
+        {{"dNSName", "dNSName"}, 250},
+    }};
+    return c;
+}
+
+// Columns each operation must fill (UPKI-FORMATS §2).
+bool required(size_t col, ApplyType type) {
+    switch (type) {
+        case ApplyType::revoke:
+            return col == kDn || col == kOldSerial || col == kReason;
+        case ApplyType::renew:
+            if (col == kOldSerial) return true;
+            [[fallthrough]];
+        case ApplyType::issue:
+            return col == kDn || col == kProfile || col == kCsr || col == kSubName || col == kSubAffiliation ||
+                   col == kSubMail || col == kFqdn || col == kSoftware;
+    }
+    return false;
+}
+
+// Length in characters (UTF-8 code points), as UPKI counts full-width text.
+size_t chars(const std::string& s) {
+    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+bool digits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Revocation comments: no control characters and none of <>"\ (inkan's
+// reading of UPKI's "bad character" rule, documented in docs/error-codes.md).
+bool comment_ok(const std::string& s) {
+    return std::none_of(s.begin(), s.end(), [](char c) {
+        unsigned char u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f || c == '<' || c == '>' || c == '"' || c == '\\';
+    });
+}
+
+class Collector {
+public:
+    explicit Collector(LineResult& r) : r_(r) {}
+    void add(const char* code, size_t col, Message m) { r_.errors.push_back({code, columns()[col].name, std::move(m)}); }
+    void add(const char* code, Message field, Message m) { r_.errors.push_back({code, std::move(field), std::move(m)}); }
+    bool any() const { return !r_.errors.empty(); }
+
+private:
+    LineResult& r_;
+};
+
+// dNSName=a,dNSName=b -> {a, b}; nullopt when malformed.
+std::optional<std::vector<std::string>> parse_sans(const std::string& text) {
+    std::vector<std::string> out;
+    if (text.empty()) return out;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        size_t comma = text.find(',', pos);
+        std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        if (part.rfind("dNSName=", 0) != 0 || part.size() == 8) return std::nullopt;
+        out.push_back(part.substr(8));
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
+void check_fields(const std::vector<std::string>& f, ApplyType type, Collector& err) {
+    for (size_t col = 0; col < kServerColumns; ++col) {
+        if (required(col, type) && f[col].empty()) {
+            err.add("201", col, {"必須項目が入力されていません。", "This field is required."});
+        } else if (columns()[col].max_len > 0 && chars(f[col]) > columns()[col].max_len) {
+            err.add("202", col, {std::to_string(columns()[col].max_len) + "文字以内で入力してください。",
+                                 "At most " + std::to_string(columns()[col].max_len) + " characters."});
+        }
+    }
+    if (!f[kProfile].empty() && !digits(f[kProfile]))
+        err.add("204", kProfile, {"半角数字で入力してください。", "Use digits only."});
+    if (!f[kReason].empty() && !digits(f[kReason]))
+        err.add("204", kReason, {"半角数字で入力してください。", "Use digits only."});
+    if (!f[kOldSerial].empty() && !policy::normalize_serial(f[kOldSerial]))
+        err.add("204", kOldSerial, {"10進数または 0x で始まる16進数で入力してください。", "Use a decimal number or 0x-prefixed hex."});
+    if (!comment_ok(f[kComment]))
+        err.add("205", kComment, {"使用できない文字が含まれています。", "The comment contains a character that is not allowed (control characters, <>\"\\)."});
+    if (!f[kDn].empty() && !tsv::parse_dn(f[kDn]))
+        err.add("206", kDn, {"DNの形式に従っていません。", "This does not follow the DN format (CN=...,O=...,L=...,ST=...,C=JP)."});
+    if (!f[kSubMail].empty()) {
+        if (auto v = policy::check_mail(f[kSubMail])) err.add("206", kSubMail, {"メールアドレスの形式ではありません。", "This is not a mail address."});
+    }
+    if (!f[kSans].empty() && !parse_sans(f[kSans]))
+        err.add("206", kSans, {"dNSName=名前 をカンマ区切りで指定してください。", "Write dNSName=name entries separated by commas."});
+    if (type != ApplyType::revoke && digits(f[kProfile]) && f[kProfile] != "3" && f[kProfile] != "11")
+        err.add("416", kProfile, {"証明書プロファイルID は 3 か 11 です。", "The profile ID must be 3 or 11."});
+}
+
+// C -> ST -> L -> O -> CN, or exactly the reverse (UPKI-FORMATS §6).
+bool same_subject(const std::vector<tsv::Rdn>& column, const std::vector<tsv::Rdn>& csr) {
+    if (column.size() != csr.size()) return false;
+    bool forward = std::equal(column.begin(), column.end(), csr.begin());
+    bool reverse = std::equal(column.begin(), column.end(), csr.rbegin());
+    return forward || reverse;
+}
+
+void check_names(const ServerApplication& app, const std::vector<tsv::Rdn>& dn, const InstitutionFacts& inst,
+                 const std::vector<officer::Grant>& grants, const Policy& policy, Registry& registry, Collector& err) {
+    const std::string action = app.type == ApplyType::renew ? "renew" : "issue";
+    std::vector<std::string> types;
+    for (const auto& [t, v] : dn) types.push_back(t);
+    bool has_ou = std::find(types.begin(), types.end(), "OU") != types.end();
+    std::vector<std::string> expected = {"CN", "O", "L", "ST", "C"};
+    std::vector<std::string> without_ou;
+    std::copy_if(types.begin(), types.end(), std::back_inserter(without_ou), [](const std::string& t) { return t != "OU"; });
+    if (std::find(types.begin(), types.end(), "emailAddress") != types.end() ||
+        std::find(types.begin(), types.end(), "E") != types.end() ||
+        std::find(types.begin(), types.end(), "EMAIL") != types.end()) {
+        err.add("411", kDn, {"Email 属性は指定できません。", "The Email attribute is not allowed."});
+    } else if (without_ou != expected) {
+        err.add("206", kDn, {"DN は CN,O,L,ST,C の順に指定してください。", "The DN must be CN,O,L,ST,C in this order."});
+        return;
+    }
+    if (tsv::dn_value(dn, "C") != "JP")
+        err.add("409", kDn, {"C は JP です。", "C must be JP."});
+    if (tsv::dn_value(dn, "O") != inst.o || tsv::dn_value(dn, "ST") != inst.st || tsv::dn_value(dn, "L") != inst.l) {
+        err.add("409", kDn, {"O, L, ST が機関の登録内容 (" + inst.o + ", " + inst.l + ", " + inst.st + ") と一致しません。",
+                             "O, L and ST must match the institution's registration (" + inst.o + ", " + inst.l + ", " + inst.st + ")."});
+    }
+    const std::string& cn = app.fqdn;
+    if (has_ou) {
+        if (!policy.ou_by_allowlist) {
+            err.add("410", kDn, {"サーバ証明書に OU は指定できません。", "Server certificates cannot have an OU."});
+        } else {
+            for (const auto& [t, v] : dn) {
+                if (t == "OU" && !registry.ou_allowed(cn, v)) {
+                    err.add("371:1", kDn, {"OU が許可リストにありません: " + v, "The OU is not in the domain's allow list: " + v});
+                }
+            }
+        }
+    }
+    std::string dn_cn = tsv::dn_value(dn, "CN");
+    if (auto v = policy::check_hostname(dn_cn, policy.allow_wildcard)) {
+        err.add("412", kDn, {"CN: " + v->ja, "CN: " + v->en});
+    } else if (dn_cn.size() > 64) {
+        err.add("412", kDn, {"CN は64文字以内です。", "The CN is at most 64 characters."});
+    }
+    if (dn_cn != cn) err.add("413", kFqdn, {"利用管理者FQDN が CN と一致しません。", "The subscriber FQDN must equal the CN."});
+    if (app.dns_names.size() > 9) {  // CN plus at most 8 extra names
+        err.add("415", kSans, {"dNSName は8個までです。", "At most 8 dNSNames."});
+    }
+    for (size_t i = 1; i < app.dns_names.size(); ++i) {
+        if (auto v = policy::check_hostname(app.dns_names[i], policy.allow_wildcard)) {
+            err.add("415", kSans, {app.dns_names[i] + ": " + v->ja, app.dns_names[i] + ": " + v->en});
+        }
+    }
+    for (const auto& name : app.dns_names) {
+        if (!officer::permits(grants, name, "server", action)) {
+            err.add("414", name == cn ? kDn : kSans,
+                    {name + " はあなたの担当範囲外です。", name + " is outside the domains you are granted."});
+        }
+    }
+}
+
+void check_csr(ServerApplication& app, const std::vector<tsv::Rdn>& dn, const std::string& text, Collector& err) {
+    auto parsed = policy::parse_csr(text);
+    if (auto* p = std::get_if<policy::CsrProblem>(&parsed)) {
+        err.add(p->code.c_str(), kCsr, p->message);
+        return;
+    }
+    auto& csr = std::get<policy::Csr>(parsed);
+    if (auto p = policy::check_key(X509_REQ_get0_pubkey(csr.req.get()), app.profile)) {
+        err.add(p->code.c_str(), kCsr, p->message);
+    }
+    if (!csr.requested_emails.empty()) {
+        err.add("411", kCsr, {"CSR に rfc822Name (メールアドレス) は指定できません。", "The CSR must not request an rfc822Name (mail address)."});
+    }
+    if (!same_subject(dn, csr.subject)) {
+        err.add("408", kDn, {"主体者DN が CSR のサブジェクト (" + tsv::format_dn(csr.subject) + ") と一致しません。",
+                             "The subject DN differs from the CSR's subject (" + tsv::format_dn(csr.subject) + ")."});
+    }
+    app.csr_der = csr.der;
+}
+
+void check_renewal(ServerApplication& app, const std::string& serial, Registry& registry, Collector& err) {
+    auto old = registry.certificate(serial);
+    if (!old) {
+        err.add("417", kOldSerial, {"更新対象の証明書が見つかりません。", "The certificate to renew was not found in your institution."});
+        return;
+    }
+    if (old->revoked) err.add("426", kOldSerial, {"更新対象の証明書は失効しています。", "The certificate to renew is revoked."});
+    if (old->subject_dn != app.subject_dn) {
+        err.add("417", kDn, {"更新対象の証明書の DN (" + old->subject_dn + ") と一致しません。",
+                             "The DN differs from the renewed certificate's DN (" + old->subject_dn + ")."});
+    }
+    if (!app.csr_der.empty()) {
+        auto p = reinterpret_cast<const unsigned char*>(app.csr_der.data());
+        crypto::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(app.csr_der.size())));
+        if (req && crypto::public_key_der(X509_REQ_get0_pubkey(req.get())) == old->public_key) {
+            err.add("418", kCsr, {"更新には新しい鍵ペアが必要です (旧証明書と同じ公開鍵です)。",
+                                  "Renewal needs a new key pair (this is the old certificate's public key)."});
+        }
+    }
+    app.old_certificate_id = old->id;
+}
+
+void check_revocation(ServerApplication& app, const std::vector<std::string>& f, const std::vector<officer::Grant>& grants,
+                      Registry& registry, Collector& err) {
+    int reason = std::stoi(f[kReason]);
+    if (reason != 0 && reason != 1 && reason != 3 && reason != 4 && reason != 5) {
+        err.add("420", kReason, {"失効理由は 0, 1, 3, 4, 5 のいずれかです。", "The reason must be 0, 1, 3, 4 or 5."});
+    } else if (reason == 0 && f[kComment].empty()) {
+        err.add("420", kComment, {"失効理由 0 にはコメントが必要です。", "Reason 0 (unspecified) needs a comment."});
+    }
+    app.reason = reason;
+    app.comment = f[kComment];
+    auto old = registry.certificate(*policy::normalize_serial(f[kOldSerial]));
+    bool granted = old && std::all_of(old->names.begin(), old->names.end(), [&](const std::string& n) {
+                       return officer::permits(grants, n, "server", "revoke");
+                   });
+    if (!old || !granted) {
+        err.add("419", kOldSerial, {"失効対象の証明書が見つからないか、担当範囲外です。",
+                                    "The certificate to revoke was not found among those you are granted."});
+        return;
+    }
+    if (old->revoked) err.add("426", kOldSerial, {"この証明書はすでに失効しています。", "This certificate is already revoked."});
+    if (old->subject_dn != app.subject_dn) {
+        err.add("419", kDn, {"失効対象の証明書の DN (" + old->subject_dn + ") と一致しません。",
+                             "The DN differs from the certificate's DN (" + old->subject_dn + ")."});
+    }
+    app.old_certificate_id = old->id;
+}
+
+}  // namespace
+
+const Message& server_column_name(size_t index) { return columns().at(index).name; }
+
+LineResult check_server_row(const tsv::Row& row, ApplyType type, const InstitutionFacts& inst,
+                            const std::vector<officer::Grant>& grants, const Policy& policy, Registry& registry) {
+    LineResult result;
+    result.row = row.number;
+    Collector err(result);
+    const auto& f = row.fields;
+    if (f.size() != kServerColumns) {
+        err.add("421", Message{"行", "Line"},
+                {"項目数が " + std::to_string(f.size()) + " です (13項目をタブ区切りで指定してください)。",
+                 "The line has " + std::to_string(f.size()) + " fields (13 TAB-separated fields expected)."});
+        return result;
+    }
+    result.affiliation = f[kSubAffiliation];
+    result.name = f[kSubName];
+    result.mail = f[kSubMail];
+    if (!inst.active) {
+        err.add("215", kDn, {"機関が有効ではありません。", "The institution is not active."});
+        return result;
+    }
+    check_fields(f, type, err);
+    if (err.any()) return result;
+
+    ServerApplication app;
+    app.row = row.number;
+    app.type = type;
+    app.subject_dn = f[kDn];
+    app.profile = f[kProfile];
+    app.fqdn = f[kFqdn];
+    app.software = f[kSoftware];
+    app.subscriber_name = f[kSubName];
+    app.subscriber_affiliation = f[kSubAffiliation];
+    app.subscriber_email = f[kSubMail];
+    auto dn = *tsv::parse_dn(f[kDn]);
+
+    if (type == ApplyType::revoke) {
+        check_revocation(app, f, grants, registry, err);
+    } else {
+        // SANs come from column 13, with the CN first and no duplicates.
+        std::string cn = tsv::dn_value(dn, "CN");
+        app.dns_names.push_back(cn);
+        std::set<std::string> seen{cn};
+        std::vector<std::string> extra = parse_sans(f[kSans]).value_or(std::vector<std::string>{});
+        for (const auto& name : extra) {
+            if (!seen.insert(name).second) {
+                if (name != cn) err.add("415", kSans, {"dNSName が重複しています: " + name, "Duplicate dNSName: " + name});
+                continue;
+            }
+            app.dns_names.push_back(name);
+        }
+        check_names(app, dn, inst, grants, policy, registry, err);
+        check_csr(app, dn, f[kCsr], err);
+        if (type == ApplyType::renew) {
+            check_renewal(app, *policy::normalize_serial(f[kOldSerial]), registry, err);
+        } else if (!err.any() && registry.subject_in_use(app.subject_dn)) {
+            err.add("212", kDn, {"指定したDNはすでに存在しています。", "This DN already exists: use renewal."});
+        }
+    }
+    if (!err.any()) result.application = std::move(app);
+    return result;
+}
+
+}  // namespace inkan::workflow

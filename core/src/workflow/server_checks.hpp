@@ -1,0 +1,73 @@
+// Every rule for one line of a UPKI server-certificate file (13 columns,
+// UPKI-FORMATS §2, §5, §6).  The checks are pure: what they need to know
+// about the database comes through Registry, so tests can supply it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "officer/auth.hpp"
+#include "tsv/line_error.hpp"
+#include "tsv/table.hpp"
+
+namespace inkan::workflow {
+
+enum class ApplyType { issue = 1, renew = 2, revoke = 3 };
+
+struct InstitutionFacts {
+    int64_t id = 0;
+    std::string o, st, l;
+    bool active = true;
+};
+
+struct KnownCertificate {
+    int64_t id = 0;
+    std::string subject_dn;  // UPKI order, as in column 1
+    std::string public_key;  // SubjectPublicKeyInfo DER
+    std::vector<std::string> names;  // CN and dNSNames
+    bool revoked = false;
+};
+
+class Registry {
+public:
+    virtual ~Registry() = default;
+    // A valid certificate or a pending application of the institution has this DN.
+    virtual bool subject_in_use(const std::string& dn) = 0;
+    // A certificate of the institution by normalized serial.
+    virtual std::optional<KnownCertificate> certificate(const std::string& serial) = 0;
+    virtual bool ou_allowed(const std::string& domain, const std::string& ou) = 0;
+};
+
+struct Policy {
+    bool allow_wildcard = false;
+    bool ou_by_allowlist = false;  // false: OU refused (UPKI since 2022-07-26)
+};
+
+// A line that passed every check, in the form it is recorded.
+struct ServerApplication {
+    int row = 0;
+    ApplyType type = ApplyType::issue;
+    std::string subject_dn, profile, csr_der, fqdn, software;
+    std::string subscriber_name, subscriber_affiliation, subscriber_email;
+    std::vector<std::string> dns_names;  // CN first
+    std::optional<int64_t> old_certificate_id;
+    std::optional<int> reason;
+    std::string comment;
+};
+
+struct LineResult {
+    int row = 0;
+    std::vector<tsv::LineError> errors;
+    std::optional<ServerApplication> application;  // set when errors is empty
+    std::string affiliation, name, mail;            // for the result table
+};
+
+inline constexpr size_t kServerColumns = 13;
+const Message& server_column_name(size_t index);
+
+LineResult check_server_row(const tsv::Row& row, ApplyType type, const InstitutionFacts& inst,
+                            const std::vector<officer::Grant>& grants, const Policy& policy, Registry& registry);
+
+}  // namespace inkan::workflow

@@ -1,0 +1,38 @@
+// An officer's upload of a UPKI server-certificate file: file-level checks
+// (208, 209, 213, 214, encoding), line checks, then — in one transaction —
+// the batch kept verbatim and one application per accepted line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "officer/auth.hpp"
+#include "store/pg.hpp"
+#include "workflow/server_checks.hpp"
+
+namespace inkan::workflow {
+
+struct UploadInput {
+    std::string file_name;
+    std::string content;
+    ApplyType type = ApplyType::issue;
+    bool abort_on_error = true;  // UPKI's errorFlg: all-or-nothing
+};
+
+struct UploadResult {
+    int64_t batch_id = 0;
+    std::string encoding;
+    std::vector<LineResult> lines;
+    int accepted = 0;      // applications written
+    bool aborted = false;  // all-or-nothing and some line failed
+};
+
+// File-level problems throw Error (208, 209, 213, 214, 422) and record nothing.
+UploadResult upload_server_batch(store::Connection& c, const officer::Identity& who,
+                                 const std::vector<officer::Grant>& grants, const UploadInput& input);
+
+// Parses "1"/"2"/"3"; throws Error 530 otherwise.
+ApplyType parse_apply_type(const std::string& text);
+
+}  // namespace inkan::workflow
