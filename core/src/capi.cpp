@@ -9,7 +9,9 @@
 #include <map>
 #include <new>
 
+#include "download/endpoint.hpp"
 #include "enroll/endpoint.hpp"
+#include "status/endpoints.hpp"
 #include "http/page.hpp"
 #include "officer/endpoint.hpp"
 #include "store/pool.hpp"
@@ -28,6 +30,9 @@ const std::map<std::string, Handler, std::less<>>& endpoints() {
     static const std::map<std::string, Handler, std::less<>> table = {
         {"officer", &inkan::officer::serve},
         {"enroll", &inkan::enroll::serve},
+        {"download", &inkan::download::serve},
+        {"crl", &inkan::status::serve_crl},
+        {"ocsp", &inkan::status::serve_ocsp},
     };
     return table;
 }

@@ -273,6 +273,10 @@ class Local:
         self.inkanctl("setting", "set", "enroll_url", f"{base}/enroll/")
         self.inkanctl("setting", "set", "officer_url", f"{base}/ra/")
         self.inkanctl("setting", "set", "mail_from", "inkan <inkan@localhost>")
+        self.inkanctl("setting", "set", "download_url", f"{base}/download/")
+        self.inkanctl("setting", "set", "crl_url", f"{base}/crl/")
+        self.inkanctl("setting", "set", "ca_issuers_url", f"{base}/crl/")
+        self.inkanctl("setting", "set", "ocsp_url", f"{base}/ocsp/")
 
     def up(self, servers=("nginx", "apache"), fast_pg=True):
         self.state.mkdir(parents=True, exist_ok=True)

@@ -85,7 +85,9 @@ bool deliver_next_mail(store::Connection& c, const SmtpConfig& smtp) {
         mail::compose(m, from, crypto::random_token(12) + "@" + domain.substr(0, domain.find('>')), rfc5322_date());
     std::string error = send(smtp, from, m.to, message);
     if (error.empty()) {
-        c.query("UPDATE mail_outbox SET state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL "
+        // A delivered mail that carried a link token keeps no copy of it.
+        c.query("UPDATE mail_outbox SET state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, "
+                "body = CASE WHEN secret THEN '(delivered; removed because it carried a secret link)' ELSE body END "
                 "WHERE id = $1",
                 row.integer(0, 0));
     } else {

@@ -18,6 +18,9 @@
 #include "store/pg.hpp"
 #include "worker/keystore.hpp"
 #include "worker/mailer.hpp"
+#include "worker/reminders.hpp"
+#include "worker/server_signer.hpp"
+#include "worker/status.hpp"
 #include "worker/signer.hpp"
 
 namespace {
@@ -86,10 +89,14 @@ void run(const Options& o, const std::string& actor) {
             std::fprintf(stderr, "inkan-worker: connected, waiting for work\n");
             while (!stop_requested) {
                 bool busy = inkan::worker::sign_next_officer(c, keys, actor);
+                busy = inkan::worker::sign_next_server(c, keys, actor) || busy;
+                busy = inkan::worker::revoke_next(c, keys, actor) || busy;
                 busy = inkan::worker::deliver_next_mail(c, o.smtp) || busy;
                 auto now = std::chrono::steady_clock::now();
                 if (now - last_housekeeping > std::chrono::seconds(30)) {
                     inkan::officer::expire_idle_sessions(c, actor);
+                    inkan::worker::refresh_status(c, keys);
+                    inkan::worker::send_renewal_reminders(c, actor);
                     last_housekeeping = now;
                 }
                 if (busy) continue;

@@ -7,6 +7,7 @@
 #include "crypto/x509.hpp"
 #include "settings/settings.hpp"
 #include "util/error.hpp"
+#include "worker/authority.hpp"
 
 namespace inkan::worker {
 
@@ -28,29 +29,27 @@ bool sign_next_officer(store::Connection& c, KeyStore& keys, const std::string& 
         "WHERE a.state = 'queued' AND a.kind = 'officer' ORDER BY a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED");
     if (app.empty()) return false;
     int64_t id = app.integer(0, 0);
-    auto ca = c.query("SELECT id, cert_pem, key_ref FROM cas WHERE role = 'officer' AND active");
-    if (ca.empty()) throw InternalError("no active officer CA: run 'inkanctl ca init' or 'ca import --role officer'");
-
     try {
+        Authority ca = load_authority(c, keys, "officer");
         auto public_key = crypto::public_key_from_der(app.bytes(0, 3));
         check_officer_key(public_key.get());
-        auto issuer = crypto::cert_from_pem(ca.text(0, 1));
+        X509* issuer = ca.cert.get();
         std::time_t now = std::time(nullptr);
         ca::CertSpec spec;
         spec.subject = {{"C", "JP"}, {"ST", app.text(0, 6)}, {"L", app.text(0, 7)}, {"O", app.text(0, 5)},
                         {"CN", app.text(0, 4)}};
         spec.public_key = public_key.get();
         spec.not_before = now;
-        spec.not_after = std::min<std::time_t>(now + days * 86400, crypto::not_after(issuer.get()));
+        spec.not_after = std::min<std::time_t>(now + days * 86400, crypto::not_after(issuer));
         spec.key_usage = "critical,digitalSignature";
         spec.extended_key_usage = "clientAuth";
-        auto cert = ca::sign(spec, issuer.get(), keys.get(ca.text(0, 2)));
+        auto cert = ca::sign(spec, issuer, ca.key);
 
         auto row = c.query(
             "INSERT INTO certificates (application_id, ca_id, kind, serial, subject_dn, not_before, not_after, "
             "fingerprint_sha256, der, institution_id, officer_id) "
             "VALUES ($1, $2, 'officer', $3, $4, to_timestamp($5), to_timestamp($6), $7, $8, $9, $10) RETURNING id",
-            id, ca.integer(0, 0), crypto::serial_hex(cert.get()), crypto::subject_text(cert.get()),
+            id, ca.id, crypto::serial_hex(cert.get()), crypto::subject_text(cert.get()),
             static_cast<int64_t>(spec.not_before), static_cast<int64_t>(spec.not_after),
             store::Bytes{crypto::fingerprint_sha256(cert.get())}, store::Bytes{crypto::cert_to_der(cert.get())},
             app.integer(0, 2), app.integer(0, 1));

@@ -51,7 +51,7 @@ const EVP_MD* digest_for(EVP_PKEY* signing_key) {
     return EVP_PKEY_is_a(signing_key, "EC") && EVP_PKEY_get_bits(signing_key) >= 384 ? EVP_sha384() : EVP_sha256();
 }
 
-crypto::X509Ptr sign(const CertSpec& spec, X509* issuer, EVP_PKEY* issuer_key) {
+crypto::X509Ptr build(const CertSpec& spec, X509* issuer) {
     crypto::X509Ptr cert(check_ptr(X509_new(), "X509_new"));
     check(X509_set_version(cert.get(), X509_VERSION_3) == 1, "X509_set_version");
     auto serial = random_serial();
@@ -74,7 +74,12 @@ crypto::X509Ptr sign(const CertSpec& spec, X509* issuer, EVP_PKEY* issuer_key) {
     std::string san;
     for (const auto& n : spec.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + n;
     add_ext(cert.get(), issuer, NID_subject_alt_name, san);
+    for (const auto& [nid, value] : spec.extensions) add_ext(cert.get(), issuer, nid, value);
+    return cert;
+}
 
+crypto::X509Ptr sign(const CertSpec& spec, X509* issuer, EVP_PKEY* issuer_key) {
+    auto cert = build(spec, issuer);
     check(X509_sign(cert.get(), issuer_key, digest_for(issuer_key)) > 0, "X509_sign");
     return cert;
 }

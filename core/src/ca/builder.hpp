@@ -25,6 +25,9 @@ struct CertSpec {
     std::string key_usage;           // OpenSSL config syntax, e.g. "critical,digitalSignature"
     std::string extended_key_usage;  // e.g. "clientAuth"; empty: none
     std::vector<std::string> dns_names;
+    // Further extensions in OpenSSL config syntax, e.g.
+    // {NID_crl_distribution_points, "URI:https://ra.example/crl/2.crl"}.
+    std::vector<std::pair<int, std::string>> extensions;
 };
 
 crypto::X509NamePtr make_name(const Rdns& rdns);
@@ -32,7 +35,10 @@ crypto::X509NamePtr make_name(const Rdns& rdns);
 crypto::Asn1Int random_serial();
 // Digest that goes with the signing key: SHA-384 for P-384, SHA-256 otherwise.
 const EVP_MD* digest_for(EVP_PKEY* signing_key);
-// issuer == nullptr: self-signed with issuer_key.
+// The complete certificate except for the signature.  issuer == nullptr:
+// self-issued.
+crypto::X509Ptr build(const CertSpec& spec, X509* issuer);
+// build() then sign with issuer_key (self-signed when issuer == nullptr).
 crypto::X509Ptr sign(const CertSpec& spec, X509* issuer, EVP_PKEY* issuer_key);
 
 }  // namespace inkan::ca

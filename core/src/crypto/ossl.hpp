@@ -49,6 +49,17 @@ T* check_ptr(T* p, const char* what) {
     return p;
 }
 
+// DER of any OpenSSL object through its i2d_* function.
+template <class T>
+std::string to_der(int (*i2d)(const T*, unsigned char**), const T* obj, const char* what = "i2d") {
+    int len = i2d(obj, nullptr);
+    check(len > 0, what);
+    std::string out(static_cast<size_t>(len), '\0');
+    auto p = reinterpret_cast<unsigned char*>(out.data());
+    check(i2d(obj, &p) == len, what);
+    return out;
+}
+
 BioPtr memory_bio(std::string_view data);
 std::string bio_contents(BIO* bio);
 

@@ -6,18 +6,6 @@
 
 namespace inkan::crypto {
 
-namespace {
-// DER of any OpenSSL object through its i2d_* function.
-template <class T>
-std::string to_der(int (*i2d)(const T*, unsigned char**), const T* obj, const char* what) {
-    int len = i2d(obj, nullptr);
-    check(len > 0, what);
-    std::string out(static_cast<size_t>(len), '\0');
-    auto p = reinterpret_cast<unsigned char*>(out.data());
-    check(i2d(obj, &p) == len, what);
-    return out;
-}
-}  // namespace
 
 X509Ptr cert_from_pem(std::string_view pem) {
     auto bio = memory_bio(pem);

@@ -28,8 +28,8 @@ std::string fold_base64(const std::string& b64) {
 }  // namespace
 
 void enqueue(store::Connection& c, const Mail& m) {
-    c.query("INSERT INTO mail_outbox (recipients, subject, body, kind) VALUES ($1::text[], $2, $3, $4)",
-            array_literal(m.to), m.subject, m.body, m.kind);
+    c.query("INSERT INTO mail_outbox (recipients, subject, body, kind, secret) VALUES ($1::text[], $2, $3, $4, $5)",
+            array_literal(m.to), m.subject, m.body, m.kind, m.secret);
     c.query("SELECT pg_notify('inkan_work', 'mail')");
 }
 

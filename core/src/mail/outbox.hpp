@@ -14,6 +14,7 @@ struct Mail {
     std::string subject;
     std::string body;  // UTF-8 plain text, Japanese first then English
     std::string kind;  // e.g. "officer-pickup", for operators and tests
+    bool secret = false;  // carries a link token: the body is dropped once delivered
 };
 
 // Queues the mail in the caller's transaction and wakes the worker at commit.

@@ -10,4 +10,21 @@ namespace inkan::mail {
 Mail officer_pickup(const std::string& to, const std::string& officer_name, const std::string& institution,
                     const std::string& link, const std::string& expires_at);
 
+// To the subscriber: where to download the new server certificate.
+Mail server_download_link(const std::string& to, const std::string& subject_dn, const std::string& serial,
+                          const std::string& link, const std::string& expires_at);
+
+// To the officer, when the subscriber fetched the certificate.  After a
+// renewal it carries a ready-made revocation line for the old certificate.
+Mail server_issued(const std::string& to, const std::string& subject_dn, const std::string& serial,
+                   const std::string& revocation_tsv_line, const std::string& old_serial);
+
+// To the officer: the renewed certificate's predecessor is still valid.
+Mail renewal_reminder(const std::string& to, const std::string& subject_dn, const std::string& old_serial,
+                      const std::string& new_serial, const std::string& revocation_tsv_line);
+
+// To the officer and the subscriber: a certificate was revoked.
+Mail server_revoked(const std::vector<std::string>& to, const std::string& subject_dn, const std::string& serial,
+                    int reason);
+
 }  // namespace inkan::mail

@@ -20,4 +20,8 @@ std::vector<Row> split_rows(std::string_view text);
 // Joins fields with TAB and rows with CRLF (exports).
 std::string join_row(const std::vector<std::string>& fields);
 
+// A ready-made 13-column server revocation line (reason 4, superseded) for
+// the certificate `serial_hex` with `subject_dn`, as mails hand it out.
+std::string server_revocation_line(const std::string& subject_dn, const std::string& serial_hex);
+
 }  // namespace inkan::tsv

@@ -1,0 +1,155 @@
+#include "ca/lint.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <set>
+
+#include "ca/validity.hpp"
+#include "crypto/x509.hpp"
+#include "policy/names.hpp"
+
+namespace inkan::ca {
+
+namespace {
+
+struct Findings {
+    std::vector<std::string> list;
+    void check(bool ok, const std::string& what) {
+        if (!ok) list.push_back(what);
+    }
+};
+
+std::string asn1_text(const ASN1_STRING* s) {
+    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
+}
+
+void lint_serial(X509* cert, Findings& f) {
+    const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+    crypto::BigNum bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    f.check(bn && !BN_is_negative(bn.get()) && !BN_is_zero(bn.get()), "serial number must be positive");
+    int octets = i2d_ASN1_INTEGER(serial, nullptr) - 2;  // minus tag and length
+    f.check(octets <= 20, "serial number longer than 20 octets");
+    f.check(bn && BN_num_bits(bn.get()) >= 64, "serial number carries fewer than 64 bits");
+}
+
+void lint_validity(X509* cert, Findings& f) {
+    std::time_t nb = crypto::not_before(cert), na = crypto::not_after(cert);
+    f.check(na > nb, "notAfter is not after notBefore");
+    long long seconds = static_cast<long long>(na) - nb + 1;
+    int cap = cabf_max_days(nb);
+    f.check(seconds <= static_cast<long long>(cap) * 86400,
+            "validity exceeds the CA/Browser Forum maximum of " + std::to_string(cap) + " days at notBefore");
+    f.check(nb <= std::time(nullptr) + 60, "notBefore lies in the future");
+}
+
+void lint_subject(X509* cert, const std::vector<std::string>& sans, Findings& f) {
+    X509_NAME* name = X509_get_subject_name(cert);
+    std::string cn;
+    bool c_ok = false;
+    for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
+        X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
+        int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+        ASN1_STRING* v = X509_NAME_ENTRY_get_data(e);
+        std::string value = asn1_text(v);
+        f.check(!value.empty(), std::string("empty subject attribute ") + OBJ_nid2sn(nid));
+        f.check(ASN1_STRING_type(v) == V_ASN1_PRINTABLESTRING || ASN1_STRING_type(v) == V_ASN1_UTF8STRING,
+                std::string("subject ") + OBJ_nid2sn(nid) + " is neither PrintableString nor UTF8String");
+        size_t limit = nid == NID_countryName ? 2 : nid == NID_commonName || nid == NID_organizationName ? 64 : 128;
+        f.check(value.size() <= limit, std::string("subject ") + OBJ_nid2sn(nid) + " longer than its upper bound");
+        f.check(nid != NID_pkcs9_emailAddress && nid != NID_organizationalUnitName,
+                std::string("subject must not carry ") + OBJ_nid2sn(nid));
+        if (nid == NID_countryName) c_ok = value == "JP" && ASN1_STRING_type(v) == V_ASN1_PRINTABLESTRING;
+        if (nid == NID_commonName) cn = value;
+    }
+    f.check(c_ok, "subject C must be JP as a PrintableString");
+    f.check(!cn.empty() && std::find(sans.begin(), sans.end(), cn) != sans.end(), "subject CN must also be a dNSName");
+}
+
+std::vector<std::string> lint_extensions(X509* cert, X509* issuer, const LintExpectations& expect, Findings& f) {
+    std::set<int> seen;
+    for (int i = 0; i < X509_get_ext_count(cert); ++i) {
+        X509_EXTENSION* ext = X509_get_ext(cert, i);
+        int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+        f.check(seen.insert(nid).second, std::string("duplicate extension ") + OBJ_nid2sn(nid));
+        bool critical = X509_EXTENSION_get_critical(ext) != 0;
+        bool may_be_critical = nid == NID_basic_constraints || nid == NID_key_usage;
+        f.check(!critical || may_be_critical, std::string("extension must not be critical: ") + OBJ_nid2sn(nid));
+        if (nid == NID_basic_constraints || nid == NID_key_usage) {
+            f.check(critical, std::string("extension must be critical: ") + OBJ_nid2sn(nid));
+        }
+    }
+    for (int nid : {NID_basic_constraints, NID_key_usage, NID_ext_key_usage, NID_subject_alt_name,
+                    NID_subject_key_identifier, NID_authority_key_identifier}) {
+        f.check(seen.count(nid) == 1, std::string("missing extension ") + OBJ_nid2sn(nid));
+    }
+    f.check(X509_check_ca(cert) == 0, "a server certificate must not be a CA");
+    uint32_t ku = X509_get_key_usage(cert);
+    f.check(ku & KU_DIGITAL_SIGNATURE, "keyUsage lacks digitalSignature");
+    f.check(!(ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)), "keyUsage must not allow certificate or CRL signing");
+    bool ec = EVP_PKEY_is_a(X509_get0_pubkey(cert), "EC");
+    f.check(!(ec && (ku & KU_KEY_ENCIPHERMENT)), "keyEncipherment is not allowed for EC keys");
+    uint32_t eku = X509_get_extended_key_usage(cert);
+    f.check((eku & XKU_SSL_SERVER) && !(eku & ~(XKU_SSL_SERVER | XKU_SSL_CLIENT)),
+            "extendedKeyUsage must be serverAuth (optionally clientAuth)");
+    const ASN1_OCTET_STRING* aki = X509_get0_authority_key_id(cert);
+    const ASN1_OCTET_STRING* issuer_ski = X509_get0_subject_key_id(issuer);
+    f.check(aki && issuer_ski && ASN1_OCTET_STRING_cmp(aki, issuer_ski) == 0,
+            "authorityKeyIdentifier does not match the issuer's key");
+    f.check(!expect.expect_crl_dp || seen.count(NID_crl_distribution_points), "missing CRL distribution point");
+    f.check(!expect.expect_ocsp || seen.count(NID_info_access), "missing authorityInfoAccess");
+    f.check(expect.policy_oids.empty() || seen.count(NID_certificate_policies), "missing certificate policies");
+
+    std::vector<std::string> sans;
+    auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    for (int i = 0; names && i < sk_GENERAL_NAME_num(names); ++i) {
+        GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
+        if (g->type != GEN_DNS) {
+            f.check(false, "subjectAltName may hold dNSNames only");
+            continue;
+        }
+        sans.push_back(asn1_text(g->d.dNSName));
+        auto v = policy::check_hostname(sans.back(), true);
+        f.check(!v, "invalid dNSName " + sans.back());
+    }
+    GENERAL_NAMES_free(names);
+    f.check(!sans.empty() && sans.size() <= 9, "subjectAltName must hold 1 to 9 dNSNames");
+    return sans;
+}
+
+void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& expect, Findings& f) {
+    EVP_PKEY* key = X509_get0_pubkey(cert);
+    if (expect.profile == "3") {
+        f.check(EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_get_bits(key) == 2048, "profile 3 needs an RSA-2048 key");
+    } else {
+        f.check(EVP_PKEY_is_a(key, "EC") && EVP_PKEY_get_bits(key) == 384, "profile 11 needs a P-384 key");
+    }
+    EVP_PKEY* ca_key = X509_get0_pubkey(issuer);
+    int sig = X509_get_signature_nid(cert);
+    if (EVP_PKEY_is_a(ca_key, "RSA")) {
+        f.check(sig == NID_sha256WithRSAEncryption, "signature algorithm must be sha256WithRSAEncryption");
+    } else {
+        f.check(sig == (EVP_PKEY_get_bits(ca_key) >= 384 ? NID_ecdsa_with_SHA384 : NID_ecdsa_with_SHA256),
+                "signature algorithm does not match the CA key");
+    }
+    f.check(X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(issuer)) == 0,
+            "issuer name differs from the CA's subject");
+    f.check(X509_get_version(cert) == X509_VERSION_3, "certificate must be version 3");
+}
+
+}  // namespace
+
+std::vector<std::string> lint_server_certificate(X509* cert, X509* issuer, const LintExpectations& expect) {
+    Findings f;
+    lint_serial(cert, f);
+    lint_validity(cert, f);
+    auto sans = lint_extensions(cert, issuer, expect, f);
+    lint_subject(cert, sans, f);
+    lint_key_and_signature(cert, issuer, expect, f);
+    ERR_clear_error();
+    return f.list;
+}
+
+}  // namespace inkan::ca

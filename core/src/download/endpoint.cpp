@@ -1,0 +1,129 @@
+#include "download/endpoint.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit.hpp"
+#include "crypto/digest.hpp"
+#include "crypto/x509.hpp"
+#include "download/formats.hpp"
+#include "http/page.hpp"
+#include "mail/templates.hpp"
+#include "tsv/table.hpp"
+#include "util/codes.hpp"
+
+namespace inkan::download {
+
+namespace {
+using http::escape;
+using http::pick;
+
+Error denied() {
+    return Error(codes::kLinkDenied, {"指定されたURLへのアクセスは拒否されました。", "Access to this URL was denied."}, 403);
+}
+
+struct Target {
+    int64_t token_id, certificate_id;
+    std::string serial, subject, not_after, first_download;
+    bool revoked;
+};
+
+Target find(store::Connection& c, const std::string& token, bool lock) {
+    auto r = c.query(std::string("SELECT t.id, ce.id, ce.serial, ce.subject_dn, to_char(ce.not_after, 'YYYY-MM-DD'), "
+                                 "coalesce(t.first_download::text, ''), ce.revoked_at IS NOT NULL "
+                                 "FROM download_tokens t JOIN certificates ce ON ce.id = t.certificate_id "
+                                 "WHERE t.token_hash = $1 AND t.expires_at > now()") +
+                         (lock ? " FOR UPDATE OF t" : ""),
+                     store::Bytes{crypto::sha256(token)});
+    if (r.empty()) throw denied();
+    return Target{r.integer(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5), r.boolean(0, 6)};
+}
+
+// The issuing CA chain below the root, nearest first.
+std::vector<crypto::X509Ptr> chain_of(store::Connection& c, int64_t certificate_id, crypto::X509Ptr& cert) {
+    auto r = c.query("WITH RECURSIVE chain(id, parent_id, cert_pem, depth) AS ("
+                     " SELECT ca.id, ca.parent_id, ca.cert_pem, 0 FROM certificates ce JOIN cas ca ON ca.id = ce.ca_id "
+                     " WHERE ce.id = $1 UNION ALL SELECT p.id, p.parent_id, p.cert_pem, depth + 1 FROM cas p "
+                     " JOIN chain ON p.id = chain.parent_id) "
+                     "SELECT (SELECT der FROM certificates WHERE id = $1), cert_pem FROM chain "
+                     "WHERE parent_id IS NOT NULL ORDER BY depth",
+                     certificate_id);
+    std::vector<crypto::X509Ptr> chain;
+    cert = crypto::cert_from_der(r.bytes(0, 0));
+    for (int i = 0; i < r.rows(); ++i) chain.push_back(crypto::cert_from_pem(r.text(i, 1)));
+    return chain;
+}
+
+// The first download completes the application: the officer gets the
+// completion notice (with a revocation line for the old certificate after
+// a renewal).
+void first_download(store::Connection& c, const Target& t) {
+    auto r = c.query("SELECT o.email, old.subject_dn, old.serial FROM certificates ce "
+                     "JOIN applications a ON a.id = ce.application_id JOIN officers o ON o.id = a.officer_id "
+                     "LEFT JOIN certificates old ON old.id = a.old_certificate_id WHERE ce.id = $1",
+                     t.certificate_id);
+    std::string line, old_serial;
+    if (!r.is_null(0, 2)) {
+        old_serial = r.text(0, 2);
+        line = tsv::server_revocation_line(r.text(0, 1), old_serial);
+    }
+    mail::enqueue(c, mail::server_issued(r.text(0, 0), t.subject, t.serial, line, old_serial));
+}
+
+http::Response landing(const http::Request& req, const std::string& token, const Target& t) {
+    http::Lang lang = req.lang();
+    std::string form = "<form method=\"post\" action=\"" + escape(req.link("")) +
+                       "\"><input type=\"hidden\" name=\"t\" value=\"" + escape(token) + "\">";
+    for (const auto& [fmt, label] : std::vector<std::pair<std::string, Message>>{
+             {"pem", {"証明書 (PEM)", "Certificate (PEM)"}},
+             {"fullchain", {"証明書と中間CA証明書 (PEM)", "Certificate and intermediate CAs (PEM)"}},
+             {"chain", {"中間CA証明書 (PEM)", "Intermediate CA certificates (PEM)"}},
+             {"p7b", {"PKCS#7", "PKCS#7"}},
+             {"der", {"証明書 (DER)", "Certificate (DER)"}}}) {
+        form += "<button type=\"submit\" name=\"format\" value=\"" + fmt + "\">" + escape(pick(lang, label)) + "</button> ";
+    }
+    form += "</form>";
+    std::string body = "<dl><dt>" + escape(pick(lang, {"主体者DN", "Subject DN"})) + "</dt><dd>" + escape(t.subject) +
+                       "</dd><dt>" + escape(pick(lang, {"シリアル番号", "Serial number"})) + "</dt><dd><code>" +
+                       escape(t.serial) + "</code></dd><dt>" + escape(pick(lang, {"有効期限", "Valid until"})) +
+                       "</dt><dd>" + escape(t.not_after) + "</dd></dl>" +
+                       (t.revoked ? "<p class=\"error\">" + escape(pick(lang, {"この証明書は失効しています。", "This certificate is revoked."})) + "</p>" : form);
+    return http::page(req, 200, {"証明書の取得", "Certificate download"}, std::move(body));
+}
+}  // namespace
+
+http::Response serve(store::Pool& pool, const http::Request& req) {
+    if (req.path != "/") throw Error(codes::kNotFound, {"ページが見つかりません。", "Page not found."}, 404);
+    if (req.method == "GET" || req.method == "HEAD") {
+        std::string token = req.query_params()["t"];
+        if (token.empty()) throw denied();
+        Target t = pool.with([&](store::Connection& c) { return find(c, token, false); });
+        return landing(req, token, t);
+    }
+    if (req.method != "POST") throw Error(codes::kMethodNotAllowed, {"GET か POST を使ってください。", "Use GET or POST."}, 405);
+    auto form = req.form();
+    std::string token = form["t"], format = form["format"];
+    if (token.empty()) throw denied();
+    return pool.with([&](store::Connection& c) {
+        store::Transaction tx(c);
+        Target t = find(c, token, true);
+        if (t.revoked) throw denied();
+        crypto::X509Ptr cert;
+        auto chain = chain_of(c, t.certificate_id, cert);
+        File file = render(format, cert.get(), chain);
+        if (t.first_download.empty()) first_download(c, t);
+        c.query("UPDATE download_tokens SET downloads = downloads + 1, first_download = coalesce(first_download, now()) "
+                "WHERE id = $1",
+                t.token_id);
+        audit::append(c, "subscriber:" + req.peer, "certificate.downloaded", "certificate:" + std::to_string(t.certificate_id),
+                      {{"format", format}, {"first", t.first_download.empty()}});
+        tx.commit();
+        http::Response resp{200, {{"Content-Type", file.content_type},
+                                  {"Content-Disposition", "attachment; filename=\"" + t.serial + "." + file.extension + "\""},
+                                  {"Cache-Control", "no-store"},
+                                  {"X-Content-Type-Options", "nosniff"}},
+                            std::move(file.body)};
+        return resp;
+    });
+}
+
+}  // namespace inkan::download

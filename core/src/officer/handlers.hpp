@@ -1,0 +1,42 @@
+// Handlers of the officer endpoint.  Each runs after authentication, on the
+// request's database connection, and authorizes its own objects.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "http/request.hpp"
+#include "officer/auth.hpp"
+#include "store/pg.hpp"
+
+namespace inkan::officer {
+
+struct Context {
+    Context(store::Connection& conn, const http::Request& request, const Identity& identity, const Session& s)
+        : c(conn), req(request), who(identity), session(s) {}
+
+    store::Connection& c;
+    const http::Request& req;
+    const Identity& who;
+    const Session& session;
+
+    const std::vector<Grant>& grants() {
+        if (!grants_) grants_ = grants_of(c, who.officer_id);
+        return *grants_;
+    }
+
+private:
+    std::optional<std::vector<Grant>> grants_;
+};
+
+using Handler = http::Response (*)(Context&);
+
+// home.cpp
+http::Response home_page(Context& ctx);
+http::Response me(Context& ctx);
+http::Response logout(Context& ctx);
+// upload.cpp
+http::Response upload_form(Context& ctx);
+http::Response upload(Context& ctx);
+
+}  // namespace inkan::officer

@@ -1,0 +1,109 @@
+#include "status/endpoints.hpp"
+
+#include <openssl/ocsp.h>
+
+#include "crypto/encoding.hpp"
+#include "crypto/x509.hpp"
+#include "util/codes.hpp"
+
+namespace inkan::status {
+
+namespace {
+Error not_found() { return Error(codes::kNotFound, {"ページが見つかりません。", "Not found."}, 404); }
+
+http::Response binary(const char* type, std::string body, int max_age) {
+    return http::Response{200,
+                          {{"Content-Type", type},
+                           {"Cache-Control", "public, max-age=" + std::to_string(max_age)},
+                           {"X-Content-Type-Options", "nosniff"}},
+                          std::move(body)};
+}
+
+// An OCSPResponse without a body: malformedRequest (1) or unauthorized (6).
+http::Response ocsp_status(int status) {
+    std::unique_ptr<OCSP_RESPONSE, crypto::Free<OCSP_RESPONSE_free>> r(OCSP_response_create(status, nullptr));
+    crypto::check(r != nullptr, "OCSP_response_create");
+    return binary("application/ocsp-response", crypto::to_der(i2d_OCSP_RESPONSE, static_cast<const OCSP_RESPONSE*>(r.get())), 0);
+}
+
+// The request bytes: POST body, or the path below the mount, URL- then base64-decoded.
+std::optional<std::string> ocsp_request_bytes(const http::Request& req) {
+    if (req.method == "POST") return req.body;
+    std::string encoded = req.path.substr(1), b64;
+    for (size_t i = 0; i < encoded.size(); ++i) {
+        if (encoded[i] == '%' && i + 2 < encoded.size()) {
+            b64 += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            b64 += encoded[i];
+        }
+    }
+    try {
+        return crypto::unbase64(b64);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+}  // namespace
+
+http::Response serve_crl(store::Pool& pool, const http::Request& req) {
+    if (req.method != "GET" && req.method != "HEAD") throw Error(codes::kMethodNotAllowed, {"GET を使ってください。", "Use GET."}, 405);
+    const std::string& p = req.path;
+    bool crl = p.size() > 5 && p.substr(p.size() - 4) == ".crl", crt = p.size() > 5 && p.substr(p.size() - 4) == ".crt";
+    std::string id = p.substr(1, p.size() > 5 ? p.size() - 5 : 0);
+    if ((!crl && !crt) || id.empty() || id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos) throw not_found();
+    return pool.with([&](store::Connection& c) {
+        if (crt) {
+            auto r = c.query("SELECT cert_pem FROM cas WHERE id = $1::int", id);
+            if (r.empty()) throw not_found();
+            auto cert = crypto::cert_from_pem(r.text(0, 0));
+            return binary("application/pkix-cert", crypto::cert_to_der(cert.get()), 86400);
+        }
+        auto r = c.query("SELECT der, greatest(0, extract(epoch FROM next_update - now()))::bigint FROM crls "
+                         "WHERE ca_id = $1::int ORDER BY number DESC LIMIT 1",
+                         id);
+        if (r.empty()) throw not_found();
+        return binary("application/pkix-crl", r.bytes(0, 0), static_cast<int>(std::min<int64_t>(r.integer(0, 1), 3600)));
+    });
+}
+
+http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
+    if (req.method != "GET" && req.method != "POST") throw Error(codes::kMethodNotAllowed, {"GET か POST を使ってください。", "Use GET or POST."}, 405);
+    auto bytes = ocsp_request_bytes(req);
+    if (!bytes || bytes->empty()) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    auto p = reinterpret_cast<const unsigned char*>(bytes->data());
+    std::unique_ptr<OCSP_REQUEST, crypto::Free<OCSP_REQUEST_free>> request(
+        d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(bytes->size())));
+    crypto::drain_errors();
+    // Pre-signed responses answer exactly one certificate each.
+    if (!request || OCSP_request_onereq_count(request.get()) != 1) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(request.get(), 0));
+    ASN1_INTEGER* serial = nullptr;
+    ASN1_OBJECT* hash_alg = nullptr;
+    OCSP_id_get0_info(nullptr, &hash_alg, nullptr, &serial, id);
+    crypto::BigNum bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    if (!bn) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    char* hex = BN_bn2hex(bn.get());
+    std::string serial_hex(hex);
+    OPENSSL_free(hex);
+    for (char& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+
+    return pool.with([&](store::Connection& c) {
+        auto r = c.query("SELECT o.der, ce.der, ca.cert_pem, greatest(0, extract(epoch FROM o.next_update - now()))::bigint "
+                         "FROM ocsp_responses o JOIN certificates ce ON ce.id = o.certificate_id "
+                         "JOIN cas ca ON ca.id = o.ca_id WHERE o.serial = $1",
+                         serial_hex);
+        if (r.empty()) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+        // The CertID must name our issuer with the hash the stored response uses.
+        auto cert = crypto::cert_from_der(r.bytes(0, 1));
+        auto issuer = crypto::cert_from_pem(r.text(0, 2));
+        std::unique_ptr<OCSP_CERTID, crypto::Free<OCSP_CERTID_free>> ours(OCSP_cert_to_id(EVP_sha1(), cert.get(), issuer.get()));
+        if (!ours || OCSP_id_cmp(ours.get(), id) != 0) {
+            crypto::drain_errors();
+            return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+        }
+        return binary("application/ocsp-response", r.bytes(0, 0), static_cast<int>(std::min<int64_t>(r.integer(0, 3), 3600)));
+    });
+}
+
+}  // namespace inkan::status
