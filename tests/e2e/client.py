@@ -14,6 +14,7 @@ class Reply:
     status: int
     headers: dict
     text: str
+    raw: bytes = b""
 
     @property
     def json(self):
@@ -24,7 +25,7 @@ class Client:
     def __init__(self, ca_cert):
         self.ca_cert = str(ca_cert)
 
-    def request(self, method, url, cert=None, form=None, headers=None, body=None):
+    def request(self, method, url, cert=None, form=None, headers=None, body=None, files=None, fields=None):
         with tempfile.TemporaryDirectory() as d:
             out, hdr = Path(d) / "body", Path(d) / "headers"
             cmd = ["curl", "-sS", "--cacert", self.ca_cert, "-X", method, "-o", str(out), "-D", str(hdr),
@@ -38,6 +39,14 @@ class Client:
                         "--data-binary", urllib.parse.urlencode(form)]
             elif body is not None:
                 cmd += ["--data-binary", body]
+            elif files is not None or fields is not None:
+                # multipart/form-data, as a browser sends the upload form
+                for k, v in (fields or {}).items():
+                    cmd += ["--form-string", f"{k}={v}"]
+                for k, (filename, content) in (files or {}).items():
+                    path = Path(d) / "upload"
+                    path.write_bytes(content)
+                    cmd += ["-F", f"{k}=@{path};filename={filename}"]
             cmd.append(url)
             res = subprocess.run(cmd, capture_output=True, text=True)
             if res.returncode != 0:
@@ -47,7 +56,8 @@ class Client:
                 if ":" in line:
                     k, v = line.split(":", 1)
                     parsed[k.strip().lower()] = v.strip()
-            return Reply(int(res.stdout), parsed, out.read_bytes().decode("utf-8", errors="replace"))
+            raw = out.read_bytes()
+            return Reply(int(res.stdout), parsed, raw.decode("utf-8", errors="replace"), raw)
 
     def get(self, url, **kw):
         return self.request("GET", url, **kw)

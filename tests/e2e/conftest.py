@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -99,6 +101,43 @@ class World:
             "-days", "30", "-out", crt)
         run("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-passout", "pass:secret", "-out", p12)
         return p12, "secret"
+
+
+    def logged_in(self, server, tmp_path, inst=None, kinds="server",
+                  actions="issue,renew,revoke,export,stats,allowlist,subscriber", subtree=None):
+        """An officer who picked up a certificate; returns an Officer handle."""
+        inst = inst or self.institution()
+        off = self.officer(inst, kinds=kinds, actions=actions, subtree=subtree)
+        p12, password, _ = self.pickup(server, off, tmp_path)
+        me = self.client.get(self.local.url(server, "/ra/api/v1/me"), cert=(p12, password)).json
+        return Officer(inst, off, (p12, password), me["csrf_token"], server)
+
+    def upload(self, officer, content, apply_type="1", error_flg="1", filename="apply.tsv"):
+        return self.client.post(self.local.url(officer.server, "/ra/api/v1/batches"), cert=officer.cert,
+                                headers={"X-CSRF-Token": officer.csrf}, files={"file": (filename, content)},
+                                fields={"applyType": apply_type, "errorFlg": error_flg})
+
+    def wait_for_batch(self, batch_id, timeout=60):
+        """Waits until the worker has handled every application of a batch; returns {line: (state, serial)}."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            rows = self.local.psql(
+                f"SELECT a.line_no, a.state, coalesce(c.serial, ''), coalesce(a.error, '') FROM applications a "
+                f"LEFT JOIN certificates c ON c.id = a.certificate_id WHERE a.batch_id = {batch_id} ORDER BY a.line_no")
+            parsed = [r.split("|") for r in rows.splitlines()]
+            if parsed and all(p[1] != "queued" for p in parsed):
+                return {int(p[0]): (p[1], p[2], p[3]) for p in parsed}
+            time.sleep(0.2)
+        raise AssertionError(f"batch {batch_id} not processed in {timeout}s: {rows}")
+
+
+@dataclass
+class Officer:
+    inst: dict
+    off: dict
+    cert: tuple
+    csrf: str
+    server: str
 
 
 @pytest.fixture

@@ -81,8 +81,7 @@ ca::CertSpec server_spec(store::Connection& c, const Application& a, EVP_PKEY* p
     if (!ocsp.empty()) aia = "OCSP;URI:" + ocsp;
     if (!issuers.empty()) aia += (aia.empty() ? "" : ",") + std::string("caIssuers;URI:") + issuers + std::to_string(ca_id) + ".crt";
     if (!aia.empty()) spec.extensions.push_back({NID_info_access, aia});
-    std::string policies = settings::get_optional(c, "server_policy_oids");
-    if (!policies.empty()) spec.extensions.push_back({NID_certificate_policies, policies});
+    spec.policy_oids = comma_list(settings::get_optional(c, "server_policy_oids"));
     return spec;
 }
 

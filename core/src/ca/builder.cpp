@@ -26,6 +26,23 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
     crypto::X509ExtPtr ext(check_ptr(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()), "X509V3_EXT_conf_nid"));
     check(X509_add_ext(cert, ext.get(), -1) == 1, "X509_add_ext");
 }
+// certificatePolicies from bare OIDs (OpenSSL's config syntax needs a config database).
+void add_policies(X509* cert, const std::vector<std::string>& oids) {
+    if (oids.empty()) return;
+    std::unique_ptr<CERTIFICATEPOLICIES, crypto::Free<CERTIFICATEPOLICIES_free>> policies(
+        check_ptr(sk_POLICYINFO_new_null(), "sk_POLICYINFO_new_null"));
+    for (const auto& oid : oids) {
+        POLICYINFO* info = check_ptr(POLICYINFO_new(), "POLICYINFO_new");
+        ASN1_OBJECT_free(info->policyid);
+        info->policyid = OBJ_txt2obj(oid.c_str(), 1);
+        if (!info->policyid || sk_POLICYINFO_push(policies.get(), info) <= 0) {
+            POLICYINFO_free(info);
+            check(false, ("certificate policy OID " + oid).c_str());
+        }
+    }
+    check(X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), 0, X509V3_ADD_DEFAULT) == 1,
+          "certificatePolicies");
+}
 }  // namespace
 
 crypto::X509NamePtr make_name(const Rdns& rdns) {
@@ -74,6 +91,7 @@ crypto::X509Ptr build(const CertSpec& spec, X509* issuer) {
     std::string san;
     for (const auto& n : spec.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + n;
     add_ext(cert.get(), issuer, NID_subject_alt_name, san);
+    add_policies(cert.get(), spec.policy_oids);
     for (const auto& [nid, value] : spec.extensions) add_ext(cert.get(), issuer, nid, value);
     return cert;
 }
