@@ -78,12 +78,33 @@ json domain_list(inkan::store::Connection& c, const Args& a) {
         a.get("institution")));
 }
 
+json allowlist_add(inkan::store::Connection& c, const Args& a) {
+    std::string domain = a.need("domain"), ou = a.arg(0, "OU");
+    require(inkan::policy::check_dn_value(ou), inkan::codes::kBadInstitutionField, "OU");
+    inkan::store::Transaction tx(c);
+    auto d = c.query("SELECT id FROM domains WHERE name = $1", domain);
+    if (d.empty()) not_found("ドメイン", "domain", domain);
+    auto r = c.query("INSERT INTO ou_allowlist (domain_id, ou) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id",
+                     d.integer(0, 0), ou);
+    if (!r.empty()) inkan::audit::append(c, actor(), "allowlist.added", "domain:" + d.text(0, 0), {{"ou", ou}});
+    tx.commit();
+    return {{"domain", domain}, {"ou", ou}};
+}
+
+json allowlist_list(inkan::store::Connection& c, const Args& a) {
+    return rows_json(c.query("SELECT d.name AS domain, a.ou FROM ou_allowlist a JOIN domains d ON d.id = a.domain_id "
+                             "WHERE ($1::text IS NULL OR d.name = $1) ORDER BY d.name, a.ou",
+                             a.get("domain")));
+}
+
 Register commands({
     {"institution", "add", "--name-en O --st ST --l L [--name-ja NAME]", "register an institution (UPKI DN rules)", institution_add},
     {"institution", "list", "", "list institutions", institution_list},
     {"institution", "set-status", "ID active|inactive", "activate or deactivate an institution", institution_set_status},
     {"domain", "add", "DOMAIN --institution ID", "register a domain (no public suffixes)", domain_add},
     {"domain", "list", "[--institution ID]", "list registered domains", domain_list},
+    {"allowlist", "add", "OU --domain DOMAIN", "allow an OU for a domain (client certificates; server certificates when server_ou_policy=allowlist)", allowlist_add},
+    {"allowlist", "list", "[--domain DOMAIN]", "list the OU allow list", allowlist_list},
 });
 
 }  // namespace
