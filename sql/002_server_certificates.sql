@@ -95,3 +95,31 @@ GRANT UPDATE (downloads, first_download) ON download_tokens TO inkan_ra;
 GRANT INSERT ON download_tokens, crls TO inkan_ca;
 GRANT INSERT, UPDATE ON ocsp_responses TO inkan_ca;
 GRANT USAGE ON SEQUENCE download_tokens_id_seq, crls_id_seq TO inkan_ca;
+
+-- One row per server issue/renew application with its certificate and UPKI
+-- status: 4 awaiting download, 5 downloaded, 6 renewed, 7 revoked.
+CREATE VIEW server_inventory AS
+SELECT a.id AS application_id, a.institution_id, a.officer_id, a.batch_id, a.line_no, a.operation, a.state,
+       a.subject_dn, a.profile, a.fqdn, a.dns_names, a.subscriber_name, a.subscriber_affiliation,
+       a.subscriber_email, a.server_software, a.csr, a.error, a.created_at, a.updated_at,
+       c.id AS certificate_id, c.serial, c.der, c.fingerprint_sha256, c.not_before, c.not_after,
+       c.revoked_at, c.revocation_reason, c.replaced_by, c.created_at AS issued_at, old.serial AS old_serial,
+       t.first_download, t.url_expires_at,
+       rv.id AS revocation_id, rv.created_at AS revocation_submitted, rv.updated_at AS revocation_completed,
+       rv.officer_id AS revocation_officer_id, rv.revocation_comment, ro.email AS revocation_officer_email,
+       CASE WHEN c.id IS NULL THEN NULL
+            WHEN c.revoked_at IS NOT NULL THEN 7
+            WHEN c.replaced_by IS NOT NULL THEN 6
+            WHEN t.first_download IS NOT NULL THEN 5
+            ELSE 4 END AS status
+FROM applications a
+LEFT JOIN certificates c ON c.id = a.certificate_id
+LEFT JOIN certificates old ON old.id = a.old_certificate_id
+LEFT JOIN LATERAL (SELECT min(first_download) AS first_download, max(expires_at) AS url_expires_at
+                   FROM download_tokens WHERE certificate_id = c.id) t ON true
+LEFT JOIN LATERAL (SELECT r.* FROM applications r WHERE r.target_certificate_id = c.id AND r.operation = 'revoke'
+                   AND r.state IN ('queued', 'completed') ORDER BY r.id DESC LIMIT 1) rv ON true
+LEFT JOIN officers ro ON ro.id = rv.officer_id
+WHERE a.kind = 'server' AND a.operation IN ('issue', 'renew');
+
+GRANT SELECT ON server_inventory TO inkan_ra, inkan_ca;

@@ -15,6 +15,7 @@ struct Route {
     Handler handler;
 };
 
+// "{id}" matches a decimal object id, handed to the handler as ctx.id.
 constexpr std::array kRoutes = {
     Route{"GET", "/", home_page},
     Route{"GET", "/api/v1/me", me},
@@ -23,7 +24,30 @@ constexpr std::array kRoutes = {
     Route{"GET", "/server/", upload_form},
     Route{"POST", "/server/upload", upload},
     Route{"POST", "/api/v1/batches", upload},
+    Route{"GET", "/server/certificates", certificate_list},
+    Route{"GET", "/api/v1/certificates", certificate_list},
+    Route{"GET", "/server/certificates/{id}", certificate_detail},
+    Route{"GET", "/api/v1/certificates/{id}", certificate_detail},
+    Route{"POST", "/api/v1/certificates/{id}/subscriber", subscriber_update},
+    Route{"POST", "/server/certificates/{id}/subscriber", subscriber_update},
+    Route{"GET", "/api/v1/exports/serverAll.tsv", inventory_export},
+    Route{"GET", "/server/statistics", statistics},
+    Route{"GET", "/api/v1/statistics", statistics},
+    Route{"GET", "/api/v1/allowlist.tsv", allowlist_download},
 };
+
+// Matches `path` against `pattern`; on a match, stores any {id} in *id.
+bool path_matches(std::string_view pattern, std::string_view path, int64_t* id) {
+    size_t brace = pattern.find("{id}");
+    if (brace == std::string_view::npos) return pattern == path;
+    if (path.substr(0, brace) != pattern.substr(0, brace)) return false;
+    std::string_view rest = path.substr(brace), tail = pattern.substr(brace + 4);
+    size_t digits = 0;
+    while (digits < rest.size() && digits < 18 && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+    if (digits == 0 || rest.substr(digits) != tail) return false;
+    *id = std::stoll(std::string(rest.substr(0, digits)));
+    return true;
+}
 
 // HEAD is served as GET (the servers drop the body).
 bool method_matches(const std::string& route, const std::string& method) {
@@ -39,7 +63,7 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
         Context ctx{c, req, who, session};
         bool path_known = false;
         for (const Route& r : kRoutes) {
-            if (req.path != r.path) continue;
+            if (!path_matches(r.path, req.path, &ctx.id)) continue;
             path_known = true;
             if (method_matches(r.method, req.method)) return r.handler(ctx);
         }

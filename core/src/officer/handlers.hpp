@@ -19,6 +19,7 @@ struct Context {
     const http::Request& req;
     const Identity& who;
     const Session& session;
+    int64_t id = 0;  // the {id} of routes such as /api/v1/certificates/{id}
 
     const std::vector<Grant>& grants() {
         if (!grants_) grants_ = grants_of(c, who.officer_id);
@@ -38,5 +39,16 @@ http::Response logout(Context& ctx);
 // upload.cpp
 http::Response upload_form(Context& ctx);
 http::Response upload(Context& ctx);
+// certificates.cpp
+http::Response certificate_list(Context& ctx);
+http::Response certificate_detail(Context& ctx);
+http::Response subscriber_update(Context& ctx);
+// reports.cpp
+http::Response inventory_export(Context& ctx);
+http::Response statistics(Context& ctx);
+http::Response allowlist_download(Context& ctx);
+
+// Error 403 unless a grant gives the officer `action` for some kind.
+void require_action(Context& ctx, const char* action);
 
 }  // namespace inkan::officer

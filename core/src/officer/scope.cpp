@@ -6,13 +6,28 @@
 
 namespace inkan::officer {
 
-bool permits(const std::vector<Grant>& grants, std::string_view name, std::string_view kind, std::string_view action) {
+namespace {
+bool has(const std::vector<std::string>& list, std::string_view item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+bool in_scope(const Grant& g, std::string_view name, std::string_view kind) {
     if (name.substr(0, 2) == "*.") name.remove_prefix(2);
-    return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) {
-        const std::string& scope = g.subtree.empty() ? g.domain : g.subtree;
-        return policy::within(name, scope) && std::find(g.kinds.begin(), g.kinds.end(), kind) != g.kinds.end() &&
-               std::find(g.actions.begin(), g.actions.end(), action) != g.actions.end();
-    });
+    return policy::within(name, g.subtree.empty() ? g.domain : g.subtree) && has(g.kinds, kind);
+}
+}  // namespace
+
+bool permits(const std::vector<Grant>& grants, std::string_view name, std::string_view kind, std::string_view action) {
+    return std::any_of(grants.begin(), grants.end(),
+                       [&](const Grant& g) { return in_scope(g, name, kind) && has(g.actions, action); });
+}
+
+bool covers(const std::vector<Grant>& grants, std::string_view name, std::string_view kind) {
+    return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) { return in_scope(g, name, kind); });
+}
+
+bool allows(const std::vector<Grant>& grants, std::string_view action) {
+    return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) { return has(g.actions, action); });
 }
 
 }  // namespace inkan::officer

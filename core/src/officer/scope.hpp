@@ -10,5 +10,9 @@
 namespace inkan::officer {
 
 bool permits(const std::vector<Grant>& grants, std::string_view name, std::string_view kind, std::string_view action);
+// Whether any grant of `kind` covers `name` (what an officer may look at).
+bool covers(const std::vector<Grant>& grants, std::string_view name, std::string_view kind);
+// Whether any grant allows `action` at all.
+bool allows(const std::vector<Grant>& grants, std::string_view action);
 
 }  // namespace inkan::officer
