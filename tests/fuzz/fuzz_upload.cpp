@@ -1,0 +1,48 @@
+// libFuzzer target: everything an uploaded application file goes through
+// before the database — encoding detection, row splitting, the DN parser,
+// every line rule (with the CSR checks) and the multipart parser.
+#include <openssl/err.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include "http/multipart.hpp"
+#include "tsv/dn.hpp"
+#include "tsv/encoding.hpp"
+#include "tsv/table.hpp"
+#include "workflow/server_checks.hpp"
+
+namespace {
+struct NoRegistry : inkan::workflow::Registry {
+    bool subject_in_use(const std::string& dn) override { return dn.size() % 2; }
+    std::optional<inkan::workflow::KnownCertificate> certificate(const std::string& serial) override {
+        if (serial.size() % 3) return std::nullopt;
+        return inkan::workflow::KnownCertificate{1, "CN=a.example.ac.jp,O=O,L=L,ST=S,C=JP", "", {"a.example.ac.jp"}, false};
+    }
+    bool ou_allowed(const std::string&, const std::string& ou) override { return ou.empty(); }
+};
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    std::string_view input(reinterpret_cast<const char*>(data), size);
+    using namespace inkan;
+    try {
+        auto decoded = tsv::decode(input);
+        NoRegistry registry;
+        workflow::InstitutionFacts inst{1, "Example University", "Tokyo", "Chiyoda-ku", true};
+        std::vector<officer::Grant> grants = {{"example.ac.jp", "", {"server"}, {"issue", "renew", "revoke"}}};
+        for (const auto& row : tsv::split_rows(decoded.text)) {
+            for (auto type : {workflow::ApplyType::issue, workflow::ApplyType::renew, workflow::ApplyType::revoke}) {
+                workflow::check_server_row(row, type, inst, grants, {size % 2 == 0, size % 3 == 0}, registry);
+            }
+            if (!row.fields.empty()) tsv::parse_dn(row.fields[0]);
+        }
+    } catch (const Error&) {
+    }
+    try {
+        http::parse_multipart(input, "multipart/form-data; boundary=XyZ");
+    } catch (const Error&) {
+    }
+    ERR_clear_error();
+    return 0;
+}
