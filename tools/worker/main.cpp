@@ -79,6 +79,15 @@ void wait_for_work(inkan::store::Connection& c, int timeout_ms) {
     while (PGnotify* n = PQnotifies(c.raw())) PQfreemem(n);
 }
 
+// Runs `step` until it finds no work, at most kRoundCap times; true if it did any.
+template <class Step>
+bool drain(Step step) {
+    constexpr int kRoundCap = 50;
+    int done = 0;
+    while (done < kRoundCap && !stop_requested && step()) ++done;
+    return done > 0;
+}
+
 void run(const Options& o, const std::string& actor) {
     inkan::worker::KeyStore keys(o.key_dir);
     auto last_housekeeping = std::chrono::steady_clock::time_point{};
@@ -88,10 +97,12 @@ void run(const Options& o, const std::string& actor) {
             c.exec("LISTEN inkan_work");
             std::fprintf(stderr, "inkan-worker: connected, waiting for work\n");
             while (!stop_requested) {
-                bool busy = inkan::worker::sign_next_officer(c, keys, actor);
-                busy = inkan::worker::sign_next_server(c, keys, actor) || busy;
-                busy = inkan::worker::revoke_next(c, keys, actor) || busy;
-                busy = inkan::worker::deliver_next_mail(c, o.smtp) || busy;
+                // Queues in priority order (an officer waits on the enroll page),
+                // each drained up to a cap per round so none starves.
+                bool busy = drain([&] { return inkan::worker::sign_next_officer(c, keys, actor); });
+                busy = drain([&] { return inkan::worker::sign_next_server(c, keys, actor); }) || busy;
+                busy = drain([&] { return inkan::worker::revoke_next(c, keys, actor); }) || busy;
+                busy = drain([&] { return inkan::worker::deliver_next_mail(c, o.smtp); }) || busy;
                 auto now = std::chrono::steady_clock::now();
                 if (now - last_housekeeping > std::chrono::seconds(30)) {
                     inkan::officer::expire_idle_sessions(c, actor);

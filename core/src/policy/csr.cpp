@@ -116,42 +116,53 @@ bool has_small_factor(const BIGNUM* n) {
     return std::any_of(primes.begin(), primes.end(), [&](unsigned long p) { return mod_word(n, p) == 0; });
 }
 
-bool fermat_factorable(const BIGNUM* n) {
-    // a = ceil(sqrt(n)); if a^2 - n is a square b^2, then n = (a-b)(a+b).
-    crypto::BigNum a(BN_new()), b2(BN_new()), b(BN_new()), sq(BN_new());
-    std::unique_ptr<BN_CTX, crypto::Free<BN_CTX_free>> ctx(BN_CTX_new());
-    if (!a || !b2 || !b || !sq || !ctx) throw std::bad_alloc();
-    // Integer square root by Newton's method from n itself.
-    BN_copy(a.get(), n);
-    crypto::BigNum x(BN_dup(n)), y(BN_new());
-    BN_rshift1(y.get(), x.get());
-    if (BN_is_zero(y.get())) return false;
-    while (BN_cmp(y.get(), x.get()) < 0) {
-        BN_copy(x.get(), y.get());
-        BN_div(y.get(), nullptr, n, x.get(), ctx.get());
-        BN_add(y.get(), y.get(), x.get());
-        BN_rshift1(y.get(), y.get());
+namespace {
+using BnCtx = std::unique_ptr<BN_CTX, crypto::Free<BN_CTX_free>>;
+
+// floor(sqrt(x)) by Newton's method from 2^ceil(bits/2) >= sqrt(x), which
+// converges in about log2(bits) steps.
+BigNum isqrt(const BIGNUM* x, BN_CTX* ctx) {
+    BigNum r(BN_new()), next(BN_new());
+    if (!r || !next) throw std::bad_alloc();
+    if (BN_is_zero(x)) return r;
+    BN_set_bit(r.get(), (BN_num_bits(x) + 1) / 2);
+    for (;;) {
+        BN_div(next.get(), nullptr, x, r.get(), ctx);  // (r + x / r) / 2
+        BN_add(next.get(), next.get(), r.get());
+        BN_rshift1(next.get(), next.get());
+        if (BN_cmp(next.get(), r.get()) >= 0) return r;
+        std::swap(r, next);
     }
-    BN_copy(a.get(), x.get());
+}
+
+// Squares are 0, 1, 4 or 9 mod 16 and a square mod 63 and 65: a quick
+// rejection before the square root.
+bool maybe_square(const BIGNUM* x) {
+    static const auto residues = [](unsigned long m) {
+        std::vector<bool> r(m, false);
+        for (unsigned long i = 0; i < m; ++i) r[i * i % m] = true;
+        return r;
+    };
+    static const std::vector<bool> r64 = residues(64), r63 = residues(63), r65 = residues(65);
+    return r64[BN_mod_word(x, 64)] && r63[BN_mod_word(x, 63)] && r65[BN_mod_word(x, 65)];
+}
+}  // namespace
+
+bool fermat_factorable(const BIGNUM* n) {
+    // a = ceil(sqrt(n)); if a^2 - n = b^2 for a in the first steps, n = (a-b)(a+b).
+    BnCtx ctx(BN_CTX_new());
+    if (!ctx) throw std::bad_alloc();
+    BigNum a = isqrt(n, ctx.get()), sq(BN_new()), b2(BN_new());
+    if (!sq || !b2) throw std::bad_alloc();
     BN_sqr(sq.get(), a.get(), ctx.get());
     if (BN_cmp(sq.get(), n) < 0) BN_add_word(a.get(), 1);
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 100; ++i, BN_add_word(a.get(), 1)) {
         BN_sqr(sq.get(), a.get(), ctx.get());
         BN_sub(b2.get(), sq.get(), n);
-        // Is b2 a perfect square?
-        crypto::BigNum r(BN_dup(b2.get())), s(BN_new());
-        if (BN_is_zero(r.get())) return true;
-        BN_rshift1(s.get(), r.get());
-        if (BN_is_zero(s.get())) BN_one(s.get());
-        while (BN_cmp(s.get(), r.get()) < 0) {
-            BN_copy(r.get(), s.get());
-            BN_div(s.get(), nullptr, b2.get(), r.get(), ctx.get());
-            BN_add(s.get(), s.get(), r.get());
-            BN_rshift1(s.get(), s.get());
-        }
-        BN_sqr(sq.get(), r.get(), ctx.get());
+        if (!maybe_square(b2.get())) continue;
+        BigNum b = isqrt(b2.get(), ctx.get());
+        BN_sqr(sq.get(), b.get(), ctx.get());
         if (BN_cmp(sq.get(), b2.get()) == 0) return true;
-        BN_add_word(a.get(), 1);
     }
     return false;
 }
