@@ -186,3 +186,22 @@ def test_ocsp_answers_every_request_shape(local, world, server, tmp_path):
     unknown = world.client.post(local.url(server, "/ocsp/"), body=f"@{tmp_path / 'unknown.der'}",
                                 headers={"Content-Type": "application/ocsp-request"})
     assert unknown.status == 200 and status_of(unknown)[0] == "unauthorized"
+
+
+def test_unsignable_application_fails_cleanly(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    o, l, st, domain = officer.inst["name_en"], "Chiyoda-ku", "Tokyo", officer.inst["domain"]
+    local.inkanctl("setting", "set", "server_policy_oids", "not-an-oid")
+    try:
+        csr, _, _ = openssl_csr(tmp_path, f"fail.{domain}", o, l, st, name="fail")
+        r = world.upload(officer, tsv([issue_line(dn(f"fail.{domain}", o, l, st), csr, f"fail.{domain}",
+                                                  f"fail-admin@{domain}")]))
+        state, serial, error = world.wait_for_batch(r.json["batch_id"])[1]
+    finally:
+        local.inkanctl("setting", "set", "server_policy_oids", "2.23.140.1.2.2")
+    assert state == "failed" and serial == "" and "not-an-oid" in error, (state, error)
+    # Nothing of the attempt survives: no certificate, no link, no mail.
+    assert local.psql(f"SELECT count(*) FROM certificates WHERE subject_dn = '{dn(f'fail.{domain}', o, l, st)}'") == "0"
+    assert local.psql(f"SELECT count(*) FROM mail_outbox WHERE 'fail-admin@{domain}' = ANY(recipients)") == "0"
+    assert local.psql(f"SELECT count(*) FROM audit_log WHERE action = 'application.failed' AND detail->>'error' LIKE "
+                      f"'%not-an-oid%'") >= "1"

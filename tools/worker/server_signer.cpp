@@ -17,6 +17,7 @@
 #include "tsv/dn.hpp"
 #include "tsv/table.hpp"
 #include "util/error.hpp"
+#include "worker/attempt.hpp"
 #include "worker/authority.hpp"
 #include "worker/status.hpp"
 
@@ -105,11 +106,6 @@ crypto::X509Ptr lint_and_sign(store::Connection& c, const ca::CertSpec& spec, co
     return cert;
 }
 
-void fail(store::Connection& c, int64_t id, const std::string& actor, const std::string& why) {
-    c.query("UPDATE applications SET state = 'failed', error = $2, updated_at = now() WHERE id = $1", id, why);
-    audit::append(c, actor, "application.failed", "application:" + std::to_string(id), {{"error", why}});
-}
-
 void issue(store::Connection& c, KeyStore& keys, const Application& a, const std::string& actor) {
     auto p = reinterpret_cast<const unsigned char*>(a.csr_der.data());
     crypto::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(a.csr_der.size())));
@@ -162,17 +158,7 @@ bool sign_next_server(store::Connection& c, KeyStore& keys, const std::string& a
     Application a{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.text(0, 3), r.text(0, 4), r.bytes(0, 5),
                   r.text(0, 6), nlohmann::json::parse(r.text(0, 7)).get<std::vector<std::string>>(),
                   r.is_null(0, 8) ? std::nullopt : std::optional<int64_t>(r.integer(0, 8)), r.text(0, 9)};
-    try {
-        c.exec("SAVEPOINT issuing");
-        issue(c, keys, a, actor);
-        c.exec("RELEASE SAVEPOINT issuing");
-    } catch (const Error& e) {
-        c.exec("ROLLBACK TO SAVEPOINT issuing");
-        fail(c, a.id, actor, e.code() + ": " + e.message().en);
-    } catch (const InternalError& e) {
-        c.exec("ROLLBACK TO SAVEPOINT issuing");
-        fail(c, a.id, actor, e.what());
-    }
+    attempt(c, a.id, actor, [&] { issue(c, keys, a, actor); });
     tx.commit();
     return true;
 }

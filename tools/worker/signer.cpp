@@ -7,6 +7,7 @@
 #include "crypto/x509.hpp"
 #include "settings/settings.hpp"
 #include "util/error.hpp"
+#include "worker/attempt.hpp"
 #include "worker/authority.hpp"
 
 namespace inkan::worker {
@@ -29,7 +30,7 @@ bool sign_next_officer(store::Connection& c, KeyStore& keys, const std::string& 
         "WHERE a.state = 'queued' AND a.kind = 'officer' ORDER BY a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED");
     if (app.empty()) return false;
     int64_t id = app.integer(0, 0);
-    try {
+    attempt(c, id, actor, [&] {
         Authority ca = load_authority(c, keys, "officer");
         auto public_key = crypto::public_key_from_der(app.bytes(0, 3));
         check_officer_key(public_key.get());
@@ -57,11 +58,7 @@ bool sign_next_officer(store::Connection& c, KeyStore& keys, const std::string& 
                 row.integer(0, 0));
         audit::append(c, actor, "certificate.issued", "certificate:" + row.text(0, 0),
                       {{"kind", "officer"}, {"serial", crypto::serial_hex(cert.get())}, {"application_id", id}});
-    } catch (const InternalError& e) {
-        // The application itself is unusable: record why instead of retrying forever.
-        c.query("UPDATE applications SET state = 'failed', error = $2, updated_at = now() WHERE id = $1", id, e.what());
-        audit::append(c, actor, "application.failed", "application:" + std::to_string(id), {{"error", e.what()}});
-    }
+    });
     tx.commit();
     return true;
 }

@@ -57,6 +57,27 @@ std::string subject_text(X509* cert) {
     return bio_contents(bio.get());
 }
 
+std::vector<std::string> general_names(const GENERAL_NAMES* names, int type) {
+    std::vector<std::string> out;
+    for (int i = 0; names && i < sk_GENERAL_NAME_num(names); ++i) {
+        const GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
+        int gtype = 0;
+        auto* value = static_cast<const ASN1_STRING*>(GENERAL_NAME_get0_value(g, &gtype));
+        if (gtype == type && (type == GEN_DNS || type == GEN_EMAIL || type == GEN_URI)) {
+            out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                             static_cast<size_t>(ASN1_STRING_length(value)));
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> dns_names(X509* cert) {
+    auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    auto out = general_names(names, GEN_DNS);
+    GENERAL_NAMES_free(names);
+    return out;
+}
+
 static PKey generate(const char* type, const OSSL_PARAM* params) {
     PKeyCtx ctx(check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr), "EVP_PKEY_CTX_new_from_name"));
     check(EVP_PKEY_keygen_init(ctx.get()) == 1, "EVP_PKEY_keygen_init");

@@ -22,6 +22,11 @@ std::time_t not_after(X509* cert);
 // RFC 2253-style one-line subject, most significant RDN last (CN=...,O=...,C=JP).
 std::string subject_text(X509* cert);
 
+// The values of the GENERAL_NAMEs of one type (GEN_DNS, GEN_EMAIL, ...).
+std::vector<std::string> general_names(const GENERAL_NAMES* names, int type);
+// dNSName values of a certificate's subjectAltName.
+std::vector<std::string> dns_names(X509* cert);
+
 PKey generate_rsa(int bits);
 PKey generate_ec(const char* curve);  // e.g. "P-384"
 std::string key_to_pem(EVP_PKEY* key);

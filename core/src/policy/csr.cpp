@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "crypto/encoding.hpp"
+#include "crypto/x509.hpp"
 
 namespace inkan::policy {
 
@@ -54,17 +55,10 @@ std::vector<tsv::Rdn> subject_rdns(X509_NAME* name) {
 }
 
 std::vector<std::string> requested_emails(X509_REQ* req) {
-    std::vector<std::string> out;
     STACK_OF(X509_EXTENSION)* exts = X509_REQ_get_extensions(req);
-    if (!exts) return out;
+    if (!exts) return {};
     auto* sans = static_cast<GENERAL_NAMES*>(X509V3_get_d2i(exts, NID_subject_alt_name, nullptr, nullptr));
-    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
-        GENERAL_NAME* g = sk_GENERAL_NAME_value(sans, i);
-        if (g->type == GEN_EMAIL) {
-            out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.rfc822Name)),
-                             static_cast<size_t>(ASN1_STRING_length(g->d.rfc822Name)));
-        }
-    }
+    auto out = crypto::general_names(sans, GEN_EMAIL);
     GENERAL_NAMES_free(sans);
     sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
     return out;

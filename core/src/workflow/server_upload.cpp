@@ -20,22 +20,6 @@ std::string pg_text_array(const std::vector<std::string>& items) {
     return out + "}";
 }
 
-// Names a certificate covers: its dNSName SANs (the CN is always among them).
-std::vector<std::string> certificate_names(const std::string& der) {
-    std::vector<std::string> out;
-    auto cert = crypto::cert_from_der(der);
-    auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
-    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
-        GENERAL_NAME* g = sk_GENERAL_NAME_value(sans, i);
-        if (g->type == GEN_DNS) {
-            out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.dNSName)),
-                             static_cast<size_t>(ASN1_STRING_length(g->d.dNSName)));
-        }
-    }
-    GENERAL_NAMES_free(sans);
-    return out;
-}
-
 class DbRegistry : public Registry {
 public:
     DbRegistry(store::Connection& c, int64_t institution) : c_(c), institution_(institution) {}
@@ -59,8 +43,9 @@ public:
         if (r.empty()) return std::nullopt;
         std::string der = r.bytes(0, 2);
         auto cert = crypto::cert_from_der(der);
+        // The names a certificate covers: its dNSNames (the CN is always among them).
         return KnownCertificate{r.integer(0, 0), r.text(0, 1),
-                                crypto::public_key_der(X509_get0_pubkey(cert.get())), certificate_names(der),
+                                crypto::public_key_der(X509_get0_pubkey(cert.get())), crypto::dns_names(cert.get()),
                                 r.boolean(0, 3)};
     }
 

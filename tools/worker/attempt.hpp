@@ -1,0 +1,41 @@
+// Runs the work for one claimed application inside a savepoint.  If the
+// application itself cannot be done (bad data, lint finding, a constraint
+// the row violates), everything it wrote is rolled back and the application
+// is marked failed with the reason, instead of being retried forever.  A
+// lost connection is not the application's fault and propagates.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "audit/audit.hpp"
+#include "store/pg.hpp"
+#include "util/error.hpp"
+
+namespace inkan::worker {
+
+inline void mark_failed(store::Connection& c, int64_t id, const std::string& actor, const std::string& why) {
+    c.query("UPDATE applications SET state = 'failed', error = $2, updated_at = now() WHERE id = $1", id, why);
+    audit::append(c, actor, "application.failed", "application:" + std::to_string(id), {{"error", why}});
+}
+
+template <class Work>
+void attempt(store::Connection& c, int64_t application_id, const std::string& actor, Work&& work) {
+    std::string why;
+    c.exec("SAVEPOINT attempt");
+    try {
+        work();
+        c.exec("RELEASE SAVEPOINT attempt");
+        return;
+    } catch (const Error& e) {
+        why = e.code() + ": " + e.message().en;
+    } catch (const InternalError& e) {
+        why = e.what();
+    } catch (const store::QueryError& e) {
+        why = std::string("database: ") + e.what();
+    }
+    c.exec("ROLLBACK TO SAVEPOINT attempt");
+    mark_failed(c, application_id, actor, why);
+}
+
+}  // namespace inkan::worker
