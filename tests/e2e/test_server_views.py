@@ -87,6 +87,14 @@ def test_officers_see_only_their_scope(local, world, server, tmp_path):
     assert world.client.get(local.url(server, f"/ra/api/v1/certificates/{cid}"), cert=other.cert).status == 404
 
 
+def test_allow_list_download(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    local.inkanctl("allowlist", "add", "Graduate School of Informatics", "--domain", officer.inst["domain"])
+    r = world.client.get(local.url(server, "/ra/api/v1/allowlist.tsv"), cert=officer.cert)
+    assert r.status == 200 and "Shift_JIS" in r.headers["content-type"]
+    assert r.raw.decode("cp932").split("\r\n")[1] == f"{officer.inst['domain']}\tGraduate School of Informatics"
+
+
 def test_subscriber_update_is_audited(local, world, server, tmp_path):
     officer = world.logged_in(server, tmp_path)
     _, serial, _ = issue(world, officer, tmp_path, "sub")

@@ -5,6 +5,7 @@
 #include "http/multipart.hpp"
 #include "http/page.hpp"
 #include "officer/handlers.hpp"
+#include "officer/scope.hpp"
 #include "util/codes.hpp"
 #include "workflow/server_upload.hpp"
 
@@ -74,7 +75,22 @@ http::Response upload_form(Context& ctx) {
         escape(pick(lang, {"正しい行だけ受け付ける", "Accept the correct lines"})) +
         "</label></p><p><input type=\"file\" name=\"file\" accept=\".tsv,.txt\"></p><p><button type=\"submit\">" +
         escape(pick(lang, {"申請", "Apply"})) + "</button></p></form>";
-    return http::page(ctx.req, 200, {"サーバ証明書 申請", "Server certificates: apply"}, std::move(body));
+    // The other server-certificate pages this officer may use.
+    body += "<ul><li><a href=\"" + escape(ctx.req.link("server/certificates")) + "\">" +
+            escape(pick(lang, {"証明書一覧", "Certificate list"})) + "</a></li>";
+    if (allows(ctx.grants(), "export")) {
+        body += "<li><a href=\"" + escape(ctx.req.link("api/v1/exports/serverAll.tsv")) + "\">serverAll.tsv</a></li>";
+    }
+    if (allows(ctx.grants(), "stats")) {
+        body += "<li><a href=\"" + escape(ctx.req.link("server/statistics")) + "\">" +
+                escape(pick(lang, {"統計情報", "Statistics"})) + "</a></li>";
+    }
+    if (allows(ctx.grants(), "allowlist")) {
+        body += "<li><a href=\"" + escape(ctx.req.link("api/v1/allowlist.tsv")) + "\">" +
+                escape(pick(lang, {"許可リスト", "Allow list"})) + "</a></li>";
+    }
+    body += "</ul>";
+    return http::page(ctx.req, 200, {"サーバ証明書", "Server certificates"}, std::move(body));
 }
 
 http::Response upload(Context& ctx) {
