@@ -77,6 +77,10 @@ Try it:
   curl --cert-type P12 --cert "$INKAN_OFFICER_P12:$INKAN_OFFICER_P12_PASSWORD" \\
        --cacert "$INKAN_CA_CERT" "$INKAN_OFFICER_URL"api/v1/me
 
+Server certificates: upload a UPKI TSV file (13 columns, CP932 or UTF-8) at {officer_url}server/
+for names under demo.ac.jp with O=Demo University, L=Chiyoda-ku, ST=Tokyo, C=JP; the download
+link goes to the subscriber's mail in {state / 'mail'}.
+
 In a browser: import {p12} (password above) as your certificate and
 {local.ca_cert} as a trusted authority, then open {officer_url}.
 
