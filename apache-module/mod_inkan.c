@@ -29,6 +29,10 @@
 
 module AP_MODULE_DECLARE_DATA inkan_module;
 
+/* The core holds a request body in memory: refuse anything larger than
+ * this even where LimitRequestBody allows it (UPKI files are 99 lines). */
+#define INKAN_MAX_BODY (16 * 1024 * 1024)
+
 typedef struct {
     const char *database;
     int pool_size;
@@ -249,6 +253,13 @@ static int read_body(request_rec *r, char **body, apr_size_t *len)
         }
         seen_eos = !APR_BRIGADE_EMPTY(bb)
                    && APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb));
+        {
+            apr_off_t total = 0;
+            apr_brigade_length(all, 1, &total);
+            if (total > INKAN_MAX_BODY) {
+                return HTTP_REQUEST_ENTITY_TOO_LARGE;
+            }
+        }
         rv = ap_save_brigade(NULL, &all, &bb, r->pool);
         if (rv != APR_SUCCESS) {
             return HTTP_INTERNAL_SERVER_ERROR;

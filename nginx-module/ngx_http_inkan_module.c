@@ -415,6 +415,7 @@ ngx_http_inkan_thread_done(ngx_event_t *ev)
 static void
 ngx_http_inkan_send_response(ngx_http_request_t *r)
 {
+    u_char                *semicolon;
     ngx_int_t              rc;
     ngx_buf_t             *b;
     ngx_uint_t             i;
@@ -423,6 +424,11 @@ ngx_http_inkan_send_response(ngx_http_request_t *r)
     inkan_header_t        *ih;
     inkan_response_t      *resp;
     ngx_http_inkan_ctx_t  *ctx;
+
+    if (r->aio) {
+        /* a write event while the core still runs on the thread pool */
+        return;
+    }
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_inkan_module);
     resp = ctx->resp;
@@ -455,7 +461,14 @@ ngx_http_inkan_send_response(ngx_http_request_t *r)
             ngx_memcpy(r->headers_out.content_type.data, ih->value.data,
                        ih->value.len);
             r->headers_out.content_type.len = ih->value.len;
-            r->headers_out.content_type_len = ih->value.len;
+
+            /* the type without "; charset=...", as filters compare it */
+            semicolon = ngx_strlchr(r->headers_out.content_type.data,
+                                    r->headers_out.content_type.data
+                                    + ih->value.len, ';');
+            r->headers_out.content_type_len = semicolon
+                ? (size_t) (semicolon - r->headers_out.content_type.data)
+                : ih->value.len;
             r->headers_out.content_type_lowcase = NULL;
             continue;
         }

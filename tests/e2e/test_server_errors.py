@@ -141,8 +141,21 @@ def test_renewal_and_revocation_codes(world, officer, good, tmp_path):
     renew_unknown = list(line); renew_unknown[3] = "0x1234"
     got = codes_of(world.upload(officer, tsv([renew_same_key, renew_unknown]), apply_type="2", error_flg="0"))
     assert got == [["418"], ["417"]], got
+    # One certificate is renewed once: a second line for it (or a second file) is 417.
+    fresh = []
+    for n in range(2):
+        csr_n, _, _ = openssl_csr(tmp_path, line[10], o, l, st, name=f"twice{n}")
+        fresh.append(list(line))
+        fresh[-1][6], fresh[-1][3] = csr_n, f"0x{serial}"
+    twice = world.upload(officer, tsv(fresh), apply_type="2", error_flg="0")
+    assert codes_of(twice) == [[], ["417"]]
+    assert codes_of(world.upload(officer, tsv(fresh[:1]), apply_type="2")) == [["417"]]
+    world.wait_for_batch(twice.json["batch_id"])
 
     subject = line[0]
+    new_serial = world.local.psql(f"SELECT n.serial FROM certificates o JOIN certificates n ON n.id = o.replaced_by "
+                                  f"WHERE o.serial = '{serial}'")
+    assert new_serial
     bad_reason = revoke_line(subject, f"0x{serial}", reason="2")
     no_comment = revoke_line(subject, f"0x{serial}", reason="0")
     bad_comment = revoke_line(subject, f"0x{serial}", reason="0", comment="<script>")

@@ -95,6 +95,27 @@ def test_allow_list_download(local, world, server, tmp_path):
     assert r.raw.decode("cp932").split("\r\n")[1] == f"{officer.inst['domain']}\tGraduate School of Informatics"
 
 
+def test_reports_follow_each_domains_actions(local, world, server, tmp_path):
+    inst = world.institution()
+    second = f"second{inst['id']}.ac.jp"
+    local.inkanctl("domain", "add", second, "--institution", inst["id"])
+    officer = world.logged_in(server, tmp_path, inst=inst, actions="issue,export,stats")
+    local.inkanctl("grant", "add", "--officer", officer.off["officer_id"], "--domain", second,
+                   "--kinds", "server", "--actions", "issue")
+    _, exported, _ = issue(world, officer, tmp_path, "a")
+    o, l, st = inst["name_en"], "Chiyoda-ku", "Tokyo"
+    csr, _, _ = openssl_csr(tmp_path, f"b.{second}", o, l, st, name="second")
+    r = world.upload(officer, tsv([issue_line(dn(f"b.{second}", o, l, st), csr, f"b.{second}", f"b@{second}")]))
+    hidden = world.wait_for_batch(r.json["batch_id"])[1][1]
+    rows = world.client.get(local.url(server, "/ra/api/v1/exports/serverAll.tsv"), cert=officer.cert).raw.decode("cp932")
+    assert exported in rows and hidden not in rows  # export granted on the first domain only
+    stats = world.client.get(local.url(server, "/ra/api/v1/statistics"), cert=officer.cert).json["statistics"]
+    assert [s["domain"] for s in stats] == [inst["domain"]]
+    # The list shows both: looking needs only a grant of the kind.
+    listed = world.client.get(local.url(server, "/ra/api/v1/certificates"), cert=officer.cert).json["certificates"]
+    assert {c["serial"] for c in listed} == {exported, hidden}
+
+
 def test_subscriber_update_is_audited(local, world, server, tmp_path):
     officer = world.logged_in(server, tmp_path)
     _, serial, _ = issue(world, officer, tmp_path, "sub")
@@ -185,6 +206,8 @@ def test_ocsp_answers_every_request_shape(local, world, server, tmp_path):
     st, _ = status_of(world.client.post(local.url(server, "/ocsp/"), body="garbage",
                                         headers={"Content-Type": "application/ocsp-request"}))
     assert st == "malformedrequest"
+    bad_escape = world.client.get(local.url(server, "/ocsp/MEIw%25zz"))
+    assert bad_escape.status == 200 and status_of(bad_escape)[0] == "malformedrequest"
     # A serial inkan never issued: unauthorized, never a 500.
     other_key = tmp_path / "k.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", other_key, "-subj", "/CN=x",

@@ -275,6 +275,9 @@ void database_backed_rules(void**) {
     auto fresh = crypto::generate_rsa(2048);
     renew[6] = csr(fresh.get(), subject(cn));
     assert_true(codes(renew, ApplyType::renew, &reg).empty());
+    reg.certs["4a"].renewed = true;  // renewed already, or a renewal is pending
+    assert_true(codes(renew, ApplyType::renew, &reg) == Codes{"417"});
+    reg.certs["4a"].renewed = false;
     reg.certs["4a"].subject_dn = dn("old." + kDomain);
     assert_true(codes(renew, ApplyType::renew, &reg) == Codes{"417"});
 

@@ -106,7 +106,7 @@ void run(const Options& o, const std::string& actor) {
                 auto now = std::chrono::steady_clock::now();
                 if (now - last_housekeeping > std::chrono::seconds(30)) {
                     inkan::officer::expire_idle_sessions(c, actor);
-                    inkan::worker::refresh_status(c, keys);
+                    inkan::worker::refresh_status(c, keys, actor);
                     inkan::worker::send_renewal_reminders(c, actor);
                     last_housekeeping = now;
                 }

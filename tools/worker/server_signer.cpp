@@ -175,18 +175,21 @@ bool revoke_next(store::Connection& c, KeyStore& keys, const std::string& actor)
     if (r.empty()) return false;
     int64_t id = r.integer(0, 0), cert_id = r.integer(0, 1);
     int reason = static_cast<int>(r.integer(0, 2));
-    c.query("UPDATE certificates SET revoked_at = now(), revocation_reason = $2 WHERE id = $1 AND revoked_at IS NULL",
-            cert_id, reason);
-    c.query("UPDATE applications SET state = 'completed', certificate_id = $2, updated_at = now() WHERE id = $1", id, cert_id);
-    publish_ocsp(c, keys, cert_id);
-    publish_crl(c, keys, r.integer(0, 7));
-    // The subscriber named on the revocation line, else the one who received the certificate.
-    std::string subscriber = !r.text(0, 4).empty() ? r.text(0, 4) : r.text(0, 8);
-    std::vector<std::string> to = {r.text(0, 3)};
-    if (!subscriber.empty() && subscriber != to[0]) to.push_back(subscriber);
-    mail::enqueue(c, mail::server_revoked(to, r.text(0, 5), r.text(0, 6), reason));
-    audit::append(c, actor, "certificate.revoked", "certificate:" + std::to_string(cert_id),
-                  {{"serial", r.text(0, 6)}, {"reason", reason}, {"application_id", id}});
+    attempt(c, id, actor, [&] {
+        c.query("UPDATE certificates SET revoked_at = now(), revocation_reason = $2 WHERE id = $1 AND revoked_at IS NULL",
+                cert_id, reason);
+        c.query("UPDATE applications SET state = 'completed', certificate_id = $2, updated_at = now() WHERE id = $1", id,
+                cert_id);
+        publish_ocsp(c, keys, cert_id);
+        publish_crl(c, keys, r.integer(0, 7));
+        // The subscriber named on the revocation line, else the one who received the certificate.
+        std::string subscriber = !r.text(0, 4).empty() ? r.text(0, 4) : r.text(0, 8);
+        std::vector<std::string> to = {r.text(0, 3)};
+        if (!subscriber.empty() && subscriber != to[0]) to.push_back(subscriber);
+        mail::enqueue(c, mail::server_revoked(to, r.text(0, 5), r.text(0, 6), reason));
+        audit::append(c, actor, "certificate.revoked", "certificate:" + std::to_string(cert_id),
+                      {{"serial", r.text(0, 6)}, {"reason", reason}, {"application_id", id}});
+    });
     tx.commit();
     return true;
 }

@@ -1,6 +1,9 @@
 #include "worker/status.hpp"
 
+#include <cstdio>
 #include <ctime>
+
+#include "audit/audit.hpp"
 
 #include "ca/revocation.hpp"
 #include "crypto/x509.hpp"
@@ -10,8 +13,10 @@
 namespace inkan::worker {
 
 void publish_ocsp(store::Connection& c, KeyStore& keys, int64_t certificate_id) {
+    // The row lock orders this after a concurrent revocation, so a refresh
+    // that started earlier cannot overwrite "revoked" with "good".
     auto r = c.query("SELECT der, ca_id, serial, revoked_at IS NOT NULL, coalesce(extract(epoch FROM revoked_at)::bigint, 0), "
-                     "coalesce(revocation_reason, 0) FROM certificates WHERE id = $1",
+                     "coalesce(revocation_reason, 0) FROM certificates WHERE id = $1 FOR UPDATE",
                      certificate_id);
     auto cert = crypto::cert_from_der(r.bytes(0, 0));
     Authority ca = load_authority_by_id(c, keys, r.integer(0, 1));
@@ -27,6 +32,9 @@ void publish_ocsp(store::Connection& c, KeyStore& keys, int64_t certificate_id) 
 }
 
 void publish_crl(store::Connection& c, KeyStore& keys, int64_t ca_id) {
+    // One CRL signer per CA at a time; the list below is read after the lock,
+    // so a newer CRL number never lists fewer revocations.
+    c.query("SELECT pg_advisory_xact_lock(2, $1::int)", ca_id);
     Authority ca = load_authority_by_id(c, keys, ca_id);
     // Revoked and not yet expired: expired certificates may leave the CRL.
     auto rows = c.query("SELECT serial, extract(epoch FROM revoked_at)::bigint, coalesce(revocation_reason, 0) "
@@ -45,19 +53,36 @@ void publish_crl(store::Connection& c, KeyStore& keys, int64_t ca_id) {
             ca_id, number, static_cast<int64_t>(now), static_cast<int64_t>(next), store::Bytes{der});
 }
 
-int refresh_status(store::Connection& c, KeyStore& keys) {
+int refresh_status(store::Connection& c, KeyStore& keys, const std::string& actor) {
     int done = 0;
-    store::Transaction tx(c);
-    // CAs that issue end-entity certificates, whose newest CRL is past half-life (or missing).
-    auto cas = c.query("SELECT ca.id FROM cas ca WHERE ca.active AND ca.role IN ('server-rsa', 'server-ecc') "
+    // Each document in its own transaction: one that cannot be signed (say, a
+    // missing key) is logged and audited but does not hold up the others.
+    auto publish = [&](const char* what, int64_t id, auto&& sign) {
+        try {
+            store::Transaction tx(c);
+            sign(id);
+            tx.commit();
+            done++;
+        } catch (const store::Unavailable&) {
+            throw;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "inkan-worker: cannot refresh %s %lld: %s\n", what, static_cast<long long>(id), e.what());
+            audit::append(c, actor, "status.refresh_failed", std::string(what) + ":" + std::to_string(id), {{"error", e.what()}});
+        }
+    };
+    // CAs that issued server certificates still valid (active or not), whose
+    // newest CRL is past half its life or missing.
+    auto cas = c.query("SELECT ca.id FROM cas ca WHERE ca.role IN ('server-rsa', 'server-ecc') "
+                       "AND (ca.active OR EXISTS (SELECT 1 FROM certificates ce WHERE ce.ca_id = ca.id AND ce.not_after > now())) "
                        "AND NOT EXISTS (SELECT 1 FROM crls WHERE crls.ca_id = ca.id "
                        "AND now() < this_update + (next_update - this_update) / 2)");
-    for (int i = 0; i < cas.rows(); ++i, ++done) publish_crl(c, keys, cas.integer(i, 0));
+    for (int i = 0; i < cas.rows(); ++i) publish("crl of ca", cas.integer(i, 0), [&](int64_t id) { publish_crl(c, keys, id); });
     auto due = c.query("SELECT o.certificate_id FROM ocsp_responses o JOIN certificates ce ON ce.id = o.certificate_id "
                        "WHERE ce.not_after > now() AND now() >= o.this_update + (o.next_update - o.this_update) / 2 "
                        "LIMIT 100");
-    for (int i = 0; i < due.rows(); ++i, ++done) publish_ocsp(c, keys, due.integer(i, 0));
-    tx.commit();
+    for (int i = 0; i < due.rows(); ++i) {
+        publish("ocsp of certificate", due.integer(i, 0), [&](int64_t id) { publish_ocsp(c, keys, id); });
+    }
     return done;
 }
 

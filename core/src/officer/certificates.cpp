@@ -10,6 +10,7 @@
 #include "officer/handlers.hpp"
 #include "officer/scope.hpp"
 #include "policy/names.hpp"
+#include "tsv/encoding.hpp"
 #include "util/codes.hpp"
 
 namespace inkan::officer {
@@ -66,10 +67,14 @@ void require_action(Context& ctx, const char* action) {
 http::Response certificate_list(Context& ctx) {
     auto q = ctx.req.query_params();
     auto opt = [&](const char* k) { return q.count(k) && !q[k].empty() ? std::optional<std::string>(q[k]) : std::nullopt; };
+    // Scoped by grants in SQL so that the limit applies to what the officer may see.
     auto r = ctx.c.query(std::string("SELECT ") + kColumns + " FROM server_inventory WHERE institution_id = $1 "
-                         "AND ($2::text IS NULL OR fqdn LIKE '%' || $2 || '%') AND ($3::text IS NULL OR serial = lower($3)) "
-                         "AND ($4::text IS NULL OR status::text = $4 OR state = $4) ORDER BY application_id DESC LIMIT 1000",
-                         ctx.who.institution_id, opt("fqdn"), opt("serial"), opt("status"));
+                         "AND ($2::text IS NULL OR strpos(fqdn, $2) > 0) AND ($3::text IS NULL OR serial = lower($3)) "
+                         "AND ($4::text IS NULL OR status::text = $4 OR state = $4) "
+                         "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE fqdn = s OR right(fqdn, length(s) + 1) = '.' || s) "
+                         "ORDER BY application_id DESC LIMIT 1000",
+                         ctx.who.institution_id, opt("fqdn"), opt("serial"), opt("status"),
+                         scope_array(ctx.grants(), "server"));
     json rows = json::array();
     for (int i = 0; i < r.rows(); ++i) {
         if (covers(ctx.grants(), r.text(i, 3), "server")) rows.push_back(row_json(r, i));
@@ -122,6 +127,9 @@ http::Response subscriber_update(Context& ctx) {
     }
     auto form = ctx.req.form();
     std::string name = form["name"], affiliation = form["affiliation"], email = form["email"];
+    if (!tsv::valid_utf8(name) || !tsv::valid_utf8(affiliation)) {
+        throw Error("530", {"氏名と所属は UTF-8 で送信してください。", "Send the name and affiliation as UTF-8."}, 400);
+    }
     auto chars = [](const std::string& s) {
         return std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
     };

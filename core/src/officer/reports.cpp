@@ -87,7 +87,7 @@ http::Response inventory_export(Context& ctx) {
     };
     std::string out = tsv::join_row(inventory_header());
     for (int i = 0; i < r.rows(); ++i) {
-        if (!covers(ctx.grants(), r.text(i, 13), "server")) continue;
+        if (!permits(ctx.grants(), r.text(i, 13), "server", "export")) continue;
         std::string reason = r.text(i, 28);
         std::vector<std::string> f = {
             r.text(i, 0), r.text(i, 1), "0", r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6),
@@ -115,7 +115,7 @@ http::Response statistics(Context& ctx) {
     std::map<std::string, std::map<std::string, std::map<std::string, std::array<int, 3>>>> counts;
     for (int i = 0; i < r.rows(); ++i) {
         std::string fqdn = r.text(i, 0);
-        if (!covers(ctx.grants(), fqdn, "server")) continue;
+        if (!permits(ctx.grants(), fqdn, "server", "stats")) continue;
         std::string domain = fqdn;
         for (const auto& g : ctx.grants()) {
             if (policy::within(fqdn, g.domain)) domain = g.domain;
@@ -155,7 +155,8 @@ http::Response allowlist_download(Context& ctx) {
                          ctx.who.institution_id);
     std::string out = tsv::join_row({"ドメイン", "OU"});
     for (int i = 0; i < r.rows(); ++i) {
-        if (covers(ctx.grants(), r.text(i, 0), "server") || covers(ctx.grants(), r.text(i, 0), "client")) {
+        if (permits(ctx.grants(), r.text(i, 0), "server", "allowlist") ||
+            permits(ctx.grants(), r.text(i, 0), "client", "allowlist")) {
             out += tsv::join_row({r.text(i, 0), r.text(i, 1)});
         }
     }

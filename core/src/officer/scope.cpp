@@ -26,6 +26,14 @@ bool covers(const std::vector<Grant>& grants, std::string_view name, std::string
     return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) { return in_scope(g, name, kind); });
 }
 
+std::string scope_array(const std::vector<Grant>& grants, std::string_view kind) {
+    std::string out = "{";
+    for (const auto& g : grants) {
+        if (has(g.kinds, kind)) out += (out.size() > 1 ? "," : "") + (g.subtree.empty() ? g.domain : g.subtree);
+    }
+    return out + "}";
+}
+
 bool allows(const std::vector<Grant>& grants, std::string_view action) {
     return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) { return has(g.actions, action); });
 }

@@ -2,6 +2,7 @@
 // grants (a grant covers its domain, or only its subtree when it has one).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,9 @@ namespace inkan::officer {
 bool permits(const std::vector<Grant>& grants, std::string_view name, std::string_view kind, std::string_view action);
 // Whether any grant of `kind` covers `name` (what an officer may look at).
 bool covers(const std::vector<Grant>& grants, std::string_view name, std::string_view kind);
+// The domains and subtrees the grants of `kind` cover, as a PostgreSQL
+// text[] literal (host names need no quoting) for filtering in SQL.
+std::string scope_array(const std::vector<Grant>& grants, std::string_view kind);
 // Whether any grant allows `action` at all.
 bool allows(const std::vector<Grant>& grants, std::string_view action);
 

@@ -6,6 +6,7 @@
 #include "http/page.hpp"
 #include "officer/handlers.hpp"
 #include "officer/scope.hpp"
+#include "tsv/encoding.hpp"
 #include "util/codes.hpp"
 #include "workflow/server_upload.hpp"
 
@@ -111,6 +112,9 @@ http::Response upload(Context& ctx) {
         } else if (part.name == "errorFlg") {
             error_flag = part.data;
         }
+    }
+    if (!tsv::valid_utf8(input.file_name)) {
+        throw Error(codes::kBadRequest, {"ファイル名が UTF-8 ではありません。", "The file name is not UTF-8."}, 400);
     }
     input.type = workflow::parse_apply_type(apply_type);
     input.abort_on_error = error_flag != "0";

@@ -2,6 +2,8 @@
 
 #include <openssl/ocsp.h>
 
+#include <cctype>
+
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
 #include "util/codes.hpp"
@@ -30,8 +32,10 @@ http::Response ocsp_status(int status) {
 std::optional<std::string> ocsp_request_bytes(const http::Request& req) {
     if (req.method == "POST") return req.body;
     std::string encoded = req.path.substr(1), b64;
+    auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
     for (size_t i = 0; i < encoded.size(); ++i) {
-        if (encoded[i] == '%' && i + 2 < encoded.size()) {
+        if (encoded[i] == '%') {
+            if (i + 2 >= encoded.size() || !hex(encoded[i + 1]) || !hex(encoded[i + 2])) return std::nullopt;
             b64 += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
             i += 2;
         } else {

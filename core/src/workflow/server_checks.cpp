@@ -226,6 +226,10 @@ void check_renewal(ServerApplication& app, const std::string& serial, Registry& 
         return;
     }
     if (old->revoked) err.add("426", kOldSerial, {"更新対象の証明書は失効しています。", "The certificate to renew is revoked."});
+    if (old->renewed) {
+        err.add("417", kOldSerial, {"この証明書はすでに更新済みか、更新申請中です。",
+                                    "This certificate was already renewed, or its renewal is pending."});
+    }
     if (old->subject_dn != app.subject_dn) {
         err.add("417", kDn, {"更新対象の証明書の DN (" + old->subject_dn + ") と一致しません。",
                              "The DN differs from the renewed certificate's DN (" + old->subject_dn + ")."});

@@ -28,6 +28,7 @@ struct KnownCertificate {
     std::string public_key;  // SubjectPublicKeyInfo DER
     std::vector<std::string> names;  // CN and dNSNames
     bool revoked = false;
+    bool renewed = false;  // already replaced, or a renewal of it is pending
 };
 
 class Registry {
@@ -38,6 +39,8 @@ public:
     // A certificate of the institution by normalized serial.
     virtual std::optional<KnownCertificate> certificate(const std::string& serial) = 0;
     virtual bool ou_allowed(const std::string& domain, const std::string& ou) = 0;
+    // A line of the file passed: later lines see its DN / certificate as taken.
+    virtual void accepted(const struct ServerApplication&) {}
 };
 
 struct Policy {

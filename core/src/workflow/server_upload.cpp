@@ -22,11 +22,11 @@ std::string pg_text_array(const std::vector<std::string>& items) {
 
 class DbRegistry : public Registry {
 public:
-    DbRegistry(store::Connection& c, int64_t institution) : c_(c), institution_(institution) {}
+    DbRegistry(store::Connection& c, int64_t institution, ApplyType type) : c_(c), institution_(institution), type_(type) {}
 
     bool subject_in_use(const std::string& dn) override {
         // Two issue lines with one DN in the same file: the second is 212 too.
-        if (!batch_dns_.insert(dn).second) return true;
+        if (batch_dns_.count(dn)) return true;
         return !c_.query("SELECT 1 FROM certificates WHERE institution_id = $1 AND subject_dn = $2 AND kind = 'server' "
                          "AND revoked_at IS NULL AND not_after > now() "
                          "UNION ALL SELECT 1 FROM applications WHERE institution_id = $1 AND subject_dn = $2 "
@@ -37,16 +37,23 @@ public:
 
     std::optional<KnownCertificate> certificate(const std::string& serial) override {
         auto r = c_.query("SELECT id, subject_dn, der, revoked_at IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
-                          "WHERE a.target_certificate_id = certificates.id AND a.state = 'queued') "
+                          "WHERE a.target_certificate_id = certificates.id AND a.state = 'queued'), "
+                          "replaced_by IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
+                          "WHERE a.old_certificate_id = certificates.id AND a.state = 'queued') "
                           "FROM certificates WHERE serial = $1 AND institution_id = $2 AND kind = 'server'",
                           serial, institution_);
         if (r.empty()) return std::nullopt;
+        // A certificate an earlier accepted line of this file names is taken:
+        // renewal pending in a renewal file, revocation in a revocation file.
+        bool seen_in_batch = batch_certificates_.count(r.integer(0, 0)) > 0;
+        bool pending_revocation = seen_in_batch && type_ == ApplyType::revoke;
+        bool pending_renewal = seen_in_batch && type_ == ApplyType::renew;
         std::string der = r.bytes(0, 2);
         auto cert = crypto::cert_from_der(der);
         // The names a certificate covers: its dNSNames (the CN is always among them).
         return KnownCertificate{r.integer(0, 0), r.text(0, 1),
                                 crypto::public_key_der(X509_get0_pubkey(cert.get())), crypto::dns_names(cert.get()),
-                                r.boolean(0, 3)};
+                                r.boolean(0, 3) || pending_revocation, r.boolean(0, 4) || pending_renewal};
     }
 
     bool ou_allowed(const std::string& name, const std::string& ou) override {
@@ -59,10 +66,17 @@ public:
         return false;
     }
 
+    void accepted(const ServerApplication& a) override {
+        if (a.type == ApplyType::issue) batch_dns_.insert(a.subject_dn);
+        if (a.old_certificate_id) batch_certificates_.insert(*a.old_certificate_id);
+    }
+
 private:
     store::Connection& c_;
     int64_t institution_;
+    ApplyType type_;
     std::set<std::string> batch_dns_;
+    std::set<int64_t> batch_certificates_;
 };
 
 [[noreturn]] void file_error(const char* code, Message m) { throw Error(code, std::move(m), 400); }
@@ -134,13 +148,17 @@ UploadResult upload_server_batch(store::Connection& c, const officer::Identity& 
     // Serialize uploads per institution so that two files cannot both claim one DN.
     c.query("SELECT pg_advisory_xact_lock(1, $1::int)", who.institution_id);
     InstitutionFacts inst = institution_facts(c, who.institution_id);
-    DbRegistry registry(c, who.institution_id);
+    DbRegistry registry(c, who.institution_id, input.type);
     UploadResult result;
     result.encoding = text.encoding;
     int failed = 0;
     for (const auto& row : rows) {
         result.lines.push_back(check_server_row(row, input.type, inst, grants, policy, registry));
-        if (!result.lines.back().application) failed++;
+        if (result.lines.back().application) {
+            registry.accepted(*result.lines.back().application);
+        } else {
+            failed++;
+        }
     }
     result.aborted = input.abort_on_error && failed > 0;
     int accepted = result.aborted ? 0 : static_cast<int>(rows.size()) - failed;
