@@ -28,7 +28,7 @@ def test_pickup_then_login_returns_me(local, world, server, tmp_path):
     assert row == "officer inkan Local Officer CA"
 
 
-def test_pickup_mail_is_bilingual_and_link_expires_setting(local, world, server):
+def test_pickup_mail_is_bilingual_and_keeps_the_pin_out(local, world, server):
     inst = world.institution()
     off = world.officer(inst)
     mail = local.wait_for_mail(lambda m: m["to"] == off["mailed_to"])

@@ -62,19 +62,27 @@ static inkan_context_t *unreachable(void)
     return ctx;
 }
 
+static inkan_request_t request(inkan_str_t endpoint, inkan_str_t method,
+                               inkan_str_t mount, inkan_str_t path)
+{
+    inkan_request_t req = {0};
+
+    req.endpoint = endpoint;
+    req.method = method;
+    req.mount = mount;
+    req.path = path;
+    return req;
+}
+
 static void database_down_gives_503_json(void **state)
 {
     inkan_context_t *ctx = unreachable();
     inkan_header_t accept = {S("Accept"), S("application/json")};
-    inkan_request_t req = {0};
+    /* a pickup link lookup needs the database */
+    inkan_request_t req = request(S("enroll"), S("GET"), S("/enroll/"), S("/enroll/pickup"));
     inkan_response_t *resp = NULL;
     (void)state;
 
-    /* a pickup link lookup needs the database */
-    req.endpoint = S("enroll");
-    req.method = S("GET");
-    req.mount = S("/enroll/");
-    req.path = S("/enroll/pickup");
     req.query = S("t=some-token");
     req.headers = &accept;
     req.nheaders = 1;
@@ -94,14 +102,10 @@ static void database_down_gives_503_json(void **state)
 static void html_error_page_is_bilingual(void **state)
 {
     inkan_context_t *ctx = unreachable();
-    inkan_request_t req = {0};
+    inkan_request_t req = request(S("enroll"), S("GET"), S("/enroll"), S("/enroll/pickup"));
     inkan_response_t *resp = NULL;
     (void)state;
 
-    req.endpoint = S("enroll");
-    req.method = S("GET");
-    req.mount = S("/enroll");
-    req.path = S("/enroll/pickup");
     req.query = S("t=abc");
 
     assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
@@ -116,14 +120,10 @@ static void html_error_page_is_bilingual(void **state)
 static void bad_method_and_unknown_path_never_reach_the_database(void **state)
 {
     inkan_context_t *ctx = unreachable();
-    inkan_request_t req = {0};
+    inkan_request_t req = request(S("enroll"), S("DELETE"), S("/enroll/"), S("/enroll/pickup"));
     inkan_response_t *resp = NULL;
     (void)state;
 
-    req.endpoint = S("enroll");
-    req.method = S("DELETE");
-    req.mount = S("/enroll/");
-    req.path = S("/enroll/pickup");
     assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
     assert_int_equal(resp->status, 405);
     inkan_response_free(resp);
@@ -139,14 +139,10 @@ static void bad_method_and_unknown_path_never_reach_the_database(void **state)
 static void officer_without_certificate_is_403_before_any_query(void **state)
 {
     inkan_context_t *ctx = unreachable();
-    inkan_request_t req = {0};
+    inkan_request_t req = request(S("officer"), S("GET"), S("/ra/"), S("/ra/"));
     inkan_response_t *resp = NULL;
     (void)state;
 
-    req.endpoint = S("officer");
-    req.method = S("GET");
-    req.mount = S("/ra/");
-    req.path = S("/ra/");
     req.tls = 1;
     req.client_verify = S("FAILED:unable to verify");
     req.client_cert = S("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");

@@ -93,12 +93,6 @@ void require_known(const std::vector<std::string>& given, const std::vector<std:
     }
 }
 
-std::string pg_array(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (const auto& i : items) out += (out.size() > 1 ? "," : "") + i;
-    return out + "}";
-}
-
 json grant_add(inkan::store::Connection& c, const Args& a) {
     int64_t officer = a.need_id("officer");
     std::string domain = a.need("domain");
@@ -127,7 +121,7 @@ json grant_add(inkan::store::Connection& c, const Args& a) {
     auto r = c.query("INSERT INTO grants (officer_id, domain_id, subtree, kinds, actions) VALUES ($1, $2, $3, $4::text[], $5::text[]) "
                      "ON CONFLICT (officer_id, domain_id, coalesce(subtree, '')) DO UPDATE SET kinds = EXCLUDED.kinds, actions = EXCLUDED.actions "
                      "RETURNING id",
-                     officer, d.integer(0, 0), subtree, pg_array(kinds), pg_array(actions));
+                     officer, d.integer(0, 0), subtree, inkan::store::text_array(kinds), inkan::store::text_array(actions));
     inkan::audit::append(c, actor(), "grant.set", "grant:" + r.text(0, 0),
                          {{"officer_id", officer}, {"domain", domain}, {"subtree", subtree ? json(*subtree) : json()},
                           {"kinds", kinds}, {"actions", actions}});

@@ -64,7 +64,19 @@ std::string tbs_der(X509* cert) {
     return out;
 }
 
-ca::CertSpec server_spec(store::Connection& c, const Application& a, EVP_PKEY* public_key, int64_t ca_id) {
+// The settings that shape a server certificate, read once per issuance.
+struct IssuanceSettings {
+    std::string crl_url, ocsp_url, ca_issuers_url;
+    std::vector<std::string> policy_oids;
+
+    explicit IssuanceSettings(store::Connection& c)
+        : crl_url(settings::get_optional(c, "crl_url")),
+          ocsp_url(settings::get_optional(c, "ocsp_url")),
+          ca_issuers_url(settings::get_optional(c, "ca_issuers_url")),
+          policy_oids(comma_list(settings::get_optional(c, "server_policy_oids"))) {}
+};
+
+ca::CertSpec server_spec(const IssuanceSettings& s, const Application& a, EVP_PKEY* public_key, int64_t ca_id) {
     auto dn = tsv::parse_dn(a.subject_dn);
     if (!dn) throw InternalError("stored subject DN does not parse: " + a.subject_dn);
     ca::CertSpec spec;
@@ -75,25 +87,25 @@ ca::CertSpec server_spec(store::Connection& c, const Application& a, EVP_PKEY* p
     spec.key_usage = EVP_PKEY_is_a(public_key, "RSA") ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature";
     spec.extended_key_usage = "serverAuth";
     spec.dns_names = a.dns_names;
-    std::string crl = settings::get_optional(c, "crl_url"), ocsp = settings::get_optional(c, "ocsp_url"),
-                issuers = settings::get_optional(c, "ca_issuers_url");
-    if (!crl.empty()) spec.extensions.push_back({NID_crl_distribution_points, "URI:" + crl + std::to_string(ca_id) + ".crl"});
+    if (!s.crl_url.empty()) {
+        spec.extensions.push_back({NID_crl_distribution_points, "URI:" + s.crl_url + std::to_string(ca_id) + ".crl"});
+    }
     std::string aia;
-    if (!ocsp.empty()) aia = "OCSP;URI:" + ocsp;
-    if (!issuers.empty()) aia += (aia.empty() ? "" : ",") + std::string("caIssuers;URI:") + issuers + std::to_string(ca_id) + ".crt";
+    if (!s.ocsp_url.empty()) aia = "OCSP;URI:" + s.ocsp_url;
+    if (!s.ca_issuers_url.empty()) {
+        aia += (aia.empty() ? "" : ",") + std::string("caIssuers;URI:") + s.ca_issuers_url + std::to_string(ca_id) + ".crt";
+    }
     if (!aia.empty()) spec.extensions.push_back({NID_info_access, aia});
-    spec.policy_oids = comma_list(settings::get_optional(c, "server_policy_oids"));
+    spec.policy_oids = s.policy_oids;
     return spec;
 }
 
 // Lint the exact to-be-signed certificate, then sign those bytes.
-crypto::X509Ptr lint_and_sign(store::Connection& c, const ca::CertSpec& spec, const Application& a, X509* issuer,
+crypto::X509Ptr lint_and_sign(const IssuanceSettings& s, const ca::CertSpec& spec, const Application& a, X509* issuer,
                               EVP_PKEY* ca_key) {
     auto cert = ca::build(spec, issuer);
     crypto::check(X509_sign(cert.get(), lint_key_like(ca_key), ca::digest_for(ca_key)) > 0, "lint signature");
-    ca::LintExpectations expect{a.profile, !settings::get_optional(c, "crl_url").empty(),
-                                !settings::get_optional(c, "ocsp_url").empty(),
-                                comma_list(settings::get_optional(c, "server_policy_oids"))};
+    ca::LintExpectations expect{a.profile, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids};
     auto findings = ca::lint_server_certificate(cert.get(), issuer, expect);
     if (!findings.empty()) {
         std::string all;
@@ -111,8 +123,9 @@ void issue(store::Connection& c, KeyStore& keys, const Application& a, const std
     crypto::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(a.csr_der.size())));
     if (!req) throw InternalError("stored CSR does not parse");
     Authority ca = load_authority(c, keys, a.profile == "11" ? "server-ecc" : "server-rsa");
-    auto spec = server_spec(c, a, X509_REQ_get0_pubkey(req.get()), ca.id);
-    auto cert = lint_and_sign(c, spec, a, ca.cert.get(), ca.key);
+    IssuanceSettings s(c);
+    auto spec = server_spec(s, a, X509_REQ_get0_pubkey(req.get()), ca.id);
+    auto cert = lint_and_sign(s, spec, a, ca.cert.get(), ca.key);
     std::string serial = crypto::serial_hex(cert.get());
 
     auto row = c.query(

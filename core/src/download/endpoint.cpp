@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit.hpp"
+#include "ca/chain.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/x509.hpp"
 #include "download/formats.hpp"
@@ -36,21 +37,6 @@ Target find(store::Connection& c, const std::string& token, bool lock) {
                      store::Bytes{crypto::sha256(token)});
     if (r.empty()) throw denied();
     return Target{r.integer(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5), r.boolean(0, 6)};
-}
-
-// The issuing CA chain below the root, nearest first.
-std::vector<crypto::X509Ptr> chain_of(store::Connection& c, int64_t certificate_id, crypto::X509Ptr& cert) {
-    auto r = c.query("WITH RECURSIVE chain(id, parent_id, cert_pem, depth) AS ("
-                     " SELECT ca.id, ca.parent_id, ca.cert_pem, 0 FROM certificates ce JOIN cas ca ON ca.id = ce.ca_id "
-                     " WHERE ce.id = $1 UNION ALL SELECT p.id, p.parent_id, p.cert_pem, depth + 1 FROM cas p "
-                     " JOIN chain ON p.id = chain.parent_id) "
-                     "SELECT (SELECT der FROM certificates WHERE id = $1), cert_pem FROM chain "
-                     "WHERE parent_id IS NOT NULL ORDER BY depth",
-                     certificate_id);
-    std::vector<crypto::X509Ptr> chain;
-    cert = crypto::cert_from_der(r.bytes(0, 0));
-    for (int i = 0; i < r.rows(); ++i) chain.push_back(crypto::cert_from_pem(r.text(i, 1)));
-    return chain;
 }
 
 // The first download completes the application: the officer gets the
@@ -107,9 +93,9 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
         store::Transaction tx(c);
         Target t = find(c, token, true);
         if (t.revoked) throw denied();
-        crypto::X509Ptr cert;
-        auto chain = chain_of(c, t.certificate_id, cert);
-        File file = render(format, cert.get(), chain);
+        auto chained = ca::load_with_issuers(c, t.certificate_id);
+        chained.issuers.pop_back();  // subscribers install the chain below the root
+        File file = render(format, chained.cert.get(), chained.issuers);
         if (t.first_download.empty()) first_download(c, t);
         c.query("UPDATE download_tokens SET downloads = downloads + 1, first_download = coalesce(first_download, now()) "
                 "WHERE id = $1",

@@ -27,13 +27,12 @@ std::string field(const std::map<std::string, std::string>& form, const std::str
 }
 
 // The PKCS#12 with a fresh password, shown once; the key never leaves memory otherwise.
-Response deliver(const Request& req, EVP_PKEY* key, const Issued& issued) {
+Response deliver(const Request& req, EVP_PKEY* key, const ca::Chained& issued) {
     std::string password = crypto::random_readable(16);
     std::vector<X509*> chain;
-    for (const auto& c : issued.chain) chain.push_back(c.get());
+    for (const auto& c : issued.issuers) chain.push_back(c.get());
     std::string p12 = crypto::pkcs12(key, issued.cert.get(), chain, password, "inkan officer");
     std::string serial = crypto::serial_hex(issued.cert.get());
-    std::string not_after = std::to_string(crypto::not_after(issued.cert.get()));
     if (req.wants_json()) {
         nlohmann::json j = {{"serial", serial},
                             {"subject", crypto::subject_text(issued.cert.get())},
@@ -81,7 +80,7 @@ Response pickup(store::Pool& pool, const Request& req) {
     Pickup p = pool.with([&](store::Connection& c) { return claim_pickup(c, token, pin, req.peer); });
     auto key = crypto::generate_rsa(2048);
     try {
-        Issued issued = request_officer_certificate(pool, p.officer_id, p.institution_id, key.get(), "issue");
+        ca::Chained issued = request_officer_certificate(pool, p.officer_id, p.institution_id, key.get(), "issue");
         pool.with([&](store::Connection& c) { finish_pickup(c, p, true, crypto::serial_hex(issued.cert.get())); });
         return deliver(req, key.get(), issued);
     } catch (...) {
@@ -117,7 +116,7 @@ Response renew(store::Pool& pool, const Request& req) {
     }
     officer::require_csrf(req, session);
     auto key = crypto::generate_rsa(2048);
-    Issued issued = request_officer_certificate(pool, who.officer_id, who.institution_id, key.get(), "renew");
+    ca::Chained issued = request_officer_certificate(pool, who.officer_id, who.institution_id, key.get(), "renew");
     return deliver(req, key.get(), issued);
 }
 }  // namespace

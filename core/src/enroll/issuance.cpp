@@ -18,21 +18,9 @@ Error timeout_error() {
                  503);
 }
 
-Issued load(store::Connection& c, int64_t certificate_id) {
-    auto r = c.query(
-        "WITH RECURSIVE chain(id, parent_id, cert_pem, depth) AS ("
-        "  SELECT ca.id, ca.parent_id, ca.cert_pem, 0 FROM certificates c JOIN cas ca ON ca.id = c.ca_id WHERE c.id = $1"
-        "  UNION ALL SELECT p.id, p.parent_id, p.cert_pem, chain.depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id)"
-        " SELECT (SELECT der FROM certificates WHERE id = $1), cert_pem FROM chain ORDER BY depth",
-        certificate_id);
-    if (r.empty()) throw InternalError("issued certificate " + std::to_string(certificate_id) + " has no CA chain");
-    Issued out{crypto::cert_from_der(r.bytes(0, 0)), {}};
-    for (int i = 0; i < r.rows(); ++i) out.chain.push_back(crypto::cert_from_pem(r.text(i, 1)));
-    return out;
-}
 }  // namespace
 
-Issued request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
+ca::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
                                    const std::string& operation) {
     int64_t wait_seconds = 0;
     int64_t id = pool.with([&](store::Connection& c) {
@@ -50,12 +38,12 @@ Issued request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
     for (;;) {
         bool late = std::chrono::steady_clock::now() >= deadline;
-        auto outcome = pool.with([&](store::Connection& c) -> std::optional<Issued> {
+        auto outcome = pool.with([&](store::Connection& c) -> std::optional<ca::Chained> {
             // Past the deadline, cancel unless the worker got there first.
             if (late) c.query("UPDATE applications SET state = 'cancelled', updated_at = now() WHERE id = $1 AND state = 'queued'", id);
             auto r = c.query("SELECT state, certificate_id, coalesce(error, '') FROM applications WHERE id = $1", id);
             std::string state = r.text(0, 0);
-            if (state == "issued") return load(c, r.integer(0, 1));
+            if (state == "issued") return ca::load_with_issuers(c, r.integer(0, 1));
             if (state == "failed") throw InternalError("officer certificate application failed: " + r.text(0, 2));
             if (state == "cancelled") throw timeout_error();
             return std::nullopt;

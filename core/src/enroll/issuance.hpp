@@ -6,19 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "ca/chain.hpp"
 #include "crypto/ossl.hpp"
 #include "store/pool.hpp"
 
 namespace inkan::enroll {
 
-struct Issued {
-    crypto::X509Ptr cert;
-    std::vector<crypto::X509Ptr> chain;  // issuing CA first, then its parents
-};
-
 // operation: "issue" or "renew".  Throws Error 514 when the worker does not
 // sign within the signing_wait_seconds setting (the request is cancelled).
-Issued request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
+ca::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
                                    const std::string& operation);
 
 }  // namespace inkan::enroll

@@ -5,21 +5,6 @@
 namespace inkan::mail {
 
 namespace {
-// PostgreSQL text[] literal: {"a","b"} with quotes and backslashes escaped.
-std::string array_literal(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
-        out += '"';
-        for (char c : items[i]) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
 std::string fold_base64(const std::string& b64) {
     std::string out;
     for (size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
@@ -29,7 +14,7 @@ std::string fold_base64(const std::string& b64) {
 
 void enqueue(store::Connection& c, const Mail& m) {
     c.query("INSERT INTO mail_outbox (recipients, subject, body, kind, secret) VALUES ($1::text[], $2, $3, $4, $5)",
-            array_literal(m.to), m.subject, m.body, m.kind, m.secret);
+            store::text_array(m.to), m.subject, m.body, m.kind, m.secret);
     c.query("SELECT pg_notify('inkan_work', 'mail')");
 }
 

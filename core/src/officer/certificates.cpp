@@ -74,7 +74,7 @@ http::Response certificate_list(Context& ctx) {
                          "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE fqdn = s OR right(fqdn, length(s) + 1) = '.' || s) "
                          "ORDER BY application_id DESC LIMIT 1000",
                          ctx.who.institution_id, opt("fqdn"), opt("serial"), opt("status"),
-                         scope_array(ctx.grants(), "server"));
+                         store::text_array(scopes(ctx.grants(), "server")));
     json rows = json::array();
     for (int i = 0; i < r.rows(); ++i) {
         if (covers(ctx.grants(), r.text(i, 3), "server")) rows.push_back(row_json(r, i));
@@ -130,13 +130,10 @@ http::Response subscriber_update(Context& ctx) {
     if (!tsv::valid_utf8(name) || !tsv::valid_utf8(affiliation)) {
         throw Error("530", {"氏名と所属は UTF-8 で送信してください。", "Send the name and affiliation as UTF-8."}, 400);
     }
-    auto chars = [](const std::string& s) {
-        return std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-    };
     if (name.empty() || affiliation.empty() || email.empty()) {
         throw Error("201", {"氏名・所属・メールアドレスは必須です。", "Name, affiliation and mail are required."}, 400);
     }
-    if (chars(name) > 64 || chars(affiliation) > 64) {
+    if (tsv::utf8_length(name) > 64 || tsv::utf8_length(affiliation) > 64) {
         throw Error("202", {"氏名と所属は64文字以内です。", "Name and affiliation are at most 64 characters."}, 400);
     }
     if (policy::check_mail(email)) throw Error("206", {"メールアドレスの形式ではありません。", "This is not a mail address."}, 400);

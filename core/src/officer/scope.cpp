@@ -26,12 +26,12 @@ bool covers(const std::vector<Grant>& grants, std::string_view name, std::string
     return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) { return in_scope(g, name, kind); });
 }
 
-std::string scope_array(const std::vector<Grant>& grants, std::string_view kind) {
-    std::string out = "{";
+std::vector<std::string> scopes(const std::vector<Grant>& grants, std::string_view kind) {
+    std::vector<std::string> out;
     for (const auto& g : grants) {
-        if (has(g.kinds, kind)) out += (out.size() > 1 ? "," : "") + (g.subtree.empty() ? g.domain : g.subtree);
+        if (has(g.kinds, kind)) out.push_back(g.subtree.empty() ? g.domain : g.subtree);
     }
-    return out + "}";
+    return out;
 }
 
 bool allows(const std::vector<Grant>& grants, std::string_view action) {

@@ -13,9 +13,8 @@ namespace inkan::officer {
 bool permits(const std::vector<Grant>& grants, std::string_view name, std::string_view kind, std::string_view action);
 // Whether any grant of `kind` covers `name` (what an officer may look at).
 bool covers(const std::vector<Grant>& grants, std::string_view name, std::string_view kind);
-// The domains and subtrees the grants of `kind` cover, as a PostgreSQL
-// text[] literal (host names need no quoting) for filtering in SQL.
-std::string scope_array(const std::vector<Grant>& grants, std::string_view kind);
+// The domains and subtrees the grants of `kind` cover (for filtering in SQL).
+std::vector<std::string> scopes(const std::vector<Grant>& grants, std::string_view kind);
 // Whether any grant allows `action` at all.
 bool allows(const std::vector<Grant>& grants, std::string_view action);
 

@@ -69,6 +69,20 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params) 
     return Result(raw);
 }
 
+std::string text_array(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        out += '"';
+        for (char c : items[i]) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 Transaction::~Transaction() {
     if (!done_ && conn_.healthy()) {
         try {

@@ -35,6 +35,10 @@ struct Bytes {
     std::string data;
 };
 
+// A PostgreSQL text[] literal ({"a","b"}, quotes and backslashes escaped)
+// for passing a list as one parameter cast with ::text[].
+std::string text_array(const std::vector<std::string>& items);
+
 // One query parameter: NULL, text, or binary.
 class Param {
 public:

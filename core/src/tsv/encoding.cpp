@@ -85,6 +85,11 @@ bool valid_utf8(std::string_view s) {
     return true;
 }
 
+size_t utf8_length(std::string_view s) {
+    return static_cast<size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 Decoded decode(std::string_view bytes) {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
         std::string_view rest = bytes.substr(3);

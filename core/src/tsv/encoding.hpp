@@ -13,6 +13,8 @@ struct Decoded {
 };
 
 bool valid_utf8(std::string_view s);
+// Length in characters (code points), as UPKI counts full-width text.
+size_t utf8_length(std::string_view s);
 // Throws Error 422 naming the line of the first byte that is neither.
 Decoded decode(std::string_view bytes);
 // For exports; characters CP932 lacks become '?' rather than failing.

@@ -11,6 +11,7 @@
 #include "policy/names.hpp"
 #include "policy/serial.hpp"
 #include "tsv/dn.hpp"
+#include "tsv/encoding.hpp"
 
 namespace inkan::workflow {
 
@@ -60,11 +61,6 @@ bool required(size_t col, ApplyType type) {
     return false;
 }
 
-// Length in characters (UTF-8 code points), as UPKI counts full-width text.
-size_t chars(const std::string& s) {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 bool digits(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -109,7 +105,7 @@ void check_fields(const std::vector<std::string>& f, ApplyType type, Collector& 
     for (size_t col = 0; col < kServerColumns; ++col) {
         if (required(col, type) && f[col].empty()) {
             err.add("201", col, {"必須項目が入力されていません。", "This field is required."});
-        } else if (columns()[col].max_len > 0 && chars(f[col]) > columns()[col].max_len) {
+        } else if (columns()[col].max_len > 0 && tsv::utf8_length(f[col]) > columns()[col].max_len) {
             err.add("202", col, {std::to_string(columns()[col].max_len) + "文字以内で入力してください。",
                                  "At most " + std::to_string(columns()[col].max_len) + " characters."});
         }
@@ -273,8 +269,6 @@ void check_revocation(ServerApplication& app, const std::vector<std::string>& f,
 }
 
 }  // namespace
-
-const Message& server_column_name(size_t index) { return columns().at(index).name; }
 
 LineResult check_server_row(const tsv::Row& row, ApplyType type, const InstitutionFacts& inst,
                             const std::vector<officer::Grant>& grants, const Policy& policy, Registry& registry) {

@@ -68,7 +68,6 @@ struct LineResult {
 };
 
 inline constexpr size_t kServerColumns = 13;
-const Message& server_column_name(size_t index);
 
 LineResult check_server_row(const tsv::Row& row, ApplyType type, const InstitutionFacts& inst,
                             const std::vector<officer::Grant>& grants, const Policy& policy, Registry& registry);

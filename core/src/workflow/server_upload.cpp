@@ -14,12 +14,6 @@ namespace inkan::workflow {
 
 namespace {
 
-std::string pg_text_array(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (const auto& i : items) out += (out.size() > 1 ? "," : "") + i;  // host names need no quoting
-    return out + "}";
-}
-
 class DbRegistry : public Registry {
 public:
     DbRegistry(store::Connection& c, int64_t institution, ApplyType type) : c_(c), institution_(institution), type_(type) {}
@@ -109,7 +103,7 @@ void record(store::Connection& c, const officer::Identity& who, int64_t batch, c
             operation_name(a.type), who.institution_id, who.officer_id, batch, a.row, a.subject_dn,
             a.type == ApplyType::revoke ? std::nullopt : std::optional<std::string>(a.profile),
             a.csr_der.empty() ? store::Param(std::nullopt) : store::Param(store::Bytes{a.csr_der}),
-            pg_text_array(a.dns_names), a.subscriber_name, a.subscriber_affiliation, a.subscriber_email,
+            store::text_array(a.dns_names), a.subscriber_name, a.subscriber_affiliation, a.subscriber_email,
             a.type == ApplyType::revoke ? std::nullopt : std::optional<std::string>(a.fqdn), a.software,
             a.type == ApplyType::renew ? a.old_certificate_id : std::nullopt,
             a.type == ApplyType::revoke ? a.old_certificate_id : std::nullopt,
