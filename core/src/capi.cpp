@@ -13,6 +13,7 @@
 #include "enroll/endpoint.hpp"
 #include "status/endpoints.hpp"
 #include "http/page.hpp"
+#include "http/server_errors.hpp"
 #include "officer/endpoint.hpp"
 #include "store/pool.hpp"
 #include "util/codes.hpp"
@@ -33,6 +34,7 @@ const std::map<std::string, Handler, std::less<>>& endpoints() {
         {"download", &inkan::download::serve},
         {"crl", &inkan::status::serve_crl},
         {"ocsp", &inkan::status::serve_ocsp},
+        {"error", &inkan::http::serve_server_error},
     };
     return table;
 }
@@ -50,6 +52,9 @@ Request to_request(const inkan_request_t* r) {
     while (!mount.empty() && mount.back() == '/') mount.pop_back();
     req.path = path.compare(0, mount.size(), mount) == 0 ? path.substr(mount.size()) : path;
     if (req.path.empty() || req.path[0] != '/') req.path.insert(0, "/");
+    // "/ra//api" is "/ra/api" on every server, whatever its slash merging;
+    // an OCSP GET path is base64 data, where "//" is meaningful.
+    if (req.endpoint != "ocsp") req.path = inkan::http::merge_slashes(req.path);
     req.query = str(r->query);
     for (size_t i = 0; i < r->nheaders; ++i) req.headers.emplace_back(str(r->headers[i].name), str(r->headers[i].value));
     if (r->body) req.body.assign(reinterpret_cast<const char*>(r->body), r->body_len);

@@ -52,9 +52,10 @@ def run(cmd, **kw):
 
 
 class Local:
-    def __init__(self, state, build=ROOT / "build"):
+    def __init__(self, state, build=None):
         self.state = Path(state).resolve()
-        self.build = Path(build).resolve()
+        # $INKAN_BUILD_DIR as in scripts/build: tests can run a copied build.
+        self.build = Path(build or os.environ.get("INKAN_BUILD_DIR") or ROOT / "build").resolve()
         self.bin = self.build / "bin"
         self.modules = self.build / "lib"
         self.procs = {}
@@ -80,6 +81,14 @@ class Local:
 
     def url(self, server, path=""):
         return f"https://127.0.0.1:{self.ports[server]}{path}"
+
+    def plain_url(self, server, path=""):
+        """The plain-HTTP listener that serves CRLs, CA certificates and OCSP."""
+        return f"http://127.0.0.1:{self.port(server + '_plain')}{path}"
+
+    def port(self, name):
+        """The port of a listener, chosen once (CA certificates name it before the server starts)."""
+        return self.ports.setdefault(name, free_port())
 
     # ------------------------------------------------------------- helpers
     def _as_pg(self, cmd):
@@ -197,6 +206,12 @@ class Local:
     def init_database(self):
         self.inkanctl("migrate")
 
+    def set_status_urls(self, server):
+        """The plain-HTTP URLs that certificates (the CAs' own included) carry."""
+        self.inkanctl("setting", "set", "crl_url", self.plain_url(server, "/crl/"))
+        self.inkanctl("setting", "set", "ca_issuers_url", self.plain_url(server, "/crl/"))
+        self.inkanctl("setting", "set", "ocsp_url", self.plain_url(server, "/ocsp/"))
+
     def init_ca(self):
         keys = self.state / "worker-keys"
         if not self.inkanctl("ca", "list"):
@@ -246,20 +261,22 @@ class Local:
         return dest
 
     def start_nginx(self):
-        port = self.ports["nginx"] = free_port()
+        port = self.port("nginx")
         d = self.state / "nginx"
         d.mkdir(exist_ok=True)
-        conf = self._render("nginx-inkan.conf", d / "nginx.conf", {"NGINX_PORT": port})
+        conf = self._render("nginx-inkan.conf", d / "nginx.conf",
+                            {"NGINX_PORT": port, "NGINX_PLAIN_PORT": self.port("nginx_plain")})
         run(["nginx", "-t", "-p", f"{d}/", "-c", conf, "-e", d / "error.log"])
         proc = self._spawn("nginx", ["nginx", "-p", f"{d}/", "-c", conf, "-e", d / "error.log"], "nginx/stderr.log")
         wait_for_port(port, proc, log=d / "error.log")
 
     def start_apache(self):
-        port = self.ports["apache"] = free_port()
+        port = self.port("apache")
         d = self.state / "apache"
         (d / "run").mkdir(parents=True, exist_ok=True)
         user_lines = "User www-data\nGroup www-data" if self.as_root else ""
-        conf = self._render("apache-inkan.conf", d / "apache.conf", {"APACHE_PORT": port, "USER_LINES": user_lines})
+        conf = self._render("apache-inkan.conf", d / "apache.conf",
+                            {"APACHE_PORT": port, "APACHE_PLAIN_PORT": self.port("apache_plain"), "USER_LINES": user_lines})
         if self.as_root:
             # Children run as www-data: they must reach the database socket.
             for p in [self.state, self.state / "pg"]:
@@ -274,15 +291,13 @@ class Local:
         self.inkanctl("setting", "set", "officer_url", f"{base}/ra/")
         self.inkanctl("setting", "set", "mail_from", "inkan <inkan@localhost>")
         self.inkanctl("setting", "set", "download_url", f"{base}/download/")
-        self.inkanctl("setting", "set", "crl_url", f"{base}/crl/")
-        self.inkanctl("setting", "set", "ca_issuers_url", f"{base}/crl/")
-        self.inkanctl("setting", "set", "ocsp_url", f"{base}/ocsp/")
 
     def up(self, servers=("nginx", "apache"), fast_pg=True):
         self.state.mkdir(parents=True, exist_ok=True)
         os.chmod(self.state, 0o755)
         self.start_postgres(fast=fast_pg)
         self.init_database()
+        self.set_status_urls(servers[0])
         self.init_ca()
         self.start_smtp()
         self.start_worker()

@@ -86,7 +86,7 @@ def test_cp932_file_issues_downloads_and_revokes(local, world, server, tmp_path)
     assert serial in done["body"]
 
     ocsp_args = ["openssl", "ocsp", "-issuer", tmp_path / "chain.pem", "-cert", cert, "-url",
-                 local.url(server, "/ocsp/"), "-CAfile", local.ca_cert, "-VAfile", tmp_path / "chain.pem"]
+                 local.plain_url(server, "/ocsp/"), "-CAfile", local.ca_cert, "-VAfile", tmp_path / "chain.pem"]
     good = subprocess.run(ocsp_args, capture_output=True, text=True)
     assert f"{cert}: good" in good.stdout, good.stdout + good.stderr
 
@@ -99,7 +99,7 @@ def test_cp932_file_issues_downloads_and_revokes(local, world, server, tmp_path)
     assert f"{cert}: revoked" in revoked.stdout and "Reason: keyCompromise" in revoked.stdout, revoked.stdout
     assert "Response verify OK" in revoked.stderr
     ca_id = local.psql(f"SELECT ca_id FROM certificates WHERE serial = '{serial}'")
-    crl = world.client.get(local.url(server, f"/crl/{ca_id}.crl"))
+    crl = world.client.get(local.plain_url(server, f"/crl/{ca_id}.crl"))
     assert crl.status == 200 and crl.headers["content-type"] == "application/pkix-crl"
     (tmp_path / "crl.der").write_bytes(crl.raw)
     subprocess.run(["openssl", "crl", "-inform", "DER", "-in", tmp_path / "crl.der", "-out", tmp_path / "crl.pem"], check=True)

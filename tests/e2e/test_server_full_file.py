@@ -58,7 +58,7 @@ def test_ninety_nine_line_file(local, world, server, tmp_path):
 
     # The CRL and OCSP agree with the database for a revoked and a valid certificate.
     ca_id = local.psql(f"SELECT ca_id FROM certificates WHERE serial = '{serials[3]}'")
-    crl = world.client.get(local.url(server, f"/crl/{ca_id}.crl"))
+    crl = world.client.get(local.plain_url(server, f"/crl/{ca_id}.crl"))
     (tmp_path / "crl.der").write_bytes(crl.raw)
     listed = subprocess.run(["openssl", "crl", "-inform", "DER", "-in", tmp_path / "crl.der", "-noout", "-text"],
                             capture_output=True, text=True).stdout.upper()
@@ -72,6 +72,6 @@ def test_ninety_nine_line_file(local, world, server, tmp_path):
         der = local.psql(f"SELECT encode(der, 'base64') FROM certificates WHERE serial = '{serials[n]}'")
         subprocess.run(["openssl", "x509", "-inform", "DER", "-out", pem], input=__import__("base64").b64decode(der),
                        check=True, capture_output=True)
-        out = subprocess.run(["openssl", "ocsp", "-issuer", chain, "-cert", pem, "-url", local.url(server, "/ocsp/"),
+        out = subprocess.run(["openssl", "ocsp", "-issuer", chain, "-cert", pem, "-url", local.plain_url(server, "/ocsp/"),
                               "-CAfile", local.ca_cert, "-VAfile", chain], capture_output=True, text=True)
         assert f"{pem}: {expected_status}" in out.stdout, out.stdout + out.stderr

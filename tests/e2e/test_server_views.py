@@ -199,14 +199,14 @@ def test_ocsp_answers_every_request_shape(local, world, server, tmp_path):
 
     # GET with the URL-encoded base64 request.
     encoded = base64.b64encode(req.read_bytes()).decode().replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
-    got = world.client.get(local.url(server, f"/ocsp/{encoded}"))
+    got = world.client.get(local.plain_url(server, f"/ocsp/{encoded}"))
     assert got.headers["content-type"] == "application/ocsp-response"
     st, text = status_of(got)
     assert st == "successful" and "Cert Status: good" in text
-    st, _ = status_of(world.client.post(local.url(server, "/ocsp/"), body="garbage",
+    st, _ = status_of(world.client.post(local.plain_url(server, "/ocsp/"), body="garbage",
                                         headers={"Content-Type": "application/ocsp-request"}))
     assert st == "malformedrequest"
-    bad_escape = world.client.get(local.url(server, "/ocsp/MEIw%25zz"))
+    bad_escape = world.client.get(local.plain_url(server, "/ocsp/MEIw%25zz"))
     assert bad_escape.status == 200 and status_of(bad_escape)[0] == "malformedrequest"
     # A serial inkan never issued: unauthorized, never a 500.
     other_key = tmp_path / "k.pem"
@@ -214,7 +214,7 @@ def test_ocsp_answers_every_request_shape(local, world, server, tmp_path):
                     "-out", tmp_path / "stranger.pem", "-days", "1"], check=True, capture_output=True)
     subprocess.run(["openssl", "ocsp", "-issuer", ca, "-cert", tmp_path / "stranger.pem", "-no_nonce", "-reqout",
                     tmp_path / "unknown.der"], check=True, capture_output=True)
-    unknown = world.client.post(local.url(server, "/ocsp/"), body=f"@{tmp_path / 'unknown.der'}",
+    unknown = world.client.post(local.plain_url(server, "/ocsp/"), body=f"@{tmp_path / 'unknown.der'}",
                                 headers={"Content-Type": "application/ocsp-request"})
     assert unknown.status == 200 and status_of(unknown)[0] == "unauthorized"
 

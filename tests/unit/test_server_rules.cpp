@@ -1,5 +1,6 @@
 // Unit tests of the server-certificate rules (UPKI-FORMATS §2, §5, §6):
 // each rule is triggered by a line built for it, against a fake registry.
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 
@@ -21,6 +22,7 @@
 #include "tsv/encoding.hpp"
 #include "tsv/table.hpp"
 #include "workflow/server_checks.hpp"
+#include "util/text.hpp"
 
 // cmocka's macros clash with the standard library: include it last.
 #include <setjmp.h>
@@ -44,7 +46,7 @@ crypto::PKey& rsa_key() {
 }
 
 // One-line base64 CSR with subject C, ST, L, O, CN (or as given), signed by key.
-std::string csr(EVP_PKEY* key, const ca::Rdns& subject, const std::string& san = "") {
+std::string csr(EVP_PKEY* key, const ca::Rdns& subject, const std::string& san = "", const EVP_MD* md = EVP_sha256()) {
     crypto::X509ReqPtr req(X509_REQ_new());
     auto name = ca::make_name(subject);
     X509_REQ_set_subject_name(req.get(), name.get());
@@ -55,7 +57,7 @@ std::string csr(EVP_PKEY* key, const ca::Rdns& subject, const std::string& san =
         X509_REQ_add_extensions(req.get(), exts);
         sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
     }
-    X509_REQ_sign(req.get(), key, EVP_sha256());
+    X509_REQ_sign(req.get(), key, md);
     return crypto::base64(crypto::to_der(i2d_X509_REQ, static_cast<const X509_REQ*>(req.get())));
 }
 
@@ -200,6 +202,17 @@ void csr_and_key_rules(void**) {
     auto p384 = crypto::generate_ec("P-384");
     assert_true(codes(with_csr(csr(p384.get(), subject(cn)), "11")).empty());
     assert_true(codes(with_csr(csr(p384.get(), subject(cn)), "3")) == Codes{"403"});
+    // Only named curves; no CSR signed with SHA-1.
+    auto explicit_p384 = crypto::generate_ec("P-384");
+    assert_int_equal(EVP_PKEY_set_utf8_string_param(explicit_p384.get(), OSSL_PKEY_PARAM_EC_ENCODING,
+                                                    OSSL_PKEY_EC_ENCODING_EXPLICIT), 1);
+    assert_false(crypto::ec_named_curve(explicit_p384.get()));
+    assert_true(codes(with_csr(csr(explicit_p384.get(), subject(cn)), "11")) == Codes{"403"});
+    assert_true(codes(with_csr(csr(rsa_key().get(), subject(cn), "", EVP_sha1()))) == Codes{"427"});
+    // A NUL or another control character in any field is refused, naming it.
+    auto with_nul = with_csr(good);
+    with_nul[7] = std::string("山田\0太郎", 10);
+    assert_true(codes(with_nul) == Codes{"428"});
     // PEM with keytool's label and DER are read too.
     std::string pem = "-----BEGIN NEW CERTIFICATE REQUEST-----\n" + good.substr(0, 64) + "\n" + good.substr(64) +
                       "\n-----END NEW CERTIFICATE REQUEST-----\n";
@@ -331,12 +344,27 @@ void encodings(void**) {
     try {
         tsv::decode("ok\n\x81\x00");
     } catch (const Error& e) {
-        threw = e.code() == "422" && e.message().en.find("line 2") != std::string::npos;
+        threw = e.code() == "422" && e.message().en.find("Line 2") != std::string::npos;
     }
     assert_true(threw);
-    assert_false(tsv::valid_utf8("\xC0\x80"));      // overlong
-    assert_false(tsv::valid_utf8("\xED\xA0\x80"));  // surrogate
-    assert_false(tsv::valid_utf8("\xE3\x81"));      // truncated
+    // The line at fault is named: a CP932 line after a UTF-8 one, and the reverse.
+    auto blamed = [](std::string_view bytes) {
+        try {
+            tsv::decode(bytes);
+        } catch (const Error& e) {
+            return e.code() + " " + e.message().en;
+        }
+        return std::string("accepted");
+    };
+    assert_true(blamed("ascii\n山田\n\x8e\x52\x93\x63\n").rfind("422 Line 3: not UTF-8, while line 2 is", 0) == 0);
+    assert_true(blamed("ascii\n\x8e\x52\x93\x63\n山田\n").rfind("422 Line 3: UTF-8, while line 2 is Shift_JIS", 0) == 0);
+    // EUC-JP (山田 テスト) is refused instead of being read as CP932 mojibake.
+    assert_true(blamed("x\n\xBB\xB3\xC5\xC4\t\xA5\xC6\xA5\xB9\xA5\xC8\n").rfind("422 Line 2: this looks like EUC-JP", 0) == 0);
+    assert_true(text::has_control_character(std::string_view("a\0b", 3)));
+    assert_false(text::has_control_character("山田 太郎"));
+    assert_false(text::valid_utf8("\xC0\x80"));      // overlong
+    assert_false(text::valid_utf8("\xED\xA0\x80"));  // surrogate
+    assert_false(text::valid_utf8("\xE3\x81"));      // truncated
     assert_true(tsv::to_cp932("山田😀") == std::string("\x8e\x52\x93\x63?"));
 }
 
@@ -394,7 +422,7 @@ ca::CertSpec server_spec(EVP_PKEY* key, int days) {
     s.public_key = key;
     s.not_before = std::time(nullptr);
     s.not_after = ca::not_after_for(s.not_before, days);
-    s.key_usage = "critical,digitalSignature,keyEncipherment";
+    s.key_usage = "critical,digitalSignature";
     s.extended_key_usage = "serverAuth";
     s.dns_names = {"www." + kDomain};
     s.policy_oids = {"2.23.140.1.2.2"};
@@ -425,6 +453,25 @@ void lint_accepts_good_and_names_bad(void**) {
         eku |= f.find("extendedKeyUsage") != std::string::npos;
     }
     assert_true(cn_missing && eku);
+    // keyEncipherment only when the setting asks for it; no SKI in subscriber certificates.
+    auto encipher_spec = server_spec(rsa_key().get(), 198);
+    encipher_spec.key_usage = "critical,digitalSignature,keyEncipherment";
+    auto encipher = ca::sign(encipher_spec, ca.cert.get(), ca.key.get());
+    auto f4 = ca::lint_server_certificate(encipher.get(), ca.cert.get(), expect);
+    assert_int_equal(f4.size(), 1);
+    assert_true(f4[0].find("keyEncipherment needs rsa_key_encipherment") != std::string::npos);
+    auto allowed = expect;
+    allowed.key_encipherment = true;
+    assert_true(ca::lint_server_certificate(encipher.get(), ca.cert.get(), allowed).empty());
+    assert_null(X509_get0_subject_key_id(good.get()));
+    // CRL and AIA locations must be plain http.
+    auto https_spec = server_spec(rsa_key().get(), 198);
+    https_spec.extensions = {{NID_crl_distribution_points, "URI:https://ra.example/crl/1.crl"},
+                             {NID_info_access, "OCSP;URI:http://ra.example/ocsp/"}};
+    auto https = ca::sign(https_spec, ca.cert.get(), ca.key.get());
+    auto f5 = ca::lint_server_certificate(https.get(), ca.cert.get(), expect);
+    assert_int_equal(f5.size(), 1);
+    assert_true(f5[0].find("CRL distribution point is not an http:// URL") != std::string::npos);
     // The wrong key type for the profile is named too.
     auto f3 = ca::lint_server_certificate(good.get(), ca.cert.get(), {"11", false, false, {}});
     assert_int_equal(f3.size(), 1);
@@ -443,7 +490,7 @@ void crl_and_ocsp_verify(void**) {
     X509_REVOKED* entry = nullptr;
     assert_int_equal(X509_CRL_get0_by_cert(crl.get(), &entry, leaf.get()), 1);
 
-    std::string resp = ca::sign_ocsp(leaf.get(), ca.cert.get(), ca.key.get(), {true, now, 1}, now, now + 3600);
+    std::string resp = ca::sign_ocsp(leaf.get(), ca.cert.get(), ca.key.get(), EVP_sha1(), {true, now, 1}, now, now + 3600);
     p = reinterpret_cast<const unsigned char*>(resp.data());
     std::unique_ptr<OCSP_RESPONSE, crypto::Free<OCSP_RESPONSE_free>> r(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(resp.size())));
     assert_int_equal(OCSP_response_status(r.get()), OCSP_RESPONSE_STATUS_SUCCESSFUL);
@@ -457,6 +504,26 @@ void crl_and_ocsp_verify(void**) {
     assert_int_equal(OCSP_resp_find_status(basic.get(), id.get(), &status, &reason, nullptr, nullptr, nullptr), 1);
     assert_int_equal(status, V_OCSP_CERTSTATUS_REVOKED);
     assert_int_equal(reason, 1);
+    ERR_clear_error();
+}
+
+// Reason unspecified (0) is omitted (BRs), and a SHA-256 CertID is answered
+// by a response whose CertID is hashed the same way.
+void ocsp_omits_unspecified_reason_and_speaks_sha256(void**) {
+    TestCa ca;
+    auto leaf = ca::sign(server_spec(rsa_key().get(), 30), ca.cert.get(), ca.key.get());
+    std::time_t now = std::time(nullptr);
+    std::string resp = ca::sign_ocsp(leaf.get(), ca.cert.get(), ca.key.get(), EVP_sha256(), {true, now, 0}, now, now + 3600);
+    auto p = reinterpret_cast<const unsigned char*>(resp.data());
+    std::unique_ptr<OCSP_RESPONSE, crypto::Free<OCSP_RESPONSE_free>> r(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(resp.size())));
+    std::unique_ptr<OCSP_BASICRESP, crypto::Free<OCSP_BASICRESP_free>> basic(OCSP_response_get1_basic(r.get()));
+    std::unique_ptr<OCSP_CERTID, crypto::Free<OCSP_CERTID_free>> sha256_id(OCSP_cert_to_id(EVP_sha256(), leaf.get(), ca.cert.get()));
+    std::unique_ptr<OCSP_CERTID, crypto::Free<OCSP_CERTID_free>> sha1_id(OCSP_cert_to_id(EVP_sha1(), leaf.get(), ca.cert.get()));
+    int status = -1, reason = 99;
+    assert_int_equal(OCSP_resp_find_status(basic.get(), sha256_id.get(), &status, &reason, nullptr, nullptr, nullptr), 1);
+    assert_int_equal(status, V_OCSP_CERTSTATUS_REVOKED);
+    assert_int_equal(reason, -1);  // no revocationReason in the response
+    assert_int_equal(OCSP_resp_find_status(basic.get(), sha1_id.get(), &status, &reason, nullptr, nullptr, nullptr), 0);
     ERR_clear_error();
 }
 
@@ -476,6 +543,7 @@ int main() {
         cmocka_unit_test(validity_schedule),
         cmocka_unit_test(lint_accepts_good_and_names_bad),
         cmocka_unit_test(crl_and_ocsp_verify),
+        cmocka_unit_test(ocsp_omits_unspecified_reason_and_speaks_sha256),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -16,6 +19,7 @@
 #include "cli.hpp"
 #include "crypto/x509.hpp"
 #include "rows.hpp"
+#include "settings/settings.hpp"
 #include "util/codes.hpp"
 
 namespace inkanctl {
@@ -26,17 +30,24 @@ namespace crypto = inkan::crypto;
 struct CaPlan {
     const char* role;
     const char* label;
-    bool ec;  // P-384 instead of RSA-2048
+    bool ec;                   // P-384 instead of RSA-2048
+    const char* eku;           // what the CA may issue for (BR 7.1.2.10.6)
+    bool tls;                  // under the TLS BRs: the reserved policy OIDs instead of anyPolicy
 };
 
 // The hierarchy 'ca init' creates: a root and one issuing CA per purpose, so
-// that an officer certificate can only come from the officer CA.
+// that an officer certificate can only come from the officer CA and only the
+// server CAs can issue for serverAuth.
 constexpr CaPlan kIssuing[] = {
-    {"officer", "Officer CA", false},
-    {"server-rsa", "Server CA RSA", false},
-    {"server-ecc", "Server CA ECC", true},
-    {"client", "Client CA", false},
+    {"officer", "Officer CA", false, "clientAuth", false},
+    {"server-rsa", "Server CA RSA", false, "serverAuth", true},
+    {"server-ecc", "Server CA ECC", true, "serverAuth", true},
+    {"client", "Client CA", false, "clientAuth,emailProtection", false},
 };
+
+// Issuing CAs sign OCSP responses too, so they need digitalSignature (BR 7.1.2.10.7).
+constexpr const char* kIssuingCaKeyUsage = "critical,digitalSignature,keyCertSign,cRLSign";
+constexpr const char* kAnyPolicy = "2.5.29.32.0";
 
 void write_key(const std::string& dir, const std::string& file, EVP_PKEY* key) {
     if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -86,6 +97,9 @@ json ca_init(inkan::store::Connection& c, const Args& a) {
     std::string dir = a.need("key-dir");
     std::string prefix = a.get("name").value_or("inkan");
     refuse_if_initialized(c);
+    // The issuing CAs point at the root's CRL and certificate (BR 7.1.2.10.2, .3).
+    std::string crl_url = inkan::settings::get(c, "crl_url"), issuers_url = inkan::settings::get(c, "ca_issuers_url");
+    auto tls_policies = split_list(inkan::settings::get(c, "server_policy_oids"));
     std::time_t now = std::time(nullptr);
     inkan::store::Transaction tx(c);
 
@@ -113,7 +127,12 @@ json ca_init(inkan::store::Connection& c, const Args& a) {
         spec.not_after = now + 10L * 365 * 86400;
         spec.is_ca = true;
         spec.path_len = 0;
-        spec.key_usage = "critical,keyCertSign,cRLSign";
+        spec.key_usage = kIssuingCaKeyUsage;
+        spec.extended_key_usage = plan.eku;
+        spec.policy_oids = plan.tls ? tls_policies : std::vector<std::string>{kAnyPolicy};
+        std::string root_ref = std::to_string(root_id);
+        spec.extensions = {{NID_crl_distribution_points, "URI:" + crl_url + root_ref + ".crl"},
+                           {NID_info_access, "caIssuers;URI:" + issuers_url + root_ref + ".crt"}};
         auto cert = inkan::ca::sign(spec, root_cert.get(), root_key.get());
         write_key(dir, key_file_name(name), key.get());
         insert_ca(c, name, plan.role, root_id, cert.get(), key_file_name(name));
@@ -123,6 +142,21 @@ json ca_init(inkan::store::Connection& c, const Args& a) {
     return {{"key_dir", dir}, {"cas", created}};
 }
 
+// An imported CA must be a CA that may sign certificates and CRLs, and an
+// issuing CA also OCSP responses (digitalSignature, BR 7.1.2.10.7).
+void refuse_unfit_ca(X509* cert, const std::string& role) {
+    uint32_t ku = X509_get_key_usage(cert);
+    bool issuing = role != "root";
+    if (X509_check_ca(cert) == 0 || !(ku & KU_KEY_CERT_SIGN) || !(ku & KU_CRL_SIGN) || (issuing && !(ku & KU_DIGITAL_SIGNATURE))) {
+        usage_error("the certificate is not fit for a " + role +
+                        " CA: it needs basicConstraints CA:TRUE and keyUsage keyCertSign, cRLSign" +
+                        (issuing ? " and digitalSignature (it signs OCSP responses, BR 7.1.2.10.7)" : ""),
+                    "この証明書は " + role + " CA に使えません: basicConstraints CA:TRUE と keyUsage keyCertSign, cRLSign" +
+                        (issuing ? ", digitalSignature (OCSP 応答に署名するため、BR 7.1.2.10.7)" : "") + " が必要です");
+    }
+    ERR_clear_error();
+}
+
 json ca_import(inkan::store::Connection& c, const Args& a) {
     std::string role = a.need("role"), dir = a.need("key-dir");
     auto cert = crypto::cert_from_pem(read_file(a.need("cert")));
@@ -130,6 +164,7 @@ json ca_import(inkan::store::Connection& c, const Args& a) {
     if (X509_check_private_key(cert.get(), key.get()) != 1) {
         usage_error("the key does not belong to the certificate", "鍵が証明書と対応していません");
     }
+    refuse_unfit_ca(cert.get(), role);
     std::string name = a.get("name").value_or(crypto::subject_text(cert.get()));
     std::optional<int64_t> parent;
     if (auto p = a.get("parent")) {

@@ -60,13 +60,29 @@ json domain_add(inkan::store::Connection& c, const Args& a) {
     if (c.query("SELECT 1 FROM institutions WHERE id = $1", institution).empty()) {
         not_found("機関", "institution", std::to_string(institution));
     }
+    // A domain inside (or around) another institution's domain would let
+    // that institution apply for names it does not hold.
+    auto overlap = c.query("SELECT name, institution_id FROM domains WHERE institution_id <> $1 AND "
+                           "(right($2, length(name) + 1) = '.' || name OR right(name, length($2) + 1) = '.' || $2) "
+                           "ORDER BY name LIMIT 1",
+                           institution, name);
+    bool allow_overlap = a.get("allow-overlap").has_value();
+    if (!overlap.empty() && !allow_overlap) {
+        std::string other = overlap.text(0, 0) + " (institution " + overlap.text(0, 1) + ")";
+        throw inkan::Error(inkan::codes::kBadDomain,
+                           {"他の機関のドメインと重なります: " + other + "。意図した登録なら --allow-overlap を付けてください (監査ログに残ります)。",
+                            "The domain overlaps another institution's domain " + other +
+                                "; add --allow-overlap if this is intended (it is audited)."});
+    }
     auto r = c.query("INSERT INTO domains (institution_id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING "
                      "RETURNING id, institution_id, name",
                      institution, name);
     if (r.empty()) {
         throw inkan::Error(inkan::codes::kBadDomain, {"ドメインはすでに登録されています: " + name, "The domain is registered already: " + name});
     }
-    inkan::audit::append(c, actor(), "domain.added", "domain:" + r.text(0, 0), {{"name", name}, {"institution_id", institution}});
+    nlohmann::json detail = {{"name", name}, {"institution_id", institution}};
+    if (!overlap.empty()) detail["overlaps"] = overlap.text(0, 0);
+    inkan::audit::append(c, actor(), "domain.added", "domain:" + r.text(0, 0), detail);
     tx.commit();
     return first_row(r);
 }
@@ -101,7 +117,9 @@ Register commands({
     {"institution", "add", "--name-en O --st ST --l L [--name-ja NAME]", "register an institution (UPKI DN rules)", institution_add},
     {"institution", "list", "", "list institutions", institution_list},
     {"institution", "set-status", "ID active|inactive", "activate or deactivate an institution", institution_set_status},
-    {"domain", "add", "DOMAIN --institution ID", "register a domain (no public suffixes)", domain_add},
+    {"domain", "add", "DOMAIN --institution ID [--allow-overlap]",
+     "register a domain (no public suffixes; not inside or around another institution's domain unless --allow-overlap)",
+     domain_add},
     {"domain", "list", "[--institution ID]", "list registered domains", domain_list},
     {"allowlist", "add", "OU --domain DOMAIN", "allow an OU for a domain (client certificates; server certificates when server_ou_policy=allowlist)", allowlist_add},
     {"allowlist", "list", "[--domain DOMAIN]", "list the OU allow list", allowlist_list},

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 #include "cli.hpp"
 #include "output.hpp"
@@ -14,6 +15,9 @@
 using namespace inkanctl;
 
 namespace {
+// Options that take no value.
+const std::set<std::string> kFlags = {"allow-overlap"};
+
 void print_help() {
     std::cout << "usage: inkanctl [--db CONNINFO] [--json] GROUP VERB [ARGS] [--option value]...\n\n";
     for (const auto& c : registry()) {
@@ -35,6 +39,8 @@ int main(int argc, char** argv) {
         } else if (a == "--help" || a == "-h") {
             print_help();
             return 0;
+        } else if (a.rfind("--", 0) == 0 && kFlags.count(a.substr(2))) {
+            args.options[a.substr(2)] = "yes";
         } else if (a.rfind("--", 0) == 0) {
             if (i + 1 >= argc) {
                 std::cerr << "inkanctl: missing value for " << a << "\n";

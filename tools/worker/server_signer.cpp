@@ -68,12 +68,14 @@ std::string tbs_der(X509* cert) {
 struct IssuanceSettings {
     std::string crl_url, ocsp_url, ca_issuers_url;
     std::vector<std::string> policy_oids;
+    bool rsa_key_encipherment;
 
     explicit IssuanceSettings(store::Connection& c)
         : crl_url(settings::get_optional(c, "crl_url")),
           ocsp_url(settings::get_optional(c, "ocsp_url")),
           ca_issuers_url(settings::get_optional(c, "ca_issuers_url")),
-          policy_oids(comma_list(settings::get_optional(c, "server_policy_oids"))) {}
+          policy_oids(comma_list(settings::get_optional(c, "server_policy_oids"))),
+          rsa_key_encipherment(settings::get_bool(c, "rsa_key_encipherment")) {}
 };
 
 ca::CertSpec server_spec(const IssuanceSettings& s, const Application& a, EVP_PKEY* public_key, int64_t ca_id) {
@@ -84,7 +86,9 @@ ca::CertSpec server_spec(const IssuanceSettings& s, const Application& a, EVP_PK
     spec.public_key = public_key;
     spec.not_before = std::time(nullptr);
     spec.not_after = ca::not_after_for(spec.not_before, ca::server_validity_days(a.profile, spec.not_before));
-    spec.key_usage = EVP_PKEY_is_a(public_key, "RSA") ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature";
+    // keyEncipherment only serves TLS RSA key exchange, gone from TLS 1.3.
+    bool encipher = s.rsa_key_encipherment && EVP_PKEY_is_a(public_key, "RSA");
+    spec.key_usage = encipher ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature";
     spec.extended_key_usage = "serverAuth";
     spec.dns_names = a.dns_names;
     if (!s.crl_url.empty()) {
@@ -105,7 +109,7 @@ crypto::X509Ptr lint_and_sign(const IssuanceSettings& s, const ca::CertSpec& spe
                               EVP_PKEY* ca_key) {
     auto cert = ca::build(spec, issuer);
     crypto::check(X509_sign(cert.get(), lint_key_like(ca_key), ca::digest_for(ca_key)) > 0, "lint signature");
-    ca::LintExpectations expect{a.profile, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids};
+    ca::LintExpectations expect{a.profile, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment};
     auto findings = ca::lint_server_certificate(cert.get(), issuer, expect);
     if (!findings.empty()) {
         std::string all;

@@ -23,12 +23,14 @@ void publish_ocsp(store::Connection& c, KeyStore& keys, int64_t certificate_id) 
     std::time_t now = std::time(nullptr);
     std::time_t next = now + settings::get_int(c, "ocsp_hours") * 3600;
     ca::OcspStatus status{r.boolean(0, 3), static_cast<std::time_t>(r.integer(0, 4)), static_cast<int>(r.integer(0, 5))};
-    std::string der = ca::sign_ocsp(cert.get(), ca.cert.get(), ca.key, status, now, next);
-    c.query("INSERT INTO ocsp_responses (certificate_id, ca_id, serial, this_update, next_update, der) "
-            "VALUES ($1, $2, $3, to_timestamp($4), to_timestamp($5), $6) ON CONFLICT (certificate_id) DO UPDATE SET "
-            "this_update = EXCLUDED.this_update, next_update = EXCLUDED.next_update, der = EXCLUDED.der",
+    std::string sha1 = ca::sign_ocsp(cert.get(), ca.cert.get(), ca.key, EVP_sha1(), status, now, next);
+    std::string sha256 = ca::sign_ocsp(cert.get(), ca.cert.get(), ca.key, EVP_sha256(), status, now, next);
+    c.query("INSERT INTO ocsp_responses (certificate_id, ca_id, serial, this_update, next_update, der, der_sha256) "
+            "VALUES ($1, $2, $3, to_timestamp($4), to_timestamp($5), $6, $7) ON CONFLICT (certificate_id) DO UPDATE SET "
+            "this_update = EXCLUDED.this_update, next_update = EXCLUDED.next_update, der = EXCLUDED.der, "
+            "der_sha256 = EXCLUDED.der_sha256",
             certificate_id, ca.id, r.text(0, 2), static_cast<int64_t>(now), static_cast<int64_t>(next),
-            store::Bytes{der});
+            store::Bytes{sha1}, store::Bytes{sha256});
 }
 
 void publish_crl(store::Connection& c, KeyStore& keys, int64_t ca_id) {
@@ -70,15 +72,16 @@ int refresh_status(store::Connection& c, KeyStore& keys, const std::string& acto
             audit::append(c, actor, "status.refresh_failed", std::string(what) + ":" + std::to_string(id), {{"error", e.what()}});
         }
     };
-    // CAs that issued server certificates still valid (active or not), whose
-    // newest CRL is past half its life or missing.
-    auto cas = c.query("SELECT ca.id FROM cas ca WHERE ca.role IN ('server-rsa', 'server-ecc') "
-                       "AND (ca.active OR EXISTS (SELECT 1 FROM certificates ce WHERE ce.ca_id = ca.id AND ce.not_after > now())) "
+    // Every CA, the root included, that is active or still has valid
+    // certificates, whose newest CRL is past half its life or missing.
+    auto cas = c.query("SELECT ca.id FROM cas ca "
+                       "WHERE (ca.active OR EXISTS (SELECT 1 FROM certificates ce WHERE ce.ca_id = ca.id AND ce.not_after > now())) "
                        "AND NOT EXISTS (SELECT 1 FROM crls WHERE crls.ca_id = ca.id "
                        "AND now() < this_update + (next_update - this_update) / 2)");
     for (int i = 0; i < cas.rows(); ++i) publish("crl of ca", cas.integer(i, 0), [&](int64_t id) { publish_crl(c, keys, id); });
     auto due = c.query("SELECT o.certificate_id FROM ocsp_responses o JOIN certificates ce ON ce.id = o.certificate_id "
-                       "WHERE ce.not_after > now() AND now() >= o.this_update + (o.next_update - o.this_update) / 2 "
+                       "WHERE ce.not_after > now() AND (o.der_sha256 IS NULL "
+                       "OR now() >= o.this_update + (o.next_update - o.this_update) / 2) "
                        "LIMIT 100");
     for (int i = 0; i < due.rows(); ++i) {
         publish("ocsp of certificate", due.integer(i, 0), [&](int64_t id) { publish_ocsp(c, keys, id); });

@@ -86,8 +86,11 @@ crypto::X509Ptr build(const CertSpec& spec, X509* issuer) {
     add_ext(cert.get(), issuer, NID_basic_constraints, bc);
     add_ext(cert.get(), issuer, NID_key_usage, spec.key_usage);
     add_ext(cert.get(), issuer, NID_ext_key_usage, spec.extended_key_usage);
-    add_ext(cert.get(), issuer, NID_subject_key_identifier, "hash");
-    if (issuer) add_ext(cert.get(), issuer, NID_authority_key_identifier, "keyid:always");
+    // Key identifiers chain CA certificates; the BRs advise against a
+    // subjectKeyIdentifier in subscriber certificates.  A self-signed root
+    // names its own key in the authorityKeyIdentifier.
+    if (spec.is_ca) add_ext(cert.get(), issuer, NID_subject_key_identifier, "hash");
+    add_ext(cert.get(), issuer, NID_authority_key_identifier, "keyid:always");
     std::string san;
     for (const auto& n : spec.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + n;
     add_ext(cert.get(), issuer, NID_subject_alt_name, san);

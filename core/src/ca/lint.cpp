@@ -68,6 +68,29 @@ void lint_subject(X509* cert, const std::vector<std::string>& sans, Findings& f)
     f.check(!cn.empty() && std::find(sans.begin(), sans.end(), cn) != sans.end(), "subject CN must also be a dNSName");
 }
 
+bool http_url(const std::string& uri) { return uri.rfind("http://", 0) == 0 && uri.size() > 7; }
+
+// BR 7.1.2.7.7 / 7.1.2.11.2: CRL and AIA locations are plain http:// URLs.
+void lint_urls(X509* cert, Findings& f) {
+    auto* dps = static_cast<CRL_DIST_POINTS*>(X509_get_ext_d2i(cert, NID_crl_distribution_points, nullptr, nullptr));
+    for (int i = 0; dps && i < sk_DIST_POINT_num(dps); ++i) {
+        DIST_POINT* dp = sk_DIST_POINT_value(dps, i);
+        bool full = dp->distpoint && dp->distpoint->type == 0;
+        f.check(full, "CRL distribution point must be a full name");
+        for (const auto& uri : full ? crypto::general_names(dp->distpoint->name.fullname, GEN_URI) : std::vector<std::string>{}) {
+            f.check(http_url(uri), "CRL distribution point is not an http:// URL: " + uri);
+        }
+    }
+    CRL_DIST_POINTS_free(dps);
+    auto* aia = static_cast<AUTHORITY_INFO_ACCESS*>(X509_get_ext_d2i(cert, NID_info_access, nullptr, nullptr));
+    for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia); ++i) {
+        GENERAL_NAME* where = sk_ACCESS_DESCRIPTION_value(aia, i)->location;
+        bool ok = where->type == GEN_URI && http_url(asn1_text(where->d.uniformResourceIdentifier));
+        f.check(ok, "authorityInfoAccess location is not an http:// URL");
+    }
+    AUTHORITY_INFO_ACCESS_free(aia);
+}
+
 std::vector<std::string> lint_extensions(X509* cert, X509* issuer, const LintExpectations& expect, Findings& f) {
     std::set<int> seen;
     for (int i = 0; i < X509_get_ext_count(cert); ++i) {
@@ -82,18 +105,21 @@ std::vector<std::string> lint_extensions(X509* cert, X509* issuer, const LintExp
         }
     }
     for (int nid : {NID_basic_constraints, NID_key_usage, NID_ext_key_usage, NID_subject_alt_name,
-                    NID_subject_key_identifier, NID_authority_key_identifier}) {
+                    NID_authority_key_identifier}) {
         f.check(seen.count(nid) == 1, std::string("missing extension ") + OBJ_nid2sn(nid));
     }
+    f.check(seen.count(NID_subject_key_identifier) == 0, "subscriber certificates carry no subjectKeyIdentifier (BR 7.1.2.7.6)");
     f.check(X509_check_ca(cert) == 0, "a server certificate must not be a CA");
     uint32_t ku = X509_get_key_usage(cert);
     f.check(ku & KU_DIGITAL_SIGNATURE, "keyUsage lacks digitalSignature");
     f.check(!(ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)), "keyUsage must not allow certificate or CRL signing");
-    bool ec = EVP_PKEY_is_a(X509_get0_pubkey(cert), "EC");
-    f.check(!(ec && (ku & KU_KEY_ENCIPHERMENT)), "keyEncipherment is not allowed for EC keys");
+    bool rsa = EVP_PKEY_is_a(X509_get0_pubkey(cert), "RSA");
+    uint32_t allowed_ku = KU_DIGITAL_SIGNATURE | (rsa && expect.key_encipherment ? KU_KEY_ENCIPHERMENT : 0);
+    f.check(!(ku & ~allowed_ku), rsa && !expect.key_encipherment
+                                     ? "keyUsage must be digitalSignature only (keyEncipherment needs rsa_key_encipherment)"
+                                     : "keyUsage allows more than digitalSignature (and keyEncipherment for RSA)");
     uint32_t eku = X509_get_extended_key_usage(cert);
-    f.check((eku & XKU_SSL_SERVER) && !(eku & ~(XKU_SSL_SERVER | XKU_SSL_CLIENT)),
-            "extendedKeyUsage must be serverAuth (optionally clientAuth)");
+    f.check(eku == XKU_SSL_SERVER, "extendedKeyUsage must be serverAuth only");
     const ASN1_OCTET_STRING* aki = X509_get0_authority_key_id(cert);
     const ASN1_OCTET_STRING* issuer_ski = X509_get0_subject_key_id(issuer);
     f.check(aki && issuer_ski && ASN1_OCTET_STRING_cmp(aki, issuer_ski) == 0,
@@ -125,6 +151,7 @@ void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& ex
         f.check(EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_get_bits(key) == 2048, "profile 3 needs an RSA-2048 key");
     } else {
         f.check(EVP_PKEY_is_a(key, "EC") && EVP_PKEY_get_bits(key) == 384, "profile 11 needs a P-384 key");
+        f.check(!EVP_PKEY_is_a(key, "EC") || crypto::ec_named_curve(key), "EC keys must use a named curve, not explicit parameters");
     }
     EVP_PKEY* ca_key = X509_get0_pubkey(issuer);
     int sig = X509_get_signature_nid(cert);
@@ -146,6 +173,7 @@ std::vector<std::string> lint_server_certificate(X509* cert, X509* issuer, const
     lint_serial(cert, f);
     lint_validity(cert, f);
     auto sans = lint_extensions(cert, issuer, expect, f);
+    lint_urls(cert, f);
     lint_subject(cert, sans, f);
     lint_key_and_signature(cert, issuer, expect, f);
     ERR_clear_error();

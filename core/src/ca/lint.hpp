@@ -15,6 +15,7 @@ struct LintExpectations {
     bool expect_crl_dp = false;
     bool expect_ocsp = false;
     std::vector<std::string> policy_oids;
+    bool key_encipherment = false;       // RSA keys may also assert keyEncipherment
 };
 
 // Empty when the certificate passes; otherwise one line per finding.

@@ -1,5 +1,7 @@
 #include "crypto/x509.hpp"
 
+#include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include "util/error.hpp"
@@ -76,6 +78,16 @@ std::vector<std::string> dns_names(X509* cert) {
     auto out = general_names(names, GEN_DNS);
     GENERAL_NAMES_free(names);
     return out;
+}
+
+bool ec_named_curve(EVP_PKEY* key) {
+    char encoding[32] = "";
+    size_t len = 0;
+    bool named = EVP_PKEY_is_a(key, "EC") &&
+                 EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_EC_ENCODING, encoding, sizeof encoding, &len) == 1 &&
+                 std::string_view(encoding) == OSSL_PKEY_EC_ENCODING_GROUP;
+    ERR_clear_error();
+    return named;
 }
 
 static PKey generate(const char* type, const OSSL_PARAM* params) {

@@ -27,6 +27,10 @@ std::vector<std::string> general_names(const GENERAL_NAMES* names, int type);
 // dNSName values of a certificate's subjectAltName.
 std::vector<std::string> dns_names(X509* cert);
 
+// An EC key whose parameters are a named curve (OID), not explicit
+// parameters (which the BRs and RFC 5480 forbid).  False for non-EC keys.
+bool ec_named_curve(EVP_PKEY* key);
+
 PKey generate_rsa(int bits);
 PKey generate_ec(const char* curve);  // e.g. "P-384"
 std::string key_to_pem(EVP_PKEY* key);

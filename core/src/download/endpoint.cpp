@@ -11,6 +11,7 @@
 #include "mail/templates.hpp"
 #include "tsv/table.hpp"
 #include "util/codes.hpp"
+#include "http/fields.hpp"
 
 namespace inkan::download {
 
@@ -80,14 +81,14 @@ http::Response landing(const http::Request& req, const std::string& token, const
 http::Response serve(store::Pool& pool, const http::Request& req) {
     if (req.path != "/") throw Error(codes::kNotFound, {"ページが見つかりません。", "Page not found."}, 404);
     if (req.method == "GET" || req.method == "HEAD") {
-        std::string token = req.query_params()["t"];
+        std::string token = http::text_field(req.query_params(), "t");
         if (token.empty()) throw denied();
         Target t = pool.with([&](store::Connection& c) { return find(c, token, false); });
         return landing(req, token, t);
     }
     if (req.method != "POST") throw Error(codes::kMethodNotAllowed, {"GET か POST を使ってください。", "Use GET or POST."}, 405);
     auto form = req.form();
-    std::string token = form["t"], format = form["format"];
+    std::string token = http::text_field(form, "t"), format = http::text_field(form, "format");
     if (token.empty()) throw denied();
     return pool.with([&](store::Connection& c) {
         store::Transaction tx(c);

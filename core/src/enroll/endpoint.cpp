@@ -10,6 +10,7 @@
 #include "http/page.hpp"
 #include "officer/auth.hpp"
 #include "util/codes.hpp"
+#include "http/fields.hpp"
 
 namespace inkan::enroll {
 
@@ -20,11 +21,6 @@ using http::Request;
 using http::Response;
 
 Error bad_request(Message m) { return Error(codes::kBadRequest, std::move(m), 400); }
-
-std::string field(const std::map<std::string, std::string>& form, const std::string& name) {
-    auto it = form.find(name);
-    return it == form.end() ? "" : it->second;
-}
 
 // The PKCS#12 with a fresh password, shown once; the key never leaves memory otherwise.
 Response deliver(const Request& req, EVP_PKEY* key, const ca::Chained& issued) {
@@ -66,13 +62,13 @@ Response pickup_form(const Request& req, const std::string& token, const Pickup&
 
 Response pickup(store::Pool& pool, const Request& req) {
     if (req.method != "POST") {
-        std::string token = field(req.query_params(), "t");
+        std::string token = http::text_field(req.query_params(), "t");
         if (token.empty()) throw bad_request({"URLにトークンがありません。", "The URL has no token."});
         Pickup p = pool.with([&](store::Connection& c) { return open_pickup(c, token); });
         return pickup_form(req, token, p);
     }
     auto form = req.form();
-    std::string token = field(form, "t"), pin = field(form, "pin");
+    std::string token = http::text_field(form, "t"), pin = http::text_field(form, "pin");
     if (token.empty() || pin.empty()) {
         throw bad_request({"トークンとアクセスPINが必要です (フィールド t, pin)。",
                            "The token and the access PIN are required (fields t, pin)."});

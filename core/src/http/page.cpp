@@ -41,6 +41,7 @@ Response page(const Request& req, int status, const Message& title, std::string 
 Response error_response(const Request& req, const Error& e) {
     if (req.wants_json()) {
         nlohmann::json j = {{"error", {{"code", e.code()}, {"message", {{"ja", e.message().ja}, {"en", e.message().en}}}}}};
+        if (!e.field().empty()) j["error"]["field"] = e.field();
         return Response::json(e.http_status(), j.dump());
     }
     std::string body = "<p class=\"error\"><code>" + escape(e.code()) + "</code> " + escape(e.message().ja) +

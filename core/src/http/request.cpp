@@ -47,6 +47,14 @@ std::map<std::string, std::string> parse_urlencoded(std::string_view text) {
     return out;
 }
 
+std::string merge_slashes(std::string_view path) {
+    std::string out;
+    for (char c : path) {
+        if (c != '/' || out.empty() || out.back() != '/') out += c;
+    }
+    return out;
+}
+
 std::string url_encode(std::string_view text) {
     static constexpr char digits[] = "0123456789ABCDEF";
     std::string out;

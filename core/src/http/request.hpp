@@ -52,5 +52,7 @@ struct Response {
 // Decodes application/x-www-form-urlencoded text.
 std::map<std::string, std::string> parse_urlencoded(std::string_view text);
 std::string url_encode(std::string_view text);
+// "/a//b///c" -> "/a/b/c".
+std::string merge_slashes(std::string_view path);
 
 }  // namespace inkan::http

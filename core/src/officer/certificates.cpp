@@ -12,6 +12,8 @@
 #include "policy/names.hpp"
 #include "tsv/encoding.hpp"
 #include "util/codes.hpp"
+#include "util/text.hpp"
+#include "http/fields.hpp"
 
 namespace inkan::officer {
 
@@ -66,7 +68,10 @@ void require_action(Context& ctx, const char* action) {
 
 http::Response certificate_list(Context& ctx) {
     auto q = ctx.req.query_params();
-    auto opt = [&](const char* k) { return q.count(k) && !q[k].empty() ? std::optional<std::string>(q[k]) : std::nullopt; };
+    auto opt = [&](const char* k) {
+        std::string v = http::text_field(q, k);
+        return v.empty() ? std::nullopt : std::optional<std::string>(v);
+    };
     // Scoped by grants in SQL so that the limit applies to what the officer may see.
     auto r = ctx.c.query(std::string("SELECT ") + kColumns + " FROM server_inventory WHERE institution_id = $1 "
                          "AND ($2::text IS NULL OR strpos(fqdn, $2) > 0) AND ($3::text IS NULL OR serial = lower($3)) "
@@ -126,14 +131,12 @@ http::Response subscriber_update(Context& ctx) {
         throw Error("424", {"利用管理者情報の変更は許可されていません。", "You are not granted subscriber updates."}, 403);
     }
     auto form = ctx.req.form();
-    std::string name = form["name"], affiliation = form["affiliation"], email = form["email"];
-    if (!tsv::valid_utf8(name) || !tsv::valid_utf8(affiliation)) {
-        throw Error("530", {"氏名と所属は UTF-8 で送信してください。", "Send the name and affiliation as UTF-8."}, 400);
-    }
+    std::string name = http::text_field(form, "name"), affiliation = http::text_field(form, "affiliation"),
+                email = http::text_field(form, "email");
     if (name.empty() || affiliation.empty() || email.empty()) {
         throw Error("201", {"氏名・所属・メールアドレスは必須です。", "Name, affiliation and mail are required."}, 400);
     }
-    if (tsv::utf8_length(name) > 64 || tsv::utf8_length(affiliation) > 64) {
+    if (text::utf8_length(name) > 64 || text::utf8_length(affiliation) > 64) {
         throw Error("202", {"氏名と所属は64文字以内です。", "Name and affiliation are at most 64 characters."}, 400);
     }
     if (policy::check_mail(email)) throw Error("206", {"メールアドレスの形式ではありません。", "This is not a mail address."}, 400);

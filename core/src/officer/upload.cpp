@@ -9,6 +9,8 @@
 #include "tsv/encoding.hpp"
 #include "util/codes.hpp"
 #include "workflow/server_upload.hpp"
+#include "util/text.hpp"
+#include "http/fields.hpp"
 
 namespace inkan::officer {
 
@@ -113,9 +115,7 @@ http::Response upload(Context& ctx) {
             error_flag = part.data;
         }
     }
-    if (!tsv::valid_utf8(input.file_name)) {
-        throw Error(codes::kBadRequest, {"ファイル名が UTF-8 ではありません。", "The file name is not UTF-8."}, 400);
-    }
+    http::check_text(input.file_name, "filename");
     input.type = workflow::parse_apply_type(apply_type);
     input.abort_on_error = error_flag != "0";
     auto result = workflow::upload_server_batch(ctx.c, ctx.who, ctx.grants(), input);

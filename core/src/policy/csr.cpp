@@ -70,6 +70,13 @@ BigNum rsa_param(EVP_PKEY* key, const char* name) {
     return BigNum(bn);
 }
 
+// Hashes broken for signatures: a CSR signed with one proves little.
+bool weak_signature_hash(int signature_nid) {
+    int md = NID_undef, pkey = NID_undef;
+    if (OBJ_find_sigid_algs(signature_nid, &md, &pkey) != 1) return false;
+    return md == NID_md2 || md == NID_md4 || md == NID_md5 || md == NID_sha1 || md == NID_mdc2;
+}
+
 unsigned long mod_word(const BIGNUM* n, unsigned long w) { return BN_mod_word(n, w); }
 }  // namespace
 
@@ -89,6 +96,10 @@ std::variant<Csr, CsrProblem> parse_csr(std::string_view text) {
     if (!key || X509_REQ_verify(req.get(), key) != 1) {
         crypto::drain_errors();
         return problem("402", "CSR の署名を検証できません。", "The CSR's signature does not verify.");
+    }
+    if (weak_signature_hash(X509_REQ_get_signature_nid(req.get()))) {
+        return problem("427", "CSR の署名に弱いハッシュ (SHA-1 / MD5) が使われています。SHA-256 以上で作り直してください。",
+                       "The CSR is signed with a weak hash (SHA-1 / MD5); create it again with SHA-256 or stronger.");
     }
     Csr out;
     out.subject = subject_rdns(X509_REQ_get_subject_name(req.get()));
@@ -212,6 +223,10 @@ std::optional<CsrProblem> check_key(EVP_PKEY* key, std::string_view profile) {
             std::string_view(group) != "secp384r1") {
             crypto::drain_errors();
             return problem("403", "プロファイル11 の鍵は ECDSA P-384 です。", "Profile 11 needs an ECDSA P-384 key.");
+        }
+        if (!crypto::ec_named_curve(key)) {
+            return problem("403", "EC 鍵は名前付き曲線 (P-384 の OID) で指定してください。明示的な曲線パラメータは使えません。",
+                           "EC keys must name their curve (the P-384 OID); explicit curve parameters are not allowed.");
         }
         return std::nullopt;
     }

@@ -28,7 +28,8 @@ struct CsrProblem {
     Message message;
 };
 
-// Parses and verifies the self-signature; a problem has code 401 or 402.
+// Parses and verifies the self-signature; a problem has code 401 (unreadable),
+// 402 (signature does not verify) or 427 (signed with SHA-1 / MD5).
 std::variant<Csr, CsrProblem> parse_csr(std::string_view text);
 
 // 403 wrong key type/size for the profile, 404 RSA exponent, 405 small

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "util/codes.hpp"
 
@@ -9,8 +10,8 @@ namespace inkan::settings {
 
 const std::vector<Known>& known() {
     static const std::vector<Known> list = {
-        {"enroll_url", "", "public URL of the enroll endpoint, used in pickup mails (https://host/enroll/)"},
-        {"officer_url", "", "public URL of the officer endpoint, shown in mails"},
+        {"enroll_url", "", "public URL of the enroll endpoint, used in pickup mails (https://host/enroll/)", Shape::web_url},
+        {"officer_url", "", "public URL of the officer endpoint, shown in mails", Shape::web_url},
         {"mail_from", "inkan@localhost", "From address of all mails"},
         {"pickup_link_days", "30", "days an officer pickup link stays valid"},
         {"pickup_max_attempts", "5", "wrong PINs before a pickup locks"},
@@ -19,16 +20,20 @@ const std::vector<Known>& known() {
         {"session_idle_minutes", "30", "idle time after which an officer session is recorded as expired"},
         {"signing_wait_seconds", "20", "how long an enroll request waits for the worker to sign"},
         {"max_records_per_file", "99", "most records one application file may hold (UPKI: 99)"},
-        {"allow_wildcard", "false", "true: server certificates may name *.domain"},
+        {"allow_wildcard", "false", "true: server certificates may name *.domain", Shape::boolean},
         {"server_ou_policy", "reject", "reject: no OU in server certificates; allowlist: OU must be in the domain's allow list"},
         {"download_link_days", "30", "days a subscriber's download link stays valid after the application"},
-        {"crl_url", "", "public base URL of the crl endpoint (certificates carry <url><CA id>.crl)"},
-        {"ocsp_url", "", "public URL of the ocsp endpoint (AIA)"},
-        {"ca_issuers_url", "", "public base URL where CA certificates are served (AIA caIssuers)"},
-        {"download_url", "", "public URL of the download endpoint, used in subscriber mails"},
+        {"crl_url", "", "plain-HTTP base URL of the crl endpoint (certificates carry <url><CA id>.crl)", Shape::http_base},
+        {"ocsp_url", "", "plain-HTTP URL of the ocsp endpoint (AIA)", Shape::http_url},
+        {"ca_issuers_url", "", "plain-HTTP base URL where CA certificates are served (AIA caIssuers <url><CA id>.crt)",
+         Shape::http_base},
+        {"download_url", "", "public URL of the download endpoint, used in subscriber mails", Shape::web_url},
         {"crl_hours", "24", "CRL validity (nextUpdate) in hours"},
         {"ocsp_hours", "96", "validity of pre-signed OCSP responses in hours"},
         {"server_policy_oids", "2.23.140.1.2.2", "certificate policy OIDs of server certificates, comma-separated"},
+        {"rsa_key_encipherment", "false",
+         "true: RSA server certificates also assert keyEncipherment (only for clients that still need RSA key exchange)",
+         Shape::boolean},
         {"renewal_reminder_days", "14", "days after a renewal when the old certificate's reminder goes out"},
         {"mail_retry_seconds", "30", "first SMTP retry delay; doubles per attempt up to one hour"},
     };
@@ -60,10 +65,49 @@ std::string get_optional(store::Connection& c, std::string_view name) {
     return k ? std::string(k->default_value) : std::string();
 }
 
+bool get_bool(store::Connection& c, std::string_view name) { return get(c, name) == "true"; }
+
 int64_t get_int(store::Connection& c, std::string_view name) {
     std::string v = get(c, name);
     if (!is_integer(v)) throw InternalError("setting " + std::string(name) + " is not an integer: " + v);
     return std::strtoll(v.c_str(), nullptr, 10);
+}
+
+// A URL with the given scheme, a host, and nothing a URL may not hold
+// unescaped (space, control characters, quotes, angle brackets).
+static bool url_with_scheme(std::string_view v, std::string_view scheme) {
+    if (v.substr(0, scheme.size()) != scheme || v.size() > 2000) return false;
+    std::string_view rest = v.substr(scheme.size());
+    size_t host_end = rest.find('/');
+    if (host_end == 0 || rest.empty()) return false;
+    return std::all_of(v.begin(), v.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7f && std::string_view("\"<>\\^`{|}").find(c) == std::string_view::npos;
+    });
+}
+
+// Empty when the value fits, else the rule it breaks (ja, en).
+static std::optional<Message> shape_problem(const Known& k, std::string_view v) {
+    if (is_integer(k.default_value) && !is_integer(v)) return Message{"正の整数で指定します。", "takes a whole number."};
+    switch (k.shape) {
+        case Shape::text:
+            return std::nullopt;
+        case Shape::boolean:
+            if (v == "true" || v == "false") return std::nullopt;
+            return Message{"true か false で指定します。", "takes true or false."};
+        case Shape::http_base:
+            if (url_with_scheme(v, "http://") && v.back() == '/') return std::nullopt;
+            return Message{"http:// で始まり / で終わる URL で指定します (BR: CRL と AIA の URL は http)。",
+                           "takes an http:// URL ending in / (the BRs require plain-http CRL and AIA URLs)."};
+        case Shape::http_url:
+            if (url_with_scheme(v, "http://")) return std::nullopt;
+            return Message{"http:// で始まる URL で指定します (BR: OCSP の URL は http)。",
+                           "takes an http:// URL (the BRs require a plain-http OCSP URL)."};
+        case Shape::web_url:
+            if (url_with_scheme(v, "https://") || url_with_scheme(v, "http://")) return std::nullopt;
+            return Message{"https:// か http:// で始まる URL で指定します。", "takes an https:// or http:// URL."};
+    }
+    return std::nullopt;
 }
 
 void set(store::Connection& c, std::string_view name, std::string_view value) {
@@ -71,9 +115,9 @@ void set(store::Connection& c, std::string_view name, std::string_view value) {
     if (!k) {
         throw Error(codes::kMissingSetting, {"不明な設定名です: " + std::string(name), "Unknown setting: " + std::string(name)});
     }
-    if (is_integer(k->default_value) && !is_integer(value)) {
-        throw Error(codes::kMissingSetting, {"設定 " + std::string(name) + " は正の整数です。",
-                                             "Setting " + std::string(name) + " takes a whole number."});
+    if (auto why = shape_problem(*k, value)) {
+        throw Error(codes::kMissingSetting, {"設定 " + std::string(name) + " は" + why->ja,
+                                             "Setting " + std::string(name) + " " + why->en});
     }
     c.query("INSERT INTO settings (name, value) VALUES ($1, $2) "
             "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",

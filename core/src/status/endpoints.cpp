@@ -2,8 +2,12 @@
 
 #include <openssl/ocsp.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 
+#include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
 #include "util/codes.hpp"
@@ -13,12 +17,49 @@ namespace inkan::status {
 namespace {
 Error not_found() { return Error(codes::kNotFound, {"ページが見つかりません。", "Not found."}, 404); }
 
-http::Response binary(const char* type, std::string body, int max_age) {
+// Revocations re-sign at once; an hour bounds how long a cache keeps the old answer.
+constexpr int64_t kMaxAgeCap = 3600;
+
+http::Response binary(const char* type, std::string body, int64_t max_age) {
     return http::Response{200,
                           {{"Content-Type", type},
-                           {"Cache-Control", "public, max-age=" + std::to_string(max_age)},
+                           {"Cache-Control", max_age > 0 ? "public, max-age=" + std::to_string(max_age) : "no-store"},
                            {"X-Content-Type-Options", "nosniff"}},
                           std::move(body)};
+}
+
+// IMF-fixdate (RFC 9110 §5.6.7), independent of the process locale.
+std::string http_date(int64_t epoch) {
+    static const char* const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::time_t t = static_cast<std::time_t>(epoch);
+    struct tm tm {};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+                  tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return buf;
+}
+
+// A signed status document (CRL, OCSP response) with the RFC 5019 §6.2
+// caching headers: Last-Modified = thisUpdate, Expires = nextUpdate, an
+// ETag over the bytes, and a max-age that never outlives nextUpdate.
+http::Response status_document(const http::Request& req, const char* type, std::string body, int64_t this_update,
+                               int64_t next_update) {
+    int64_t left = next_update - static_cast<int64_t>(std::time(nullptr));
+    std::string etag = "\"" + crypto::hex(crypto::sha256(body)).substr(0, 32) + "\"";
+    bool unchanged = req.header("If-None-Match") == std::optional<std::string_view>(etag);
+    std::string cache_control = left > 0 ? "max-age=" + std::to_string(std::min(left, kMaxAgeCap)) +
+                                               ", public, no-transform, must-revalidate"
+                                         : "no-store";
+    return http::Response{unchanged ? 304 : 200,
+                          {{"Content-Type", type},
+                           {"Cache-Control", cache_control},
+                           {"Last-Modified", http_date(this_update)},
+                           {"Expires", http_date(next_update)},
+                           {"ETag", etag},
+                           {"X-Content-Type-Options", "nosniff"}},
+                          unchanged ? std::string() : std::move(body)};
 }
 
 // An OCSPResponse without a body: malformedRequest (1) or unauthorized (6).
@@ -63,11 +104,11 @@ http::Response serve_crl(store::Pool& pool, const http::Request& req) {
             auto cert = crypto::cert_from_pem(r.text(0, 0));
             return binary("application/pkix-cert", crypto::cert_to_der(cert.get()), 86400);
         }
-        auto r = c.query("SELECT der, greatest(0, extract(epoch FROM next_update - now()))::bigint FROM crls "
-                         "WHERE ca_id = $1::int ORDER BY number DESC LIMIT 1",
+        auto r = c.query("SELECT der, extract(epoch FROM this_update)::bigint, extract(epoch FROM next_update)::bigint "
+                         "FROM crls WHERE ca_id = $1::int ORDER BY number DESC LIMIT 1",
                          id);
         if (r.empty()) throw not_found();
-        return binary("application/pkix-crl", r.bytes(0, 0), static_cast<int>(std::min<int64_t>(r.integer(0, 1), 3600)));
+        return status_document(req, "application/pkix-crl", r.bytes(0, 0), r.integer(0, 1), r.integer(0, 2));
     });
 }
 
@@ -85,6 +126,10 @@ http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
     ASN1_INTEGER* serial = nullptr;
     ASN1_OBJECT* hash_alg = nullptr;
     OCSP_id_get0_info(nullptr, &hash_alg, nullptr, &serial, id);
+    // Responses are pre-signed for the CertID hashes clients use.
+    int hash_nid = OBJ_obj2nid(hash_alg);
+    if (hash_nid != NID_sha1 && hash_nid != NID_sha256) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+    const EVP_MD* certid_digest = hash_nid == NID_sha1 ? EVP_sha1() : EVP_sha256();
     crypto::BigNum bn(ASN1_INTEGER_to_BN(serial, nullptr));
     if (!bn) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
     char* hex = BN_bn2hex(bn.get());
@@ -93,20 +138,23 @@ http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
     for (char& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
 
     return pool.with([&](store::Connection& c) {
-        auto r = c.query("SELECT o.der, ce.der, ca.cert_pem, greatest(0, extract(epoch FROM o.next_update - now()))::bigint "
+        auto r = c.query("SELECT CASE WHEN $2 THEN o.der_sha256 ELSE o.der END, ce.der, ca.cert_pem, "
+                         "extract(epoch FROM o.this_update)::bigint, extract(epoch FROM o.next_update)::bigint "
                          "FROM ocsp_responses o JOIN certificates ce ON ce.id = o.certificate_id "
                          "JOIN cas ca ON ca.id = o.ca_id WHERE o.serial = $1",
-                         serial_hex);
-        if (r.empty()) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
-        // The CertID must name our issuer with the hash the stored response uses.
+                         serial_hex, hash_nid == NID_sha256);
+        if (r.empty() || r.is_null(0, 0)) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+        // The CertID must name our issuer, hashed as the stored response's is.
         auto cert = crypto::cert_from_der(r.bytes(0, 1));
         auto issuer = crypto::cert_from_pem(r.text(0, 2));
-        std::unique_ptr<OCSP_CERTID, crypto::Free<OCSP_CERTID_free>> ours(OCSP_cert_to_id(EVP_sha1(), cert.get(), issuer.get()));
+        std::unique_ptr<OCSP_CERTID, crypto::Free<OCSP_CERTID_free>> ours(OCSP_cert_to_id(certid_digest, cert.get(), issuer.get()));
         if (!ours || OCSP_id_cmp(ours.get(), id) != 0) {
             crypto::drain_errors();
             return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
         }
-        return binary("application/ocsp-response", r.bytes(0, 0), static_cast<int>(std::min<int64_t>(r.integer(0, 3), 3600)));
+        // Only GET responses are cacheable (RFC 5019 §5).
+        if (req.method != "GET") return binary("application/ocsp-response", r.bytes(0, 0), 0);
+        return status_document(req, "application/ocsp-response", r.bytes(0, 0), r.integer(0, 3), r.integer(0, 4));
     });
 }
 

@@ -12,10 +12,8 @@ struct Decoded {
     std::string encoding;  // "UTF-8", "UTF-8 (BOM)", "Shift_JIS (CP932)", "ASCII"
 };
 
-bool valid_utf8(std::string_view s);
-// Length in characters (code points), as UPKI counts full-width text.
-size_t utf8_length(std::string_view s);
-// Throws Error 422 naming the line of the first byte that is neither.
+// Throws Error 422 naming the line at fault: bytes that are neither, a line
+// in another encoding than the file's first non-ASCII line, or EUC-JP.
 Decoded decode(std::string_view bytes);
 // For exports; characters CP932 lacks become '?' rather than failing.
 std::string to_cp932(std::string_view utf8);

@@ -25,11 +25,23 @@ std::vector<Row> split_rows(std::string_view text) {
     return rows;
 }
 
+std::string export_cell(std::string_view value) {
+    std::string out;
+    // A spreadsheet runs a cell that starts with = + - @ as a formula; the
+    // apostrophe makes it text (and is visible, so nothing is hidden).
+    if (!value.empty() && std::string_view("=+-@").find(value.front()) != std::string_view::npos) out += '\'';
+    for (char c : value) {
+        auto u = static_cast<unsigned char>(c);
+        out += u < 0x20 || u == 0x7f ? ' ' : c;  // a TAB or line break would forge cells and rows
+    }
+    return out;
+}
+
 std::string join_row(const std::vector<std::string>& fields) {
     std::string out;
     for (size_t i = 0; i < fields.size(); ++i) {
         if (i) out += '\t';
-        out += fields[i];
+        out += export_cell(fields[i]);
     }
     return out + "\r\n";
 }

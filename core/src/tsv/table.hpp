@@ -17,7 +17,10 @@ struct Row {
 // with one empty field (and fails its checks).
 std::vector<Row> split_rows(std::string_view text);
 
-// Joins fields with TAB and rows with CRLF (exports).
+// One cell of an exported TSV: control characters become spaces, and a
+// leading = + - @ gets an apostrophe so spreadsheets show it as text.
+std::string export_cell(std::string_view value);
+// Joins export_cell()s with TAB and ends the row with CRLF (exports).
 std::string join_row(const std::vector<std::string>& fields);
 
 // A ready-made 13-column server revocation line (reason 4, superseded) for

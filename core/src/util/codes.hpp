@@ -22,6 +22,11 @@ inline constexpr const char* kDatabaseUnavailable = "520";
 inline constexpr const char* kBadRequest = "530";
 inline constexpr const char* kNotFound = "531";
 inline constexpr const char* kMethodNotAllowed = "532";
+inline constexpr const char* kInvalidUtf8 = "533";       // a request field is not valid UTF-8
+inline constexpr const char* kControlCharacter = "534";  // a request field holds NUL, TAB, CR, LF or another control
+inline constexpr const char* kBodyTooLarge = "535";      // the web server refused the body (413)
+inline constexpr const char* kUriTooLong = "536";        // the web server refused the URI (414)
+inline constexpr const char* kMalformedRequest = "537";  // the web server refused the request line or headers (400)
 inline constexpr const char* kInternal = "599";
 
 // 6xx: registration data checked by the service desk CLI.

@@ -20,12 +20,20 @@ public:
     const std::string& code() const noexcept { return code_; }
     const Message& message() const noexcept { return message_; }
     int http_status() const noexcept { return http_status_; }
+    // The request field the error is about ("" when none), e.g. "fqdn".
+    const std::string& field() const noexcept { return field_; }
     const char* what() const noexcept override { return message_.en.c_str(); }
+
+    Error&& about(std::string field) && {
+        field_ = std::move(field);
+        return std::move(*this);
+    }
 
 private:
     std::string code_;
     Message message_;
     int http_status_;
+    std::string field_;
 };
 
 // A failure that is a bug or an environment problem, not the user's input.

@@ -12,6 +12,7 @@
 #include "policy/serial.hpp"
 #include "tsv/dn.hpp"
 #include "tsv/encoding.hpp"
+#include "util/text.hpp"
 
 namespace inkan::workflow {
 
@@ -103,9 +104,12 @@ std::optional<std::vector<std::string>> parse_sans(const std::string& text) {
 
 void check_fields(const std::vector<std::string>& f, ApplyType type, Collector& err) {
     for (size_t col = 0; col < kServerColumns; ++col) {
-        if (required(col, type) && f[col].empty()) {
+        // The comment has UPKI's own code for bad characters (205).
+        if (col != kComment && text::has_control_character(f[col])) {
+            err.add("428", col, {"制御文字 (NUL など) が含まれています。", "The field contains a control character (such as NUL)."});
+        } else if (required(col, type) && f[col].empty()) {
             err.add("201", col, {"必須項目が入力されていません。", "This field is required."});
-        } else if (columns()[col].max_len > 0 && tsv::utf8_length(f[col]) > columns()[col].max_len) {
+        } else if (columns()[col].max_len > 0 && text::utf8_length(f[col]) > columns()[col].max_len) {
             err.add("202", col, {std::to_string(columns()[col].max_len) + "文字以内で入力してください。",
                                  "At most " + std::to_string(columns()[col].max_len) + " characters."});
         }

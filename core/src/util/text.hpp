@@ -1,0 +1,18 @@
+// Rules every stored or displayed text obeys, whatever it came through:
+// valid UTF-8, counted in characters, free of control characters.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace inkan::text {
+
+// Well-formed UTF-8: no overlong forms, surrogates or values past U+10FFFF.
+bool valid_utf8(std::string_view s);
+// Length in characters (code points), as UPKI counts full-width text.
+size_t utf8_length(std::string_view s);
+// NUL, TAB, CR, LF, the other C0 controls or DEL: they truncate strings in
+// libpq, forge rows in TSV exports and split mail headers.
+bool has_control_character(std::string_view s);
+
+}  // namespace inkan::text
