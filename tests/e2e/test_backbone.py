@@ -187,7 +187,8 @@ def test_ca_import_takes_an_existing_ca(local, scratch_db, tmp_path):
     key, crt, other = tmp_path / "ca.key", tmp_path / "ca.pem", tmp_path / "other.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", crt,
                     "-subj", "/C=JP/O=Imported/CN=Imported Officer CA", "-days", "30",
-                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+                    "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-addext", "keyUsage=critical,digitalSignature,keyCertSign,cRLSign"],
                    check=True, capture_output=True)
     subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-out", other], check=True, capture_output=True)
     keydir = tmp_path / "keys"
