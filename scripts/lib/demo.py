@@ -3,6 +3,7 @@
 import base64
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -59,8 +60,11 @@ def start(state):
         "INKAN_STATE_DIR": str(state),
         "INKAN_DB": local.admin_db,
         "INKAN_MAILDIR": str(state / "mail"),
+        "INKAN_CRL_URL": local.plain_url("nginx", "/crl/"),
+        "INKAN_OCSP_URL": local.plain_url("nginx", "/ocsp/"),
     }
-    (state / "demo.env").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
+    # Sourced by a shell: quote every value (the database conninfo has spaces).
+    (state / "demo.env").write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in env.items()))
     print(f"""
 inkan is running.
 
@@ -69,6 +73,7 @@ inkan is running.
   Officer PKCS#12:        {p12}
   PKCS#12 password:       {issued['password']}
   CA certificate:         {local.ca_cert}
+  CRLs and OCSP (http):   {env['INKAN_CRL_URL']}<CA id>.crl, {env['INKAN_OCSP_URL']}
   Mails (Maildir):        {state / 'mail'}
   Settings written to:    {state / 'demo.env'}
 
