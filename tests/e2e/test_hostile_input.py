@@ -155,3 +155,13 @@ def test_double_slash_is_the_same_path_on_both_servers(local, world, server, tmp
     officer = world.logged_in(server, tmp_path)
     me = world.client.get(local.url(server, "/ra//api/v1/me"), cert=officer.cert)
     assert me.status == 200 and me.json["csrf_token"] == officer.csrf
+
+
+def test_service_desk_text_refuses_control_characters(local):
+    header_injection = local.inkanctl("setting", "set", "mail_from", "inkan <ra@localhost>\r\nBcc: x@evil.example",
+                                      check=False)
+    assert header_injection.returncode != 0 and '"607"' in header_injection.stdout + header_injection.stderr
+    assert "Bcc" not in local.psql("SELECT coalesce(max(value), '') FROM settings WHERE name = 'mail_from'")
+    name_ja = local.inkanctl("institution", "add", "--name-en", "Control University", "--name-ja", "制御\x01大学",
+                             "--st", "Tokyo", "--l", "Chiyoda-ku", check=False)
+    assert name_ja.returncode != 0 and '"601"' in name_ja.stdout + name_ja.stderr

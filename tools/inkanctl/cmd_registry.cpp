@@ -4,6 +4,7 @@
 #include "policy/names.hpp"
 #include "rows.hpp"
 #include "util/codes.hpp"
+#include "util/text.hpp"
 
 namespace inkanctl {
 namespace {
@@ -19,10 +20,15 @@ json institution_add(inkan::store::Connection& c, const Args& a) {
     require(inkan::policy::check_dn_value(name_en), inkan::codes::kBadInstitutionField, "O (--name-en)");
     require(inkan::policy::check_dn_value(st), inkan::codes::kBadInstitutionField, "ST (--st)");
     require(inkan::policy::check_locality(l), inkan::codes::kBadInstitutionField, "L (--l)");
+    auto name_ja = a.get("name-ja");
+    if (name_ja && (!inkan::text::valid_utf8(*name_ja) || inkan::text::has_control_character(*name_ja))) {
+        throw inkan::Error(inkan::codes::kBadInstitutionField,
+                           {"--name-ja: UTF-8 の文字列で、制御文字を含められません。", "--name-ja: UTF-8 text without control characters."});
+    }
     inkan::store::Transaction tx(c);
     auto r = c.query("INSERT INTO institutions (name_en, name_ja, st, l) VALUES ($1, $2, $3, $4) "
                      "ON CONFLICT (name_en) DO NOTHING RETURNING id, name_en, name_ja, st, l, status",
-                     name_en, a.get("name-ja"), st, l);
+                     name_en, name_ja, st, l);
     if (r.empty()) {
         throw inkan::Error(inkan::codes::kBadInstitutionField,
                            {"同じ英語名の機関がすでにあります: " + name_en, "An institution named " + name_en + " exists already."});

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "util/codes.hpp"
+#include "util/text.hpp"
 
 namespace inkan::settings {
 
@@ -88,6 +89,10 @@ static bool url_with_scheme(std::string_view v, std::string_view scheme) {
 
 // Empty when the value fits, else the rule it breaks (ja, en).
 static std::optional<Message> shape_problem(const Known& k, std::string_view v) {
+    // A CR/LF in mail_from would add mail headers; no setting needs controls.
+    if (!text::valid_utf8(v) || text::has_control_character(v)) {
+        return Message{"UTF-8 の文字列で、制御文字 (改行など) を含められません。", "takes UTF-8 text without control characters (such as line breaks)."};
+    }
     if (is_integer(k.default_value) && !is_integer(v)) return Message{"正の整数で指定します。", "takes a whole number."};
     switch (k.shape) {
         case Shape::text:
