@@ -90,6 +90,8 @@ def test_two_workers_never_sign_one_application_twice(local, world, tmp_path):
                              capture_output=True).stdout
         keys.append(der.hex())
     values = ",".join(f"('officer', 'issue', {inst['id']}, {off['officer_id']}, '\\x{k}')" for k in keys)
+    # The worker signs officer certificates only for a pickup claimed with its PIN.
+    local.psql(f"UPDATE officer_pickups SET state = 'issuing' WHERE officer_id = {off['officer_id']}")
     local.start_worker("worker2")
     try:
         ids = local.psql(f"INSERT INTO applications (kind, operation, institution_id, officer_id, public_key) "

@@ -19,6 +19,7 @@
 #include "util/error.hpp"
 #include "worker/attempt.hpp"
 #include "worker/authority.hpp"
+#include "worker/reauthorize.hpp"
 #include "worker/status.hpp"
 
 namespace inkan::worker {
@@ -27,7 +28,7 @@ namespace {
 
 struct Application {
     int64_t id, institution_id, officer_id;
-    std::string subject_dn, profile, csr_der, subscriber_email;
+    std::string operation, subject_dn, profile, csr_der, subscriber_email;
     std::vector<std::string> dns_names;
     std::optional<int64_t> old_certificate_id;
     std::string created_at;
@@ -123,6 +124,8 @@ crypto::X509Ptr lint_and_sign(const IssuanceSettings& s, const ca::CertSpec& spe
 }
 
 void issue(store::Connection& c, KeyStore& keys, const Application& a, const std::string& actor) {
+    reauthorize_server_issue(c, {a.institution_id, a.officer_id, a.operation, a.profile, a.subject_dn, a.dns_names,
+                                 a.old_certificate_id});
     auto p = reinterpret_cast<const unsigned char*>(a.csr_der.data());
     crypto::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(a.csr_der.size())));
     if (!req) throw InternalError("stored CSR does not parse");
@@ -167,14 +170,14 @@ void issue(store::Connection& c, KeyStore& keys, const Application& a, const std
 bool sign_next_server(store::Connection& c, KeyStore& keys, const std::string& actor) {
     store::Transaction tx(c);
     auto r = c.query(
-        "SELECT id, institution_id, officer_id, subject_dn, profile, csr, coalesce(subscriber_email, ''), "
+        "SELECT id, institution_id, officer_id, operation, subject_dn, profile, csr, coalesce(subscriber_email, ''), "
         "array_to_json(dns_names)::text, old_certificate_id, created_at::text "
         "FROM applications WHERE state = 'queued' AND kind = 'server' AND operation IN ('issue', 'renew') "
         "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED");
     if (r.empty()) return false;
-    Application a{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.text(0, 3), r.text(0, 4), r.bytes(0, 5),
-                  r.text(0, 6), nlohmann::json::parse(r.text(0, 7)).get<std::vector<std::string>>(),
-                  r.is_null(0, 8) ? std::nullopt : std::optional<int64_t>(r.integer(0, 8)), r.text(0, 9)};
+    Application a{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5),
+                  r.bytes(0, 6), r.text(0, 7), nlohmann::json::parse(r.text(0, 8)).get<std::vector<std::string>>(),
+                  r.is_null(0, 9) ? std::nullopt : std::optional<int64_t>(r.integer(0, 9)), r.text(0, 10)};
     attempt(c, a.id, actor, [&] { issue(c, keys, a, actor); });
     tx.commit();
     return true;
@@ -184,7 +187,7 @@ bool revoke_next(store::Connection& c, KeyStore& keys, const std::string& actor)
     store::Transaction tx(c);
     auto r = c.query(
         "SELECT a.id, a.target_certificate_id, a.revocation_reason, o.email, coalesce(a.subscriber_email, ''), "
-        "ce.subject_dn, ce.serial, ce.ca_id, coalesce(orig.subscriber_email, '') "
+        "ce.subject_dn, ce.serial, ce.ca_id, coalesce(orig.subscriber_email, ''), a.institution_id, a.officer_id "
         "FROM applications a JOIN officers o ON o.id = a.officer_id JOIN certificates ce ON ce.id = a.target_certificate_id "
         "LEFT JOIN applications orig ON orig.id = ce.application_id "
         "WHERE a.state = 'queued' AND a.kind = 'server' AND a.operation = 'revoke' "
@@ -193,6 +196,7 @@ bool revoke_next(store::Connection& c, KeyStore& keys, const std::string& actor)
     int64_t id = r.integer(0, 0), cert_id = r.integer(0, 1);
     int reason = static_cast<int>(r.integer(0, 2));
     attempt(c, id, actor, [&] {
+        reauthorize_server_revocation(c, r.integer(0, 9), r.integer(0, 10), cert_id);
         c.query("UPDATE certificates SET revoked_at = now(), revocation_reason = $2 WHERE id = $1 AND revoked_at IS NULL",
                 cert_id, reason);
         c.query("UPDATE applications SET state = 'completed', certificate_id = $2, updated_at = now() WHERE id = $1", id,

@@ -9,6 +9,7 @@
 #include "util/error.hpp"
 #include "worker/attempt.hpp"
 #include "worker/authority.hpp"
+#include "worker/reauthorize.hpp"
 
 namespace inkan::worker {
 
@@ -25,12 +26,13 @@ bool sign_next_officer(store::Connection& c, KeyStore& keys, const std::string& 
     int64_t days = settings::get_int(c, "officer_cert_days");
     store::Transaction tx(c);
     auto app = c.query(
-        "SELECT a.id, a.officer_id, a.institution_id, a.public_key, o.name, i.name_en, i.st, i.l "
+        "SELECT a.id, a.officer_id, a.institution_id, a.public_key, o.name, i.name_en, i.st, i.l, a.operation "
         "FROM applications a JOIN officers o ON o.id = a.officer_id JOIN institutions i ON i.id = a.institution_id "
         "WHERE a.state = 'queued' AND a.kind = 'officer' ORDER BY a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED");
     if (app.empty()) return false;
     int64_t id = app.integer(0, 0);
     attempt(c, id, actor, [&] {
+        reauthorize_officer(c, app.integer(0, 2), app.integer(0, 1), app.text(0, 8));
         Authority ca = load_authority(c, keys, "officer");
         auto public_key = crypto::public_key_from_der(app.bytes(0, 3));
         check_officer_key(public_key.get());

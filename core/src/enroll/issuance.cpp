@@ -26,11 +26,8 @@ ca::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, i
     int64_t id = pool.with([&](store::Connection& c) {
         wait_seconds = settings::get_int(c, "signing_wait_seconds");
         store::Transaction tx(c);
-        auto r = c.query(
-            "INSERT INTO applications (kind, operation, institution_id, officer_id, public_key) "
-            "VALUES ('officer', $1, $2, $3, $4) RETURNING id",
-            operation, institution_id, officer_id, store::Bytes{crypto::public_key_der(key)});
-        c.query("SELECT pg_notify('inkan_work', 'application')");
+        auto r = c.query("SELECT inkan_submit_officer($1, $2, $3, $4)", operation, institution_id, officer_id,
+                         store::Bytes{crypto::public_key_der(key)});
         tx.commit();
         return r.integer(0, 0);
     });
@@ -40,7 +37,7 @@ ca::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, i
         bool late = std::chrono::steady_clock::now() >= deadline;
         auto outcome = pool.with([&](store::Connection& c) -> std::optional<ca::Chained> {
             // Past the deadline, cancel unless the worker got there first.
-            if (late) c.query("UPDATE applications SET state = 'cancelled', updated_at = now() WHERE id = $1 AND state = 'queued'", id);
+            if (late) c.query("SELECT inkan_cancel_officer($1)", id);
             auto r = c.query("SELECT state, certificate_id, coalesce(error, '') FROM applications WHERE id = $1", id);
             std::string state = r.text(0, 0);
             if (state == "issued") return ca::load_with_issuers(c, r.integer(0, 1));

@@ -96,10 +96,9 @@ const char* operation_name(ApplyType t) {
 }
 
 void record(store::Connection& c, const officer::Identity& who, int64_t batch, const ServerApplication& a) {
-    c.query("INSERT INTO applications (kind, operation, institution_id, officer_id, batch_id, line_no, subject_dn, "
-            "profile, csr, dns_names, subscriber_name, subscriber_affiliation, subscriber_email, fqdn, server_software, "
-            "old_certificate_id, target_certificate_id, revocation_reason, revocation_comment) "
-            "VALUES ('server', $1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+    // The RA role may not write applications itself (sql/004).
+    c.query("SELECT inkan_submit_server($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, "
+            "$17, $18)",
             operation_name(a.type), who.institution_id, who.officer_id, batch, a.row, a.subject_dn,
             a.type == ApplyType::revoke ? std::nullopt : std::optional<std::string>(a.profile),
             a.csr_der.empty() ? store::Param(std::nullopt) : store::Param(store::Bytes{a.csr_der}),
