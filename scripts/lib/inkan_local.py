@@ -240,12 +240,21 @@ class Local:
         os.chmod(tls / "server.key", 0o600)
 
     def start_worker(self, name="worker"):
-        return self._spawn(name, [self.bin / "inkan-worker", "--db", self.conninfo("inkan_ca"), "--key-dir",
-                                  self.state / "worker-keys", "--smtp", f"smtp://127.0.0.1:{self.ports['smtp']}"],
-                           f"{name}.log")
+        """The signer: the only process with the CA keys; it speaks no SMTP."""
+        return self._spawn(name, [self.bin / "inkan-worker", "--role", "signer", "--db", self.conninfo("inkan_ca"),
+                                  "--key-dir", self.state / "worker-keys"], f"{name}.log")
 
     def stop_worker(self, name="worker"):
         return self._stop(name)
+
+    def start_mailer(self):
+        """Mail delivery, reminders and session expiry, with no key and its own database role."""
+        return self._spawn("mailer", [self.bin / "inkan-worker", "--role", "mailer", "--db",
+                                      self.conninfo("inkan_mail"), "--smtp",
+                                      f"smtp://127.0.0.1:{self.ports['smtp']}"], "mailer.log")
+
+    def stop_mailer(self):
+        return self._stop("mailer")
 
     def _render(self, template, dest, extra):
         text = (ROOT / "conf-examples" / template).read_text()
@@ -301,6 +310,7 @@ class Local:
         self.init_ca()
         self.start_smtp()
         self.start_worker()
+        self.start_mailer()
         for s in servers:
             getattr(self, f"start_{s}")()
         self.configure(servers[0])

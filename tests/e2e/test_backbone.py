@@ -204,3 +204,19 @@ def test_ca_import_takes_an_existing_ca(local, scratch_db, tmp_path):
     assert local.inkanctl("ca", "cert", "--role", "officer", db=db).strip() == crt.read_text().strip()
     # The import is audited in that database's chain.
     assert verify(local, db)[1]["rows"] == 1
+
+
+def test_signer_and_mailer_are_separate_processes(local):
+    """SMTP never shares a process with a CA key, and the mailer's role cannot write what the signer writes."""
+    worker = str(local.bin / "inkan-worker")
+    smtp = f"smtp://127.0.0.1:{local.ports['smtp']}"
+    signer_with_smtp = subprocess.run([worker, "--role", "signer", "--db", local.conninfo("inkan_ca"), "--key-dir",
+                                       local.state / "worker-keys", "--smtp", smtp], capture_output=True, text=True)
+    assert signer_with_smtp.returncode == 2 and "a signer takes no --smtp" in signer_with_smtp.stderr
+    mailer_with_keys = subprocess.run([worker, "--role", "mailer", "--db", local.conninfo("inkan_mail"), "--smtp",
+                                       smtp, "--key-dir", local.state / "worker-keys"], capture_output=True, text=True)
+    assert mailer_with_keys.returncode == 2 and "a mailer takes no --key-dir" in mailer_with_keys.stderr
+    for table, privilege in [("certificates", "INSERT"), ("applications", "UPDATE"), ("crls", "INSERT"),
+                             ("ocsp_responses", "UPDATE"), ("download_tokens", "INSERT")]:
+        assert local.psql(f"SELECT has_table_privilege('inkan_mail', '{table}', '{privilege}')") == "f", table
+    assert "--key-dir" not in local.procs["mailer"].args and "--smtp" not in local.procs["worker"].args

@@ -156,8 +156,8 @@ def test_renewal_mails_and_reminder(local, world, server, tmp_path):
 
     # Fourteen days later the officer is reminded while the old one is valid.
     local.psql(f"UPDATE certificates SET created_at = now() - interval '15 days' WHERE serial = '{new_serial}'")
-    local.stop_worker()
-    local.start_worker()  # housekeeping runs at start
+    local.stop_mailer()
+    local.start_mailer()  # housekeeping runs at start
     reminder = local.wait_for_mail(lambda m: m["kind"] == "renewal-reminder" and old_serial in m["body"])
     assert reminder["to"] == officer.off["email"] and revocation_line in reminder["body"]
 

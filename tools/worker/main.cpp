@@ -1,6 +1,10 @@
-// inkan-worker: the only process that reads CA keys.  Signs queued
-// applications, delivers mail, and closes idle officer sessions.  Woken by
-// LISTEN/NOTIFY on channel inkan_work; polls every second as a fallback.
+// inkan-worker: the only program that reads CA keys.  In the signer role it
+// signs queued applications, CRLs and OCSP responses; in the mailer role it
+// delivers mail, sends reminders and closes idle officer sessions, and never
+// opens the key directory, so SMTP and its replies never share a process
+// with a CA key.  The role "all" does both in one process for small sites.
+// Woken by LISTEN/NOTIFY on channel inkan_work; polls every second as a
+// fallback.
 #include <curl/curl.h>
 #include <openssl/err.h>
 #include <poll.h>
@@ -29,15 +33,20 @@ volatile sig_atomic_t stop_requested = 0;
 void on_signal(int) { stop_requested = 1; }
 
 struct Options {
-    std::string db, key_dir;
+    std::string db, key_dir, role = "all";
     inkan::worker::SmtpConfig smtp;
     bool once = false;
+
+    bool signs() const { return role != "mailer"; }
+    bool mails() const { return role != "signer"; }
 };
 
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "inkan-worker: %s\n"
-                 "usage: inkan-worker --db CONNINFO --key-dir DIR --smtp URL [--smtp-user U --smtp-password-file F] [--once]\n",
+                 "usage: inkan-worker --db CONNINFO [--role signer|mailer|all] [--key-dir DIR] [--smtp URL\n"
+                 "                    [--smtp-user U --smtp-password-file F]] [--once]\n"
+                 "  signer: --key-dir, no SMTP;  mailer: --smtp, no keys;  all (default): both\n",
                  why);
     std::exit(2);
 }
@@ -51,6 +60,7 @@ Options parse(int argc, char** argv) {
             return argv[++i];
         };
         if (a == "--db") o.db = value();
+        else if (a == "--role") o.role = value();
         else if (a == "--key-dir") o.key_dir = value();
         else if (a == "--smtp") o.smtp.url = value();
         else if (a == "--smtp-user") o.smtp.username = value();
@@ -67,8 +77,9 @@ Options parse(int argc, char** argv) {
         else usage(("unknown option " + a).c_str());
     }
     if (o.db.empty()) usage("--db is required");
-    if (o.key_dir.empty()) usage("--key-dir is required");
-    if (o.smtp.url.empty()) usage("--smtp is required");
+    if (o.role != "signer" && o.role != "mailer" && o.role != "all") usage("--role is signer, mailer or all");
+    if (o.signs() == o.key_dir.empty()) usage(o.signs() ? "--key-dir is required" : "a mailer takes no --key-dir");
+    if (o.mails() == o.smtp.url.empty()) usage(o.mails() ? "--smtp is required" : "a signer takes no --smtp");
     return o;
 }
 
@@ -99,15 +110,20 @@ void run(const Options& o, const std::string& actor) {
             while (!stop_requested) {
                 // Queues in priority order (an officer waits on the enroll page),
                 // each drained up to a cap per round so none starves.
-                bool busy = drain([&] { return inkan::worker::sign_next_officer(c, keys, actor); });
-                busy = drain([&] { return inkan::worker::sign_next_server(c, keys, actor); }) || busy;
-                busy = drain([&] { return inkan::worker::revoke_next(c, keys, actor); }) || busy;
-                busy = drain([&] { return inkan::worker::deliver_next_mail(c, o.smtp); }) || busy;
+                bool busy = false;
+                if (o.signs()) {
+                    busy = drain([&] { return inkan::worker::sign_next_officer(c, keys, actor); });
+                    busy = drain([&] { return inkan::worker::sign_next_server(c, keys, actor); }) || busy;
+                    busy = drain([&] { return inkan::worker::revoke_next(c, keys, actor); }) || busy;
+                }
+                if (o.mails()) busy = drain([&] { return inkan::worker::deliver_next_mail(c, o.smtp); }) || busy;
                 auto now = std::chrono::steady_clock::now();
                 if (now - last_housekeeping > std::chrono::seconds(30)) {
-                    inkan::officer::expire_idle_sessions(c, actor);
-                    inkan::worker::refresh_status(c, keys, actor);
-                    inkan::worker::send_renewal_reminders(c, actor);
+                    if (o.signs()) inkan::worker::refresh_status(c, keys, actor);
+                    if (o.mails()) {
+                        inkan::officer::expire_idle_sessions(c, actor);
+                        inkan::worker::send_renewal_reminders(c, actor);
+                    }
                     last_housekeeping = now;
                 }
                 if (busy) continue;
@@ -135,7 +151,7 @@ int main(int argc, char** argv) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     char host[256] = "localhost";
     gethostname(host, sizeof host - 1);
-    std::string actor = "worker:" + std::string(host) + "/" + std::to_string(getpid());
+    std::string actor = (o.role == "mailer" ? "mailer:" : "worker:") + std::string(host) + "/" + std::to_string(getpid());
     run(o, actor);
     curl_global_cleanup();
     std::fprintf(stderr, "inkan-worker: stopped\n");
