@@ -170,6 +170,13 @@ static int inkan_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!inkan_endpoint_used) {
         return OK;
     }
+    if (inkan_abi_version() != INKAN_ABI_VERSION) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "inkan: libinkan ABI %u does not match the module's %d: "
+                     "rebuild the module against this libinkan",
+                     inkan_abi_version(), INKAN_ABI_VERSION);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     /* fail closed: an endpoint without a database is a startup error */
     for (vs = s; vs; vs = vs->next) {
         conf = ap_get_module_config(vs->module_config, &inkan_module);
@@ -180,6 +187,23 @@ static int inkan_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                  "inkan: InkanEndpoint is used but InkanDatabase is not set");
     return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* The core's log lines, written to the request's error log. */
+static void inkan_log(void *data, void *request, int level,
+                      const char *message, apr_size_t len)
+{
+    request_rec *r = request;
+    server_rec *s = data;
+    int alevel = level == INKAN_LOG_ERROR ? APLOG_ERR
+                 : level == INKAN_LOG_WARN ? APLOG_WARNING : APLOG_INFO;
+
+    if (r) {
+        ap_log_rerror(APLOG_MARK, alevel, 0, r, "%.*s", (int)len, message);
+    }
+    else {
+        ap_log_error(APLOG_MARK, alevel, 0, s, "%.*s", (int)len, message);
+    }
 }
 
 static apr_status_t free_context(void *ctx)
@@ -211,7 +235,7 @@ static void inkan_child_init(apr_pool_t *pchild, server_rec *s)
         conf->inkan = inkan_context_new(conf->database,
                                         conf->pool_size ? conf->pool_size
                                         : (threads > 0 ? threads : 1),
-                                        err, sizeof(err));
+                                        inkan_log, vs, err, sizeof(err));
         if (!conf->inkan) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, 0, vs,
                          "inkan: cannot create the core context: %s", err);
@@ -344,6 +368,9 @@ static int inkan_handler(request_rec *r)
                                     r->connection, r, "SSL_CLIENT_CERT"));
     }
     req.peer = inkan_str(r->useragent_ip);
+    /* mod_unique_id's id when it is loaded; the core makes one otherwise */
+    req.request_id = inkan_str(apr_table_get(r->subprocess_env, "UNIQUE_ID"));
+    req.log_request = r;
 
     if (inkan_handle(sconf->inkan, &req, &resp) != INKAN_OK) {
         return HTTP_INTERNAL_SERVER_ERROR;

@@ -84,6 +84,8 @@ static char *ngx_http_inkan_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_inkan(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_inkan_init_process(ngx_cycle_t *cycle);
+static void ngx_http_inkan_log(void *data, void *request, int level,
+    const char *message, size_t len);
 static void ngx_http_inkan_exit_process(ngx_cycle_t *cycle);
 
 #define ngx_http_inkan_str(s)  (inkan_str_t) { (const char *) (s).data, (s).len }
@@ -246,6 +248,9 @@ ngx_http_inkan_copy_request(ngx_http_request_t *r, ngx_http_inkan_ctx_t *ctx)
     inkan_header_t             *headers;
     ngx_connection_t           *c;
     ngx_http_inkan_loc_conf_t  *ilcf;
+    ngx_http_variable_value_t  *id;
+
+    static ngx_str_t  request_id_name = ngx_string("request_id");
 
     c = r->connection;
     ilcf = ngx_http_get_module_loc_conf(r, ngx_http_inkan_module);
@@ -292,6 +297,16 @@ ngx_http_inkan_copy_request(ngx_http_request_t *r, ngx_http_inkan_ctx_t *ctx)
     ctx->req.client_verify = ngx_http_inkan_str(verify);
     ctx->req.client_cert = ngx_http_inkan_str(cert);
     ctx->req.peer = ngx_http_inkan_str(c->addr_text);
+    ctx->req.log_request = r;
+
+    /* nginx's $request_id, so that access and error logs name the same id */
+    id = ngx_http_get_variable(r, &request_id_name,
+                               ngx_hash_key(request_id_name.data,
+                                            request_id_name.len));
+    if (id && !id->not_found) {
+        ctx->req.request_id.data = (const char *) id->data;
+        ctx->req.request_id.len = id->len;
+    }
 
     return ngx_http_inkan_copy_body(r, ctx);
 }
@@ -575,6 +590,14 @@ ngx_http_inkan_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_OK;
     }
 
+    if (inkan_abi_version() != INKAN_ABI_VERSION) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "libinkan ABI %ud does not match the module's %d: "
+                           "rebuild the module against this libinkan",
+                           inkan_abi_version(), INKAN_ABI_VERSION);
+        return NGX_CONF_ERROR;
+    }
+
     /* fail closed: a location without a database is a startup error */
     if (imcf->database.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -684,7 +707,8 @@ ngx_http_inkan_init_process(ngx_cycle_t *cycle)
                 imcf->database.len + 1);
 
     /* after fork: the pool's connections belong to this worker alone */
-    imcf->inkan = inkan_context_new(conninfo, imcf->pool_size, err,
+    imcf->inkan = inkan_context_new(conninfo, imcf->pool_size,
+                                    ngx_http_inkan_log, NULL, err,
                                     sizeof(err));
     if (imcf->inkan == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
@@ -693,6 +717,35 @@ ngx_http_inkan_init_process(ngx_cycle_t *cycle)
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * The core's log lines, called on the thread pool thread that runs the
+ * request; the request waits for that thread, so its log is not in use.
+ */
+static void
+ngx_http_inkan_log(void *data, void *request, int level, const char *message,
+    size_t len)
+{
+    ngx_log_t           *log;
+    ngx_uint_t           nlevel;
+    ngx_http_request_t  *r = request;
+
+    log = r ? r->connection->log : ngx_cycle->log;
+
+    switch (level) {
+    case INKAN_LOG_ERROR:
+        nlevel = NGX_LOG_ERR;
+        break;
+    case INKAN_LOG_WARN:
+        nlevel = NGX_LOG_WARN;
+        break;
+    default:
+        nlevel = NGX_LOG_INFO;
+    }
+
+    ngx_log_error(nlevel, log, 0, "%*s", len, message);
 }
 
 

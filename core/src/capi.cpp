@@ -4,11 +4,14 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <new>
 
+#include "crypto/random.hpp"
 #include "download/endpoint.hpp"
 #include "enroll/endpoint.hpp"
 #include "status/endpoints.hpp"
@@ -17,9 +20,12 @@
 #include "officer/endpoint.hpp"
 #include "store/pool.hpp"
 #include "util/codes.hpp"
+#include "util/log.hpp"
 
 struct inkan_context_s {
     inkan::store::Pool pool;
+    inkan_log_fn log;
+    void* log_data;
 };
 
 namespace {
@@ -75,14 +81,14 @@ Response dispatch(inkan::store::Pool& pool, const Request& req) {
     } catch (const Error& e) {
         return inkan::http::error_response(req, e);
     } catch (const inkan::store::Unavailable& e) {
-        std::fprintf(stderr, "inkan: database unavailable: %s\n", e.what());
+        inkan::log::error(std::string("database unavailable: ") + e.what());
         return inkan::http::error_response(
             req, Error(codes::kDatabaseUnavailable,
                        {"データベースに接続できません。しばらくしてからもう一度お試しください。",
                         "The database is unavailable. Please try again in a moment."},
                        503));
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "inkan: internal error on %s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
+        inkan::log::error("internal error on " + req.method + " " + req.path + ": " + e.what());
         return inkan::http::error_response(
             req, Error(codes::kInternal, {"内部エラーが発生しました。", "An internal error occurred."}, 500));
     }
@@ -120,17 +126,20 @@ extern "C" {
 
 const char* inkan_version(void) { return "0.1.0"; }
 
+unsigned inkan_abi_version(void) { return INKAN_ABI_VERSION; }
+
 int inkan_endpoint_known(inkan_str_t name) {
     return endpoints().find(std::string_view(name.data ? name.data : "", name.len)) != endpoints().end();
 }
 
-inkan_context_t* inkan_context_new(const char* conninfo, unsigned pool_size, char* err, size_t err_len) {
+inkan_context_t* inkan_context_new(const char* conninfo, unsigned pool_size, inkan_log_fn log, void* log_data, char* err,
+                                   size_t err_len) {
     try {
         if (conninfo == nullptr || *conninfo == '\0') {
             std::snprintf(err, err_len, "empty database conninfo");
             return nullptr;
         }
-        return new inkan_context_s{inkan::store::Pool(conninfo, pool_size)};
+        return new inkan_context_s{inkan::store::Pool(conninfo, pool_size), log, log_data};
     } catch (const std::exception& e) {
         std::snprintf(err, err_len, "%s", e.what());
         ERR_clear_error();
@@ -144,7 +153,16 @@ int inkan_handle(inkan_context_t* ctx, const inkan_request_t* req, inkan_respons
     *out = nullptr;
     try {
         Request request = to_request(req);
-        *out = to_c(dispatch(ctx->pool, request));
+        // The id joins the server's log lines, the core's and what the client sees.
+        std::string id = str(req->request_id);
+        auto printable = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '@'; };
+        if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), printable)) {
+            id = inkan::crypto::random_token(12);
+        }
+        inkan::log::RequestScope scope(ctx->log, ctx->log_data, req->log_request, id);
+        Response response = dispatch(ctx->pool, request);
+        response.headers.emplace_back("X-Request-Id", id);
+        *out = to_c(response);
     } catch (...) {
         // Only allocation failures reach here; dispatch() catches the rest.
     }

@@ -217,6 +217,23 @@ def test_signer_and_mailer_are_separate_processes(local):
                                        smtp, "--key-dir", local.state / "worker-keys"], capture_output=True, text=True)
     assert mailer_with_keys.returncode == 2 and "a mailer takes no --key-dir" in mailer_with_keys.stderr
     for table, privilege in [("certificates", "INSERT"), ("applications", "UPDATE"), ("crls", "INSERT"),
-                             ("ocsp_responses", "UPDATE"), ("download_tokens", "INSERT")]:
+                             ("ocsp_responses", "UPDATE"), ("deliveries", "INSERT")]:
         assert local.psql(f"SELECT has_table_privilege('inkan_mail', '{table}', '{privilege}')") == "f", table
+    # The key holder hands certificates over; it writes no mail and mints no download link.
+    for table in ["mail_outbox", "download_tokens"]:
+        assert local.psql(f"SELECT has_table_privilege('inkan_ca', '{table}', 'INSERT')") == "f", table
+    assert local.psql("SELECT has_table_privilege('inkan_ca', 'deliveries', 'INSERT')") == "t"
     assert "--key-dir" not in local.procs["mailer"].args and "--smtp" not in local.procs["worker"].args
+
+
+def test_libraries_are_split_by_security_context(local):
+    """libinkan.so (in the web servers) holds no signing code; the worker holds no RA code."""
+    def symbols(path):
+        return subprocess.run(["nm", "-C", str(path)], capture_output=True, text=True, check=True).stdout
+
+    library = symbols(local.build / "lib" / "libinkan.so")
+    worker = symbols(local.bin / "inkan-worker")
+    assert "inkan::officer::" in library and "inkan::ca::" not in library
+    assert "inkan::ca::" in worker
+    for ra_namespace in ["inkan::officer::", "inkan::http::", "inkan::workflow::", "inkan::enroll::"]:
+        assert ra_namespace not in worker, ra_namespace

@@ -1,6 +1,9 @@
 """Officer pickup, login, sessions and renewal: the same scenarios against
 nginx and Apache (the `server` fixture runs each test on both)."""
 
+import re
+import time
+
 import pytest
 
 ME = "/ra/api/v1/me"
@@ -210,6 +213,15 @@ def test_database_restart_gives_503_then_recovers(local, world, server, tmp_path
         down = world.client.get(local.url(server, ME), cert=cert)
         assert down.status == 503 and down.json["error"]["code"] == "520"
         assert "データベース" in down.json["error"]["message"]["ja"]
+        # The core logs through the server's own error log, naming the request id the client saw.
+        request_id = down.headers["x-request-id"]
+        if server == "nginx":
+            assert re.fullmatch(r"[0-9a-f]{32}", request_id), request_id  # nginx's $request_id
+        log = local.state / server / "error.log"
+        deadline = time.time() + 5
+        while f"inkan [{request_id}]: database unavailable" not in log.read_text(errors="replace"):
+            assert time.time() < deadline, f"no log line for request {request_id} in {log}"
+            time.sleep(0.1)
     finally:
         local._pg_ctl("start")
     up = world.client.get(local.url(server, ME), cert=cert)

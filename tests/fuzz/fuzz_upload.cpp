@@ -11,6 +11,7 @@
 #include "tsv/encoding.hpp"
 #include "tsv/table.hpp"
 #include "workflow/server_checks.hpp"
+#include "support/server_profiles.hpp"
 
 namespace {
 struct NoRegistry : inkan::workflow::Registry {
@@ -30,10 +31,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto decoded = tsv::decode(input);
         NoRegistry registry;
         workflow::InstitutionFacts inst{1, "Example University", "Tokyo", "Chiyoda-ku", true};
-        std::vector<officer::Grant> grants = {{"example.ac.jp", "", {"server"}, {"issue", "renew", "revoke"}}};
+        std::vector<authz::Grant> grants = {
+            {"example.ac.jp", "", {authz::Kind::server}, {authz::Action::issue, authz::Action::renew, authz::Action::revoke}}};
+        static const profile::Catalog catalog = testing::server_catalog();
         for (const auto& row : tsv::split_rows(decoded.text)) {
             for (auto type : {workflow::ApplyType::issue, workflow::ApplyType::renew, workflow::ApplyType::revoke}) {
-                workflow::check_server_row(row, type, inst, grants, {size % 2 == 0, size % 3 == 0}, registry);
+                workflow::check_server_row(row, type, inst, grants, {size % 2 == 0, size % 3 == 0, catalog}, registry);
             }
             if (!row.fields.empty()) tsv::parse_dn(row.fields[0]);
         }

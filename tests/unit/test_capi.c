@@ -49,15 +49,34 @@ static void empty_conninfo_is_refused(void **state)
 {
     char err[128] = "";
     (void)state;
-    assert_null(inkan_context_new("", 4, err, sizeof err));
+    assert_null(inkan_context_new("", 4, NULL, NULL, err, sizeof err));
     assert_non_null(strstr(err, "conninfo"));
+}
+
+/* What the log callback received (one test at a time). */
+static struct {
+    int calls, level;
+    void *data, *request;
+    char line[512];
+} logged;
+
+static void record_log(void *data, void *request, int level, const char *message, size_t len)
+{
+    logged.calls++;
+    logged.level = level;
+    logged.data = data;
+    logged.request = request;
+    len = len < sizeof(logged.line) - 1 ? len : sizeof(logged.line) - 1;
+    memcpy(logged.line, message, len);
+    logged.line[len] = '\0';
 }
 
 /* A database that is not there: the core still answers, with 503 / code 520. */
 static inkan_context_t *unreachable(void)
 {
     char err[128];
-    inkan_context_t *ctx = inkan_context_new("host=/nonexistent/socket/dir dbname=x connect_timeout=1", 2, err, sizeof err);
+    inkan_context_t *ctx = inkan_context_new("host=/nonexistent/socket/dir dbname=x connect_timeout=1", 2,
+                                             record_log, &logged, err, sizeof err);
     assert_non_null(ctx);
     return ctx;
 }
@@ -95,6 +114,45 @@ static void database_down_gives_503_json(void **state)
     assert_true(body_contains(resp, "\"code\":\"520\""));
     /* Nothing may be left on this thread's OpenSSL error queue. */
     assert_int_equal(ERR_peek_error(), 0);
+    inkan_response_free(resp);
+    inkan_context_free(ctx);
+}
+
+static void abi_version_matches_the_header(void **state)
+{
+    (void)state;
+    assert_int_equal(inkan_abi_version(), INKAN_ABI_VERSION);
+}
+
+/* Log lines reach the glue's callback with its request pointer and the
+   request id, which the response carries too. */
+static void errors_are_logged_through_the_callback_with_the_request_id(void **state)
+{
+    inkan_context_t *ctx = unreachable();
+    inkan_request_t req = request(S("enroll"), S("GET"), S("/enroll/"), S("/enroll/pickup"));
+    inkan_response_t *resp = NULL;
+    int marker;
+    (void)state;
+
+    memset(&logged, 0, sizeof logged);
+    req.query = S("t=abc");
+    req.request_id = S("5f1c2a9b");
+    req.log_request = &marker;
+    assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
+    assert_int_equal(resp->status, 503);
+    assert_string_equal(header(resp, "X-Request-Id"), "5f1c2a9b");
+    assert_true(logged.calls >= 1);
+    assert_int_equal(logged.level, INKAN_LOG_ERROR);
+    assert_ptr_equal(logged.data, &logged);
+    assert_ptr_equal(logged.request, &marker);
+    assert_non_null(strstr(logged.line, "[5f1c2a9b]"));
+    assert_non_null(strstr(logged.line, "database unavailable"));
+    inkan_response_free(resp);
+
+    /* Without an id from the server, the core makes one. */
+    req.request_id = (inkan_str_t){NULL, 0};
+    assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
+    assert_true(strlen(header(resp, "X-Request-Id")) >= 16);
     inkan_response_free(resp);
     inkan_context_free(ctx);
 }
@@ -162,6 +220,8 @@ int main(void)
         cmocka_unit_test(empty_conninfo_is_refused),
         cmocka_unit_test(database_down_gives_503_json),
         cmocka_unit_test(html_error_page_is_bilingual),
+        cmocka_unit_test(abi_version_matches_the_header),
+        cmocka_unit_test(errors_are_logged_through_the_callback_with_the_request_id),
         cmocka_unit_test(bad_method_and_unknown_path_never_reach_the_database),
         cmocka_unit_test(officer_without_certificate_is_403_before_any_query),
     };

@@ -5,7 +5,6 @@
 #include <set>
 #include <string>
 
-#include "audit/audit.hpp"
 #include "ca/builder.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
@@ -16,6 +15,7 @@
 #include "mail/outbox.hpp"
 #include "officer/functions.hpp"
 #include "policy/names.hpp"
+#include "store/audit.hpp"
 
 // cmocka's macros (fail, ...) clash with the standard library: include it last.
 #include <setjmp.h>
@@ -172,7 +172,7 @@ void mail_compose_encodes_subject_and_body(void**) {
 }
 
 void granted_functions_follow_grants(void**) {
-    officer::Grant g{"example.ac.jp", "", {"smime"}, {"issue", "stats"}};
+    authz::Grant g{"example.ac.jp", "", {authz::Kind::smime}, {authz::Action::issue, authz::Action::stats}};
     auto fns = officer::granted_functions({g});
     std::set<std::string> ids;
     for (const auto& f : fns) ids.insert(f.id);

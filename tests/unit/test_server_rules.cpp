@@ -12,7 +12,7 @@
 #include "ca/builder.hpp"
 #include "ca/lint.hpp"
 #include "ca/revocation.hpp"
-#include "ca/validity.hpp"
+#include "profile/validity.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
 #include "http/multipart.hpp"
@@ -22,6 +22,7 @@
 #include "tsv/encoding.hpp"
 #include "tsv/table.hpp"
 #include "workflow/server_checks.hpp"
+#include "support/server_profiles.hpp"
 #include "util/text.hpp"
 
 // cmocka's macros clash with the standard library: include it last.
@@ -85,14 +86,19 @@ struct FakeRegistry : workflow::Registry {
     bool ou_allowed(const std::string&, const std::string& ou) override { return allowed_ous.count(ou) > 0; }
 };
 
-std::vector<officer::Grant> grants(const std::string& subtree = "") {
-    return {{kDomain, subtree, {"server"}, {"issue", "renew", "revoke"}}};
+std::vector<authz::Grant> grants(const std::string& subtree = "") {
+    using authz::Action;
+    return {{kDomain, subtree, {authz::Kind::server}, {Action::issue, Action::renew, Action::revoke}}};
+}
+
+workflow::Policy rules(bool allow_wildcard = false, bool ou_by_allowlist = false) {
+    return {allow_wildcard, ou_by_allowlist, testing::server_catalog()};
 }
 
 // The codes a line produces.
 std::vector<std::string> codes(std::vector<std::string> fields, ApplyType type = ApplyType::issue,
-                               FakeRegistry* reg = nullptr, workflow::Policy policy = {}, bool active = true,
-                               const std::vector<officer::Grant>& g = grants()) {
+                               FakeRegistry* reg = nullptr, workflow::Policy policy = rules(), bool active = true,
+                               const std::vector<authz::Grant>& g = grants()) {
     FakeRegistry local;
     workflow::InstitutionFacts inst{1, kO, kSt, kL, active};
     auto result = workflow::check_server_row({1, std::move(fields)}, type, inst, g, policy, reg ? *reg : local);
@@ -152,9 +158,9 @@ void name_rules(void**) {
     ou[0] = "CN=" + cn + ",OU=Lab,O=" + kO + ",L=" + kL + ",ST=" + kSt + ",C=JP";
     assert_true(codes(ou) == Codes{"410"});
     FakeRegistry reg;
-    assert_true(codes(ou, ApplyType::issue, &reg, {false, true}) == Codes{"371:1"});
+    assert_true(codes(ou, ApplyType::issue, &reg, rules(false, true)) == Codes{"371:1"});
     reg.allowed_ous.insert("Lab");
-    assert_true(codes(ou, ApplyType::issue, &reg, {false, true}).empty());
+    assert_true(codes(ou, ApplyType::issue, &reg, rules(false, true)).empty());
 
     auto email = line(cn, csr(k, subject(cn), "email:a@" + kDomain));
     assert_true(codes(email) == Codes{"411"});
@@ -165,16 +171,16 @@ void name_rules(void**) {
 
     std::string wild = "*." + kDomain;
     assert_true(codes(line(wild, csr(k, subject(wild)))) == Codes{"412"});
-    assert_true(codes(line(wild, csr(k, subject(wild))), ApplyType::issue, nullptr, {true, false}).empty());
+    assert_true(codes(line(wild, csr(k, subject(wild))), ApplyType::issue, nullptr, rules(true)).empty());
     auto fqdn = line(cn, csr(k, subject(cn)));
     fqdn[10] = "web." + kDomain;
     assert_true(codes(fqdn) == Codes{"413"});
     std::string outside = "www.example.org";
     assert_true(codes(line(outside, csr(k, subject(outside)))) == Codes{"414"});
-    assert_true(codes(line(cn, csr(k, subject(cn))), ApplyType::issue, nullptr, {}, true, grants("lab." + kDomain)) ==
+    assert_true(codes(line(cn, csr(k, subject(cn))), ApplyType::issue, nullptr, rules(), true, grants("lab." + kDomain)) ==
                 Codes{"414"});
     std::string in_lab = "a.lab." + kDomain;
-    assert_true(codes(line(in_lab, csr(k, subject(in_lab))), ApplyType::issue, nullptr, {}, true, grants("lab." + kDomain)).empty());
+    assert_true(codes(line(in_lab, csr(k, subject(in_lab))), ApplyType::issue, nullptr, rules(), true, grants("lab." + kDomain)).empty());
 
     auto many = line(cn, csr(k, subject(cn)));
     for (int i = 0; i < 9; ++i) many[12] += std::string(i ? "," : "") + "dNSName=s" + std::to_string(i) + "." + kDomain;
@@ -230,7 +236,7 @@ void exponent_and_weak_modulus_rules(void**) {
     EVP_PKEY_CTX_set_params(ctx.get(), params);
     EVP_PKEY_generate(ctx.get(), &raw);
     crypto::PKey small_e(raw);
-    auto p = policy::check_key(small_e.get(), "3");
+    auto p = policy::check_key(small_e.get(), testing::rsa_server_profile());
     assert_true(p && p->code == "404");
 
     crypto::BigNum n(BN_new());
@@ -278,7 +284,7 @@ void database_backed_rules(void**) {
     FakeRegistry reg;
     reg.used.insert(dn(cn));
     assert_true(codes(l, ApplyType::issue, &reg) == Codes{"212"});
-    assert_true(codes(l, ApplyType::issue, nullptr, {}, false) == Codes{"215"});
+    assert_true(codes(l, ApplyType::issue, nullptr, rules(), false) == Codes{"215"});
 
     auto renew = l;
     renew[3] = "0x4a";
@@ -303,7 +309,7 @@ void database_backed_rules(void**) {
     assert_true(codes(revoke, ApplyType::revoke, &reg) == Codes{"420"});
     revoke[5] = "retired";
     assert_true(codes(revoke, ApplyType::revoke, &reg).empty());
-    assert_true(codes(revoke, ApplyType::revoke, &reg, {}, true, grants("lab." + kDomain)) == Codes{"419"});
+    assert_true(codes(revoke, ApplyType::revoke, &reg, rules(), true, grants("lab." + kDomain)) == Codes{"419"});
     reg.certs["4a"].revoked = true;
     assert_true(codes(revoke, ApplyType::revoke, &reg) == Codes{"426"});
     revoke[3] = "75";
@@ -392,13 +398,13 @@ std::time_t utc(int y, int m, int d) {
 }
 
 void validity_schedule(void**) {
-    assert_int_equal(ca::cabf_max_days(utc(2026, 3, 14)), 398);
-    assert_int_equal(ca::cabf_max_days(utc(2026, 3, 15)), 200);
-    assert_int_equal(ca::cabf_max_days(utc(2027, 3, 15)), 100);
-    assert_int_equal(ca::cabf_max_days(utc(2029, 3, 15)), 47);
-    assert_int_equal(ca::server_validity_days("3", utc(2026, 11, 22)), 198);
-    assert_int_equal(ca::server_validity_days("11", utc(2027, 6, 1)), 100);
-    assert_int_equal(ca::not_after_for(1000, 1) - 1000, 86399);
+    assert_int_equal(profile::cabf_max_days(utc(2026, 3, 14)), 398);
+    assert_int_equal(profile::cabf_max_days(utc(2026, 3, 15)), 200);
+    assert_int_equal(profile::cabf_max_days(utc(2027, 3, 15)), 100);
+    assert_int_equal(profile::cabf_max_days(utc(2029, 3, 15)), 47);
+    assert_int_equal(profile::validity_days(testing::rsa_server_profile(), utc(2026, 11, 22)), 198);
+    assert_int_equal(profile::validity_days(testing::ecc_server_profile(), utc(2027, 6, 1)), 100);
+    assert_int_equal(profile::not_after_for(1000, 1) - 1000, 86399);
 }
 
 struct TestCa {
@@ -421,7 +427,7 @@ ca::CertSpec server_spec(EVP_PKEY* key, int days) {
     s.subject = {{"C", "JP"}, {"ST", kSt}, {"L", kL}, {"O", kO}, {"CN", "www." + kDomain}};
     s.public_key = key;
     s.not_before = std::time(nullptr);
-    s.not_after = ca::not_after_for(s.not_before, days);
+    s.not_after = profile::not_after_for(s.not_before, days);
     s.key_usage = "critical,digitalSignature";
     s.extended_key_usage = "serverAuth";
     s.dns_names = {"www." + kDomain};
@@ -431,7 +437,7 @@ ca::CertSpec server_spec(EVP_PKEY* key, int days) {
 
 void lint_accepts_good_and_names_bad(void**) {
     TestCa ca;
-    ca::LintExpectations expect{"3", false, false, {"2.23.140.1.2.2"}};
+    ca::LintExpectations expect{testing::rsa_server_profile(), false, false, {"2.23.140.1.2.2"}};
     auto good = ca::sign(server_spec(rsa_key().get(), 198), ca.cert.get(), ca.key.get());
     auto findings = ca::lint_server_certificate(good.get(), ca.cert.get(), expect);
     for (const auto& f : findings) fprintf(stderr, "unexpected finding: %s\n", f.c_str());
@@ -473,7 +479,7 @@ void lint_accepts_good_and_names_bad(void**) {
     assert_int_equal(f5.size(), 1);
     assert_true(f5[0].find("CRL distribution point is not an http:// URL") != std::string::npos);
     // The wrong key type for the profile is named too.
-    auto f3 = ca::lint_server_certificate(good.get(), ca.cert.get(), {"11", false, false, {}});
+    auto f3 = ca::lint_server_certificate(good.get(), ca.cert.get(), {testing::ecc_server_profile(), false, false, {}});
     assert_int_equal(f3.size(), 1);
 }
 

@@ -1,8 +1,8 @@
 // migrate, setting, audit: operating the database itself.
-#include "audit/audit.hpp"
 #include "cli.hpp"
 #include "rows.hpp"
 #include "settings/settings.hpp"
+#include "store/audit.hpp"
 #include "store/migrations.hpp"
 
 namespace inkanctl {

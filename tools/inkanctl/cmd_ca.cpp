@@ -14,12 +14,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "audit/audit.hpp"
 #include "ca/builder.hpp"
 #include "cli.hpp"
 #include "crypto/x509.hpp"
 #include "rows.hpp"
 #include "settings/settings.hpp"
+#include "store/audit.hpp"
 #include "util/codes.hpp"
 
 namespace inkanctl {

@@ -1,12 +1,12 @@
 // officer, grant: registration officers, their pickups and their grants.
 #include <algorithm>
 
-#include "audit/audit.hpp"
+#include "authz/kinds.hpp"
 #include "cli.hpp"
 #include "enroll/pickup.hpp"
-#include "officer/functions.hpp"
 #include "policy/names.hpp"
 #include "rows.hpp"
+#include "store/audit.hpp"
 #include "util/codes.hpp"
 
 namespace inkanctl {
@@ -81,12 +81,16 @@ json officer_reissue_pin(inkan::store::Connection& c, const Args& a) {
     return pickup_json(inkan::enroll::create_pickup(c, std::stoll(id), actor()));
 }
 
-void require_known(const std::vector<std::string>& given, const std::vector<std::string>& known, const char* what) {
+// Every given word names one of `known`; returns them in the stored spelling.
+template <class Value>
+void require_known(const std::vector<std::string>& given, const std::vector<Value>& known, const char* what) {
     if (given.empty()) usage_error(std::string("--") + what + " needs at least one value", std::string("--") + what + " を指定してください");
+    std::string all;
+    for (auto k : known) all += (all.empty() ? "" : ",") + std::string(inkan::authz::to_string(k));
     for (const auto& g : given) {
-        if (std::find(known.begin(), known.end(), g) == known.end()) {
-            std::string all;
-            for (const auto& k : known) all += (all.empty() ? "" : ",") + k;
+        bool found = false;
+        for (auto k : known) found = found || inkan::authz::to_string(k) == g;
+        if (!found) {
             throw inkan::Error(codes::kBadGrant, {std::string(what) + " に不明な値があります: " + g + " (使用可能: " + all + ")",
                                                   "unknown " + std::string(what) + " value: " + g + " (known: " + all + ")"});
         }
@@ -98,8 +102,8 @@ json grant_add(inkan::store::Connection& c, const Args& a) {
     std::string domain = a.need("domain");
     auto subtree = a.get("subtree");
     auto kinds = split_list(a.need("kinds")), actions = split_list(a.need("actions"));
-    require_known(kinds, inkan::officer::known_kinds(), "kinds");
-    require_known(actions, inkan::officer::known_actions(), "actions");
+    require_known(kinds, inkan::authz::grantable_kinds(), "kinds");
+    require_known(actions, inkan::authz::all_actions(), "actions");
     if (subtree) {
         if (auto v = inkan::policy::check_registrable_domain(*subtree)) {
             throw inkan::Error(codes::kBadGrant, {"--subtree: " + v->ja, "--subtree: " + v->en});

@@ -1,8 +1,8 @@
 // institution, domain: what the service desk registers for an institution.
-#include "audit/audit.hpp"
 #include "cli.hpp"
 #include "policy/names.hpp"
 #include "rows.hpp"
+#include "store/audit.hpp"
 #include "util/codes.hpp"
 #include "util/text.hpp"
 

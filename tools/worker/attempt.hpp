@@ -8,14 +8,15 @@
 #include <cstdint>
 #include <string>
 
-#include "audit/audit.hpp"
+#include "store/applications.hpp"
+#include "store/audit.hpp"
 #include "store/pg.hpp"
 #include "util/error.hpp"
 
 namespace inkan::worker {
 
 inline void mark_failed(store::Connection& c, int64_t id, const std::string& actor, const std::string& why) {
-    c.query("UPDATE applications SET state = 'failed', error = $2, updated_at = now() WHERE id = $1", id, why);
+    store::mark_failed(c, id, why);
     audit::append(c, actor, "application.failed", "application:" + std::to_string(id), {{"error", why}});
 }
 

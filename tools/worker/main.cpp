@@ -1,8 +1,10 @@
 // inkan-worker: the only program that reads CA keys.  In the signer role it
-// signs queued applications, CRLs and OCSP responses; in the mailer role it
-// delivers mail, sends reminders and closes idle officer sessions, and never
-// opens the key directory, so SMTP and its replies never share a process
-// with a CA key.  The role "all" does both in one process for small sites.
+// signs queued applications, CRLs and OCSP responses and hands each
+// certificate over for delivery; in the mailer role it delivers them (download
+// tokens, mails), sends reminders and closes idle officer sessions, and never
+// opens the key directory, so mail composition and SMTP never share a process
+// with a CA key.  The two roles have their own database roles, so they are
+// always two processes.
 // Woken by LISTEN/NOTIFY on channel inkan_work; polls every second as a
 // fallback.
 #include <curl/curl.h>
@@ -18,14 +20,14 @@
 #include <string>
 #include <thread>
 
-#include "officer/auth.hpp"
 #include "store/pg.hpp"
+#include "store/sessions.hpp"
+#include "worker/delivery.hpp"
 #include "worker/keystore.hpp"
 #include "worker/mailer.hpp"
 #include "worker/reminders.hpp"
-#include "worker/server_signer.hpp"
+#include "worker/pipeline.hpp"
 #include "worker/status.hpp"
-#include "worker/signer.hpp"
 
 namespace {
 volatile sig_atomic_t stop_requested = 0;
@@ -33,20 +35,21 @@ volatile sig_atomic_t stop_requested = 0;
 void on_signal(int) { stop_requested = 1; }
 
 struct Options {
-    std::string db, key_dir, role = "all";
+    std::string db, key_dir, role;
     inkan::worker::SmtpConfig smtp;
     bool once = false;
 
-    bool signs() const { return role != "mailer"; }
-    bool mails() const { return role != "signer"; }
+    bool signs() const { return role == "signer"; }
+    bool mails() const { return role == "mailer"; }
 };
 
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "inkan-worker: %s\n"
-                 "usage: inkan-worker --db CONNINFO [--role signer|mailer|all] [--key-dir DIR] [--smtp URL\n"
-                 "                    [--smtp-user U --smtp-password-file F]] [--once]\n"
-                 "  signer: --key-dir, no SMTP;  mailer: --smtp, no keys;  all (default): both\n",
+                 "usage: inkan-worker --role signer --db CONNINFO --key-dir DIR [--once]\n"
+                 "       inkan-worker --role mailer --db CONNINFO --smtp URL [--smtp-user U --smtp-password-file F] [--once]\n"
+                 "  signer: holds the CA keys, signs, publishes CRLs and OCSP; no SMTP, writes no mail\n"
+                 "  mailer: delivers certificates and mail; holds no key\n",
                  why);
     std::exit(2);
 }
@@ -77,7 +80,7 @@ Options parse(int argc, char** argv) {
         else usage(("unknown option " + a).c_str());
     }
     if (o.db.empty()) usage("--db is required");
-    if (o.role != "signer" && o.role != "mailer" && o.role != "all") usage("--role is signer, mailer or all");
+    if (!o.signs() && !o.mails()) usage("--role is signer or mailer");
     if (o.signs() == o.key_dir.empty()) usage(o.signs() ? "--key-dir is required" : "a mailer takes no --key-dir");
     if (o.mails() == o.smtp.url.empty()) usage(o.mails() ? "--smtp is required" : "a signer takes no --smtp");
     return o;
@@ -112,16 +115,20 @@ void run(const Options& o, const std::string& actor) {
                 // each drained up to a cap per round so none starves.
                 bool busy = false;
                 if (o.signs()) {
-                    busy = drain([&] { return inkan::worker::sign_next_officer(c, keys, actor); });
-                    busy = drain([&] { return inkan::worker::sign_next_server(c, keys, actor); }) || busy;
+                    busy = drain([&] { return inkan::worker::issue_next(c, keys, actor); });
                     busy = drain([&] { return inkan::worker::revoke_next(c, keys, actor); }) || busy;
                 }
-                if (o.mails()) busy = drain([&] { return inkan::worker::deliver_next_mail(c, o.smtp); }) || busy;
+                if (o.mails()) {
+                    busy = drain([&] { return inkan::worker::deliver_next(c, actor); }) || busy;
+                    busy = drain([&] { return inkan::worker::deliver_next_mail(c, o.smtp); }) || busy;
+                }
                 auto now = std::chrono::steady_clock::now();
                 if (now - last_housekeeping > std::chrono::seconds(30)) {
                     if (o.signs()) inkan::worker::refresh_status(c, keys, actor);
                     if (o.mails()) {
-                        inkan::officer::expire_idle_sessions(c, actor);
+                        inkan::store::Transaction tx(c);
+                        inkan::store::close_idle_sessions(c, actor, std::nullopt);
+                        tx.commit();
                         inkan::worker::send_renewal_reminders(c, actor);
                     }
                     last_housekeeping = now;

@@ -7,26 +7,14 @@
 // rule; the application then fails and nothing is signed.
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
-
+#include "profile/profile.hpp"
+#include "store/applications.hpp"
 #include "store/pg.hpp"
 
 namespace inkan::worker {
 
-struct ServerRequest {
-    int64_t institution_id = 0, officer_id = 0;
-    std::string operation;  // issue or renew
-    std::string profile, subject_dn;
-    std::vector<std::string> dns_names;  // CN first
-    std::optional<int64_t> old_certificate_id;
-};
-
-void reauthorize_server_issue(store::Connection& c, const ServerRequest& a);
-void reauthorize_server_revocation(store::Connection& c, int64_t institution_id, int64_t officer_id,
-                                   int64_t certificate_id);
-void reauthorize_officer(store::Connection& c, int64_t institution_id, int64_t officer_id, const std::string& operation);
+// `p` is the application's profile, or nullptr when it names none that exists.
+void reauthorize_issue(store::Connection& c, const store::QueuedIssuance& a, const profile::Profile* p);
+void reauthorize_revocation(store::Connection& c, const store::QueuedRevocation& r);
 
 }  // namespace inkan::worker

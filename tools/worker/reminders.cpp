@@ -1,8 +1,8 @@
 #include "worker/reminders.hpp"
 
-#include "audit/audit.hpp"
 #include "mail/templates.hpp"
 #include "settings/settings.hpp"
+#include "store/audit.hpp"
 #include "tsv/table.hpp"
 
 namespace inkan::worker {

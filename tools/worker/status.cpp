@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "audit/audit.hpp"
+#include "store/audit.hpp"
 
 #include "ca/revocation.hpp"
 #include "crypto/x509.hpp"

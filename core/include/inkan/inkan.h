@@ -32,6 +32,29 @@ typedef struct {
     inkan_str_t value;
 } inkan_header_t;
 
+/*
+ * Incremented whenever a struct or a function signature below changes; the
+ * glue modules compare inkan_abi_version() with the INKAN_ABI_VERSION they
+ * were compiled against and refuse to start on a mismatch.
+ */
+#define INKAN_ABI_VERSION 2
+
+enum {
+    INKAN_LOG_ERROR = 0,
+    INKAN_LOG_WARN = 1,
+    INKAN_LOG_INFO = 2
+};
+
+/*
+ * Where the core's log lines go: the glue writes them to the server's own
+ * log (nginx: ngx_log_error on the request's log; Apache: ap_log_rerror).
+ * log_data is the pointer given to inkan_context_new(); log_request is the
+ * request's own (NULL outside a request).  message is not NUL-terminated.
+ * Called on the thread that runs inkan_handle().
+ */
+typedef void (*inkan_log_fn)(void *log_data, void *log_request, int level,
+    const char *message, size_t len);
+
 typedef struct {
     inkan_str_t            endpoint;      /* "officer", "enroll", ...      */
     inkan_str_t            method;
@@ -46,6 +69,9 @@ typedef struct {
     inkan_str_t            client_verify; /* SUCCESS / NONE / FAILED:reason */
     inkan_str_t            client_cert;   /* PEM of the verified client cert */
     inkan_str_t            peer;          /* client address                */
+    inkan_str_t            request_id;    /* the server's id of the request;
+                                             the core makes one if empty */
+    void                  *log_request;   /* passed back to the log callback */
 } inkan_request_t;
 
 typedef struct {
@@ -66,17 +92,22 @@ enum {
 /* Version string of the core, e.g. "0.1.0". */
 INKAN_API const char *inkan_version(void);
 
+/* The INKAN_ABI_VERSION the library was built with. */
+INKAN_API unsigned inkan_abi_version(void);
+
 /* 1 if name is an endpoint the core serves, else 0 (for config checks). */
 INKAN_API int inkan_endpoint_known(inkan_str_t name);
 
 /*
  * Creates a per-process context with a PostgreSQL connection pool of at
  * most pool_size connections.  Connections are opened lazily, so this
- * succeeds while the database is down.  Call it after fork().  On failure
- * returns NULL and writes a message into err.
+ * succeeds while the database is down.  Call it after fork().  log may be
+ * NULL (lines then go to stderr).  On failure returns NULL and writes a
+ * message into err.
  */
 INKAN_API inkan_context_t *inkan_context_new(const char *conninfo,
-    unsigned pool_size, char *err, size_t err_len);
+    unsigned pool_size, inkan_log_fn log, void *log_data, char *err,
+    size_t err_len);
 
 INKAN_API void inkan_context_free(inkan_context_t *ctx);
 

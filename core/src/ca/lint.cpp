@@ -7,8 +7,9 @@
 #include <algorithm>
 #include <set>
 
-#include "ca/validity.hpp"
+#include "profile/validity.hpp"
 #include "crypto/x509.hpp"
+#include "profile/profile.hpp"
 #include "policy/names.hpp"
 
 namespace inkan::ca {
@@ -35,13 +36,14 @@ void lint_serial(X509* cert, Findings& f) {
     f.check(bn && BN_num_bits(bn.get()) >= 64, "serial number carries fewer than 64 bits");
 }
 
-void lint_validity(X509* cert, Findings& f) {
+void lint_validity(X509* cert, const profile::Profile& p, Findings& f) {
     std::time_t nb = crypto::not_before(cert), na = crypto::not_after(cert);
     f.check(na > nb, "notAfter is not after notBefore");
     long long seconds = static_cast<long long>(na) - nb + 1;
-    int cap = cabf_max_days(nb);
+    int cap = profile::validity_days(p, nb);
     f.check(seconds <= static_cast<long long>(cap) * 86400,
-            "validity exceeds the CA/Browser Forum maximum of " + std::to_string(cap) + " days at notBefore");
+            "validity exceeds the maximum of " + std::to_string(cap) + " days for profile " + p.id +
+                " at notBefore (CA/Browser Forum caps included)");
     f.check(nb <= std::time(nullptr) + 60, "notBefore lies in the future");
 }
 
@@ -147,12 +149,8 @@ std::vector<std::string> lint_extensions(X509* cert, X509* issuer, const LintExp
 
 void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& expect, Findings& f) {
     EVP_PKEY* key = X509_get0_pubkey(cert);
-    if (expect.profile == "3") {
-        f.check(EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_get_bits(key) == 2048, "profile 3 needs an RSA-2048 key");
-    } else {
-        f.check(EVP_PKEY_is_a(key, "EC") && EVP_PKEY_get_bits(key) == 384, "profile 11 needs a P-384 key");
-        f.check(!EVP_PKEY_is_a(key, "EC") || crypto::ec_named_curve(key), "EC keys must use a named curve, not explicit parameters");
-    }
+    f.check(!EVP_PKEY_is_a(key, "EC") || crypto::ec_named_curve(key), "EC keys must use a named curve, not explicit parameters");
+    f.check(profile::accepts_key(expect.profile, key), "the key type is not one profile " + expect.profile.id + " accepts");
     EVP_PKEY* ca_key = X509_get0_pubkey(issuer);
     int sig = X509_get_signature_nid(cert);
     if (EVP_PKEY_is_a(ca_key, "RSA")) {
@@ -171,11 +169,24 @@ void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& ex
 std::vector<std::string> lint_server_certificate(X509* cert, X509* issuer, const LintExpectations& expect) {
     Findings f;
     lint_serial(cert, f);
-    lint_validity(cert, f);
+    lint_validity(cert, expect.profile, f);
     auto sans = lint_extensions(cert, issuer, expect, f);
     lint_urls(cert, f);
     lint_subject(cert, sans, f);
     lint_key_and_signature(cert, issuer, expect, f);
+    ERR_clear_error();
+    return f.list;
+}
+
+std::vector<std::string> lint_certificate(X509* cert, X509* issuer, const LintExpectations& expect) {
+    if (expect.profile.lint == "tls-server") return lint_server_certificate(cert, issuer, expect);
+    Findings f;
+    lint_serial(cert, f);
+    lint_validity(cert, expect.profile, f);
+    lint_urls(cert, f);
+    lint_key_and_signature(cert, issuer, expect, f);
+    f.check(X509_get_ext_by_NID(cert, NID_ext_key_usage, -1) >= 0, "extendedKeyUsage is missing");
+    f.check(X509_get_ext_by_NID(cert, NID_basic_constraints, -1) < 0 || !X509_check_ca(cert), "a subscriber certificate must not be a CA");
     ERR_clear_error();
     return f.list;
 }

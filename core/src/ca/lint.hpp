@@ -1,4 +1,4 @@
-// Pre-issuance lint of server certificates: inkan's own checks of RFC 5280
+// Pre-issuance lint of certificates: inkan's own checks of RFC 5280
 // and Baseline Requirements essentials, run on the exact to-be-signed
 // certificate.  A finding stops issuance; the application fails with it.
 #pragma once
@@ -8,10 +8,12 @@
 
 #include <openssl/x509.h>
 
+#include "profile/profile.hpp"
+
 namespace inkan::ca {
 
 struct LintExpectations {
-    std::string profile;                 // "3" or "11"
+    profile::Profile profile;            // accepted key types
     bool expect_crl_dp = false;
     bool expect_ocsp = false;
     std::vector<std::string> policy_oids;
@@ -20,5 +22,9 @@ struct LintExpectations {
 
 // Empty when the certificate passes; otherwise one line per finding.
 std::vector<std::string> lint_server_certificate(X509* cert, X509* issuer, const LintExpectations& expect);
+// The lint set the profile names: the TLS server checks above, or the
+// essentials every subscriber certificate needs (serial, validity within the
+// profile, key, signature, EKU, not a CA).
+std::vector<std::string> lint_certificate(X509* cert, X509* issuer, const LintExpectations& expect);
 
 }  // namespace inkan::ca

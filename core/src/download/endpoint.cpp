@@ -2,16 +2,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audit/audit.hpp"
-#include "ca/chain.hpp"
+#include "store/chains.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/x509.hpp"
 #include "download/formats.hpp"
+#include "http/fields.hpp"
 #include "http/page.hpp"
 #include "mail/templates.hpp"
+#include "store/audit.hpp"
 #include "tsv/table.hpp"
 #include "util/codes.hpp"
-#include "http/fields.hpp"
 
 namespace inkan::download {
 
@@ -83,7 +83,7 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
     if (req.method == "GET" || req.method == "HEAD") {
         std::string token = http::text_field(req.query_params(), "t");
         if (token.empty()) throw denied();
-        Target t = pool.with([&](store::Connection& c) { return find(c, token, false); });
+        Target t = pool.with_idempotent([&](store::Connection& c) { return find(c, token, false); });
         return landing(req, token, t);
     }
     if (req.method != "POST") throw Error(codes::kMethodNotAllowed, {"GET か POST を使ってください。", "Use GET or POST."}, 405);
@@ -94,7 +94,7 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
         store::Transaction tx(c);
         Target t = find(c, token, true);
         if (t.revoked) throw denied();
-        auto chained = ca::load_with_issuers(c, t.certificate_id);
+        auto chained = store::load_with_issuers(c, t.certificate_id);
         chained.issuers.pop_back();  // subscribers install the chain below the root
         File file = render(format, chained.cert.get(), chained.issuers);
         if (t.first_download.empty()) first_download(c, t);

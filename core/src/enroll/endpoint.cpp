@@ -23,7 +23,7 @@ using http::Response;
 Error bad_request(Message m) { return Error(codes::kBadRequest, std::move(m), 400); }
 
 // The PKCS#12 with a fresh password, shown once; the key never leaves memory otherwise.
-Response deliver(const Request& req, EVP_PKEY* key, const ca::Chained& issued) {
+Response deliver(const Request& req, EVP_PKEY* key, const store::Chained& issued) {
     std::string password = crypto::random_readable(16);
     std::vector<X509*> chain;
     for (const auto& c : issued.issuers) chain.push_back(c.get());
@@ -76,7 +76,7 @@ Response pickup(store::Pool& pool, const Request& req) {
     Pickup p = pool.with([&](store::Connection& c) { return claim_pickup(c, token, pin, req.peer); });
     auto key = crypto::generate_rsa(2048);
     try {
-        ca::Chained issued = request_officer_certificate(pool, p.officer_id, p.institution_id, key.get(), "issue");
+        store::Chained issued = request_officer_certificate(pool, p.officer_id, p.institution_id, key.get(), "issue");
         pool.with([&](store::Connection& c) { finish_pickup(c, p, true, crypto::serial_hex(issued.cert.get())); });
         return deliver(req, key.get(), issued);
     } catch (...) {
@@ -112,7 +112,7 @@ Response renew(store::Pool& pool, const Request& req) {
     }
     officer::require_csrf(req, session);
     auto key = crypto::generate_rsa(2048);
-    ca::Chained issued = request_officer_certificate(pool, who.officer_id, who.institution_id, key.get(), "renew");
+    store::Chained issued = request_officer_certificate(pool, who.officer_id, who.institution_id, key.get(), "renew");
     return deliver(req, key.get(), issued);
 }
 }  // namespace

@@ -20,7 +20,7 @@ Error timeout_error() {
 
 }  // namespace
 
-ca::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
+store::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
                                    const std::string& operation) {
     int64_t wait_seconds = 0;
     int64_t id = pool.with([&](store::Connection& c) {
@@ -35,12 +35,12 @@ ca::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, i
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
     for (;;) {
         bool late = std::chrono::steady_clock::now() >= deadline;
-        auto outcome = pool.with([&](store::Connection& c) -> std::optional<ca::Chained> {
+        auto outcome = pool.with([&](store::Connection& c) -> std::optional<store::Chained> {
             // Past the deadline, cancel unless the worker got there first.
             if (late) c.query("SELECT inkan_cancel_officer($1)", id);
             auto r = c.query("SELECT state, certificate_id, coalesce(error, '') FROM applications WHERE id = $1", id);
             std::string state = r.text(0, 0);
-            if (state == "issued") return ca::load_with_issuers(c, r.integer(0, 1));
+            if (state == "issued") return store::load_with_issuers(c, r.integer(0, 1));
             if (state == "failed") throw InternalError("officer certificate application failed: " + r.text(0, 2));
             if (state == "cancelled") throw timeout_error();
             return std::nullopt;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ca/chain.hpp"
+#include "store/chains.hpp"
 #include "crypto/ossl.hpp"
 #include "store/pool.hpp"
 
@@ -14,7 +14,7 @@ namespace inkan::enroll {
 
 // operation: "issue" or "renew".  Throws Error 514 when the worker does not
 // sign within the signing_wait_seconds setting (the request is cancelled).
-ca::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
+store::Chained request_officer_certificate(store::Pool& pool, int64_t officer_id, int64_t institution_id, EVP_PKEY* key,
                                    const std::string& operation);
 
 }  // namespace inkan::enroll

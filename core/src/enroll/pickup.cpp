@@ -1,11 +1,11 @@
 #include "enroll/pickup.hpp"
 
-#include "audit/audit.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
 #include "http/request.hpp"
 #include "mail/templates.hpp"
 #include "settings/settings.hpp"
+#include "store/audit.hpp"
 #include "util/codes.hpp"
 
 namespace inkan::enroll {

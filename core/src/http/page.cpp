@@ -19,7 +19,6 @@ std::string escape(std::string_view text) {
     return out;
 }
 
-const std::string& pick(Lang lang, const Message& m) { return lang == Lang::en ? m.en : m.ja; }
 
 Response page(const Request& req, int status, const Message& title, std::string body) {
     Lang lang = req.lang();

@@ -10,7 +10,7 @@
 namespace inkan::http {
 
 std::string escape(std::string_view text);
-const std::string& pick(Lang lang, const Message& m);
+using inkan::pick;
 
 // A complete page in the request's language; `body` is trusted HTML.
 Response page(const Request& req, int status, const Message& title, std::string body);

@@ -55,21 +55,6 @@ std::string merge_slashes(std::string_view path) {
     return out;
 }
 
-std::string url_encode(std::string_view text) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        }
-    }
-    return out;
-}
-
 std::optional<std::string_view> Request::header(std::string_view name) const {
     for (const auto& [k, v] : headers) {
         if (k.size() == name.size() && strncasecmp(k.data(), name.data(), name.size()) == 0) return v;

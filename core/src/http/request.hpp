@@ -8,9 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "util/error.hpp"
+#include "util/text.hpp"
+
 namespace inkan::http {
 
-enum class Lang { ja, en };
+using inkan::Lang;
 
 struct Request {
     std::string endpoint;
@@ -51,7 +54,8 @@ struct Response {
 
 // Decodes application/x-www-form-urlencoded text.
 std::map<std::string, std::string> parse_urlencoded(std::string_view text);
-std::string url_encode(std::string_view text);
+// Percent-encoding (util/text), named here for the handlers.
+using text::url_encode;
 // "/a//b///c" -> "/a/b/c".
 std::string merge_slashes(std::string_view path);
 

@@ -8,24 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "authz/identity.hpp"
 #include "http/request.hpp"
 #include "store/pg.hpp"
 
 namespace inkan::officer {
 
-struct Identity {
-    int64_t officer_id = 0;
-    int64_t certificate_id = 0;
-    int64_t institution_id = 0;
-    std::string name, email, institution, serial, not_after;
-    bool renewable = false;  // inside the renewal window before expiry
-};
-
-struct Grant {
-    std::string domain;
-    std::string subtree;  // empty: whole domain
-    std::vector<std::string> kinds, actions;
-};
+using authz::actor;
+using authz::Identity;
 
 // SHA-256 fingerprint of the certificate the server verified; Error 501
 // (HTTP 403) when there is none.  Needs no database.
@@ -36,8 +26,6 @@ std::string presented_fingerprint(const http::Request& req);
 // (HTTP 403) otherwise.
 Identity authenticate(store::Connection& c, const std::string& fingerprint);
 
-std::vector<Grant> grants_of(store::Connection& c, int64_t officer_id);
-
 struct Session {
     int64_t id = 0;
     std::string csrf_token;
@@ -47,12 +35,8 @@ struct Session {
 // none; an idle one is first closed and audited as expired.
 Session touch_session(store::Connection& c, const Identity& who, const std::string& peer);
 void end_session(store::Connection& c, const Identity& who, const Session& s);
-// Closes every session idle past the setting; returns how many (worker job).
-int expire_idle_sessions(store::Connection& c, const std::string& actor);
 
 // Throws Error 504 unless the form field "csrf" or header X-CSRF-Token matches.
 void require_csrf(const http::Request& req, const Session& s);
-
-std::string actor(const Identity& who);
 
 }  // namespace inkan::officer

@@ -3,17 +3,16 @@
 // Every object is checked against the officer's grants here, not in the UI.
 #include <nlohmann/json.hpp>
 
-#include "audit/audit.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
+#include "http/fields.hpp"
 #include "http/page.hpp"
 #include "officer/handlers.hpp"
-#include "officer/scope.hpp"
 #include "policy/names.hpp"
+#include "store/audit.hpp"
 #include "tsv/encoding.hpp"
 #include "util/codes.hpp"
 #include "util/text.hpp"
-#include "http/fields.hpp"
 
 namespace inkan::officer {
 
@@ -45,7 +44,7 @@ store::Result visible_certificate(Context& ctx) {
     auto r = ctx.c.query(std::string("SELECT ") + kColumns + ", der FROM server_inventory "
                          "WHERE certificate_id = $1 AND institution_id = $2",
                          ctx.id, ctx.who.institution_id);
-    if (r.empty() || !covers(ctx.grants(), r.text(0, 3), "server")) throw not_found();
+    if (r.empty() || !authz::covers(ctx.grants(), r.text(0, 3), authz::Kind::server)) throw not_found();
     return r;
 }
 
@@ -60,8 +59,8 @@ std::string status_label(const json& status, http::Lang lang) {
 }
 }  // namespace
 
-void require_action(Context& ctx, const char* action) {
-    if (!allows(ctx.grants(), action)) {
+void require_action(Context& ctx, authz::Action action) {
+    if (!authz::allows(ctx.grants(), action)) {
         throw Error("424", {"この機能は許可されていません。", "You are not granted this function."}, 403);
     }
 }
@@ -79,10 +78,10 @@ http::Response certificate_list(Context& ctx) {
                          "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE fqdn = s OR right(fqdn, length(s) + 1) = '.' || s) "
                          "ORDER BY application_id DESC LIMIT 1000",
                          ctx.who.institution_id, opt("fqdn"), opt("serial"), opt("status"),
-                         store::text_array(scopes(ctx.grants(), "server")));
+                         store::text_array(authz::scopes(ctx.grants(), authz::Kind::server)));
     json rows = json::array();
     for (int i = 0; i < r.rows(); ++i) {
-        if (covers(ctx.grants(), r.text(i, 3), "server")) rows.push_back(row_json(r, i));
+        if (authz::covers(ctx.grants(), r.text(i, 3), authz::Kind::server)) rows.push_back(row_json(r, i));
     }
     if (ctx.req.wants_json()) return http::Response::json(200, json{{"certificates", rows}}.dump());
 
@@ -127,7 +126,7 @@ http::Response certificate_detail(Context& ctx) {
 http::Response subscriber_update(Context& ctx) {
     require_csrf(ctx.req, ctx.session);
     auto r = visible_certificate(ctx);
-    if (!permits(ctx.grants(), r.text(0, 3), "server", "subscriber")) {
+    if (!authz::permits(ctx.grants(), r.text(0, 3), authz::Kind::server, authz::Action::subscriber)) {
         throw Error("424", {"利用管理者情報の変更は許可されていません。", "You are not granted subscriber updates."}, 403);
     }
     auto form = ctx.req.form();

@@ -57,7 +57,7 @@ bool method_matches(const std::string& route, const std::string& method) {
 
 http::Response serve(store::Pool& pool, const http::Request& req) {
     std::string fingerprint = presented_fingerprint(req);
-    return pool.with([&](store::Connection& c) {
+    auto handle = [&](store::Connection& c) {
         Identity who = authenticate(c, fingerprint);
         Session session = touch_session(c, who, req.peer);
         Context ctx{c, req, who, session};
@@ -69,7 +69,10 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
         }
         if (path_known) throw Error(codes::kMethodNotAllowed, {"このメソッドは使用できません。", "Method not allowed."}, 405);
         throw Error(codes::kNotFound, {"ページが見つかりません。", "Page not found."}, 404);
-    });
+    };
+    // A GET only reads (and touches the session): safe to run again on a fresh connection.
+    bool reads = req.method == "GET" || req.method == "HEAD";
+    return reads ? pool.with_idempotent(handle) : pool.with(handle);
 }
 
 }  // namespace inkan::officer

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "officer/auth.hpp"
+#include "authz/grants.hpp"
 #include "util/error.hpp"
 
 namespace inkan::officer {
@@ -14,15 +14,6 @@ struct Function {
     Message label;
 };
 
-std::vector<Function> granted_functions(const std::vector<Grant>& grants);
-
-inline const std::vector<std::string>& known_kinds() {
-    static const std::vector<std::string> k = {"server", "client", "smime", "acme"};
-    return k;
-}
-inline const std::vector<std::string>& known_actions() {
-    static const std::vector<std::string> a = {"issue", "renew", "revoke", "export", "stats", "allowlist", "subscriber"};
-    return a;
-}
+std::vector<Function> granted_functions(const std::vector<authz::Grant>& grants);
 
 }  // namespace inkan::officer

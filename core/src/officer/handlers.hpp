@@ -5,8 +5,10 @@
 #include <optional>
 #include <vector>
 
+#include "authz/grants.hpp"
 #include "http/request.hpp"
 #include "officer/auth.hpp"
+#include "store/grants.hpp"
 #include "store/pg.hpp"
 
 namespace inkan::officer {
@@ -21,13 +23,13 @@ struct Context {
     const Session& session;
     int64_t id = 0;  // the {id} of routes such as /api/v1/certificates/{id}
 
-    const std::vector<Grant>& grants() {
-        if (!grants_) grants_ = grants_of(c, who.officer_id);
+    const std::vector<authz::Grant>& grants() {
+        if (!grants_) grants_ = store::grants_of(c, who.officer_id);
         return *grants_;
     }
 
 private:
-    std::optional<std::vector<Grant>> grants_;
+    std::optional<std::vector<authz::Grant>> grants_;
 };
 
 using Handler = http::Response (*)(Context&);
@@ -49,6 +51,6 @@ http::Response statistics(Context& ctx);
 http::Response allowlist_download(Context& ctx);
 
 // Error 403 unless a grant gives the officer `action` for some kind.
-void require_action(Context& ctx, const char* action);
+void require_action(Context& ctx, authz::Action action);
 
 }  // namespace inkan::officer

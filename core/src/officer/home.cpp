@@ -24,8 +24,8 @@ http::Response me(Context& ctx) {
     for (const auto& grant : grants) {
         g.push_back({{"domain", grant.domain},
                      {"subtree", grant.subtree.empty() ? json(nullptr) : json(grant.subtree)},
-                     {"kinds", grant.kinds},
-                     {"actions", grant.actions}});
+                     {"kinds", authz::to_strings(grant.kinds)},
+                     {"actions", authz::to_strings(grant.actions)}});
         if (std::find(domains.begin(), domains.end(), grant.domain) == domains.end()) domains.push_back(grant.domain);
     }
     for (const auto& f : granted_functions(grants)) functions.push_back(f.id);

@@ -7,7 +7,6 @@
 #include "crypto/encoding.hpp"
 #include "http/page.hpp"
 #include "officer/handlers.hpp"
-#include "officer/scope.hpp"
 #include "policy/names.hpp"
 #include "tsv/encoding.hpp"
 #include "tsv/table.hpp"
@@ -61,7 +60,7 @@ constexpr const char* kTime = "YYYY/MM/DD HH24:MI:SS";
 }  // namespace
 
 http::Response inventory_export(Context& ctx) {
-    require_action(ctx, "export");
+    require_action(ctx, authz::Action::export_inventory);
     auto r = ctx.c.query(
         std::string("SELECT i.application_id, coalesce(i.batch_id::text, ''), i.subject_dn, "
                     "(SELECT d.id FROM domains d WHERE d.institution_id = i.institution_id AND (i.fqdn = d.name OR "
@@ -87,7 +86,7 @@ http::Response inventory_export(Context& ctx) {
     };
     std::string out = tsv::join_row(inventory_header());
     for (int i = 0; i < r.rows(); ++i) {
-        if (!permits(ctx.grants(), r.text(i, 13), "server", "export")) continue;
+        if (!authz::permits(ctx.grants(), r.text(i, 13), authz::Kind::server, authz::Action::export_inventory)) continue;
         std::string reason = r.text(i, 28);
         std::vector<std::string> f = {
             r.text(i, 0), r.text(i, 1), "0", r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6),
@@ -106,7 +105,7 @@ http::Response inventory_export(Context& ctx) {
 }
 
 http::Response statistics(Context& ctx) {
-    require_action(ctx, "stats");
+    require_action(ctx, authz::Action::stats);
     auto r = ctx.c.query("SELECT fqdn, to_char(not_before, 'YYYY-MM'), profile, revoked_at IS NOT NULL, "
                          "revoked_at IS NULL AND not_after > now() FROM server_inventory "
                          "WHERE institution_id = $1 AND certificate_id IS NOT NULL",
@@ -115,7 +114,7 @@ http::Response statistics(Context& ctx) {
     std::map<std::string, std::map<std::string, std::map<std::string, std::array<int, 3>>>> counts;
     for (int i = 0; i < r.rows(); ++i) {
         std::string fqdn = r.text(i, 0);
-        if (!permits(ctx.grants(), fqdn, "server", "stats")) continue;
+        if (!authz::permits(ctx.grants(), fqdn, authz::Kind::server, authz::Action::stats)) continue;
         std::string domain = fqdn;
         for (const auto& g : ctx.grants()) {
             if (policy::within(fqdn, g.domain)) domain = g.domain;
@@ -149,14 +148,14 @@ http::Response statistics(Context& ctx) {
 }
 
 http::Response allowlist_download(Context& ctx) {
-    require_action(ctx, "allowlist");
+    require_action(ctx, authz::Action::allowlist);
     auto r = ctx.c.query("SELECT d.name, a.ou FROM ou_allowlist a JOIN domains d ON d.id = a.domain_id "
                          "WHERE d.institution_id = $1 ORDER BY d.name, a.ou",
                          ctx.who.institution_id);
     std::string out = tsv::join_row({"ドメイン", "OU"});
     for (int i = 0; i < r.rows(); ++i) {
-        if (permits(ctx.grants(), r.text(i, 0), "server", "allowlist") ||
-            permits(ctx.grants(), r.text(i, 0), "client", "allowlist")) {
+        if (authz::permits(ctx.grants(), r.text(i, 0), authz::Kind::server, authz::Action::allowlist) ||
+            authz::permits(ctx.grants(), r.text(i, 0), authz::Kind::client, authz::Action::allowlist)) {
             out += tsv::join_row({r.text(i, 0), r.text(i, 1)});
         }
     }

@@ -5,7 +5,6 @@
 #include "http/multipart.hpp"
 #include "http/page.hpp"
 #include "officer/handlers.hpp"
-#include "officer/scope.hpp"
 #include "tsv/encoding.hpp"
 #include "util/codes.hpp"
 #include "workflow/server_upload.hpp"
@@ -81,14 +80,14 @@ http::Response upload_form(Context& ctx) {
     // The other server-certificate pages this officer may use.
     body += "<ul><li><a href=\"" + escape(ctx.req.link("server/certificates")) + "\">" +
             escape(pick(lang, {"証明書一覧", "Certificate list"})) + "</a></li>";
-    if (allows(ctx.grants(), "export")) {
+    if (authz::allows(ctx.grants(), authz::Action::export_inventory)) {
         body += "<li><a href=\"" + escape(ctx.req.link("api/v1/exports/serverAll.tsv")) + "\">serverAll.tsv</a></li>";
     }
-    if (allows(ctx.grants(), "stats")) {
+    if (authz::allows(ctx.grants(), authz::Action::stats)) {
         body += "<li><a href=\"" + escape(ctx.req.link("server/statistics")) + "\">" +
                 escape(pick(lang, {"統計情報", "Statistics"})) + "</a></li>";
     }
-    if (allows(ctx.grants(), "allowlist")) {
+    if (authz::allows(ctx.grants(), authz::Action::allowlist)) {
         body += "<li><a href=\"" + escape(ctx.req.link("api/v1/allowlist.tsv")) + "\">" +
                 escape(pick(lang, {"許可リスト", "Allow list"})) + "</a></li>";
     }

@@ -192,45 +192,39 @@ bool roca_fingerprint(const BIGNUM* n) {
                        [&](const auto& sg) { return sg.second[mod_word(n, sg.first)]; });
 }
 
-std::optional<CsrProblem> check_key(EVP_PKEY* key, std::string_view profile) {
-    if (profile == "3") {
-        if (!EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_get_bits(key) != 2048) {
-            return problem("403", "プロファイル3 の鍵は RSA 2048 ビットです。", "Profile 3 needs an RSA 2048-bit key.");
-        }
-        BigNum n = rsa_param(key, OSSL_PKEY_PARAM_RSA_N), e = rsa_param(key, OSSL_PKEY_PARAM_RSA_E);
-        if (!n || !e) return problem("403", "RSA 鍵を読み取れません。", "The RSA key cannot be read.");
-        if (!BN_is_word(e.get(), 65537)) {
-            return problem("404", "RSA の公開指数は 65537 でなければなりません。", "The RSA public exponent must be 65537.");
-        }
-        if (has_small_factor(n.get())) {
-            return problem("405", "RSA の法に小さな素因数があります (弱い鍵)。", "The RSA modulus has a small prime factor (weak key).");
-        }
-        if (fermat_factorable(n.get())) {
-            return problem("406", "RSA の素因数が近すぎます (フェルマー法で分解可能な弱い鍵)。",
-                           "The RSA primes are too close (weak key, factorable by Fermat's method).");
-        }
-        if (roca_fingerprint(n.get())) {
-            return problem("407", "ROCA 脆弱性 (CVE-2017-15361) のある鍵です。鍵を作り直してください。",
-                           "This key has the ROCA weakness (CVE-2017-15361); generate a new key.");
-        }
-        return std::nullopt;
+std::optional<CsrProblem> check_key(EVP_PKEY* key, const profile::Profile& profile) {
+    if (EVP_PKEY_is_a(key, "EC") && !crypto::ec_named_curve(key)) {
+        return problem("403", "EC 鍵は名前付き曲線 (OID) で指定してください。明示的な曲線パラメータは使えません。",
+                       "EC keys must name their curve (an OID); explicit curve parameters are not allowed.");
     }
-    if (profile == "11") {
-        char group[64] = "";
-        size_t len = 0;
-        if (!EVP_PKEY_is_a(key, "EC") ||
-            EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1 ||
-            std::string_view(group) != "secp384r1") {
-            crypto::drain_errors();
-            return problem("403", "プロファイル11 の鍵は ECDSA P-384 です。", "Profile 11 needs an ECDSA P-384 key.");
+    if (!profile::accepts_key(profile, key)) {
+        Message wanted;
+        for (auto type : profile.key_types) {
+            Message d = profile::describe(type);
+            wanted.ja += (wanted.ja.empty() ? "" : " または ") + d.ja;
+            wanted.en += (wanted.en.empty() ? "" : " or ") + d.en;
         }
-        if (!crypto::ec_named_curve(key)) {
-            return problem("403", "EC 鍵は名前付き曲線 (P-384 の OID) で指定してください。明示的な曲線パラメータは使えません。",
-                           "EC keys must name their curve (the P-384 OID); explicit curve parameters are not allowed.");
-        }
-        return std::nullopt;
+        return problem("403", "プロファイル" + profile.id + " の鍵は " + wanted.ja + " です。",
+                       "Profile " + profile.id + " needs an " + wanted.en + " key.");
     }
-    return problem("416", "証明書プロファイルID は 3 か 11 です。", "The profile ID must be 3 or 11.");
+    if (!EVP_PKEY_is_a(key, "RSA")) return std::nullopt;
+    BigNum n = rsa_param(key, OSSL_PKEY_PARAM_RSA_N), e = rsa_param(key, OSSL_PKEY_PARAM_RSA_E);
+    if (!n || !e) return problem("403", "RSA 鍵を読み取れません。", "The RSA key cannot be read.");
+    if (!BN_is_word(e.get(), 65537)) {
+        return problem("404", "RSA の公開指数は 65537 でなければなりません。", "The RSA public exponent must be 65537.");
+    }
+    if (has_small_factor(n.get())) {
+        return problem("405", "RSA の法に小さな素因数があります (弱い鍵)。", "The RSA modulus has a small prime factor (weak key).");
+    }
+    if (fermat_factorable(n.get())) {
+        return problem("406", "RSA の素因数が近すぎます (フェルマー法で分解可能な弱い鍵)。",
+                       "The RSA primes are too close (weak key, factorable by Fermat's method).");
+    }
+    if (roca_fingerprint(n.get())) {
+        return problem("407", "ROCA 脆弱性 (CVE-2017-15361) のある鍵です。鍵を作り直してください。",
+                       "This key has the ROCA weakness (CVE-2017-15361); generate a new key.");
+    }
+    return std::nullopt;
 }
 
 }  // namespace inkan::policy

@@ -16,7 +16,6 @@ const std::vector<Known>& known() {
         {"mail_from", "inkan@localhost", "From address of all mails"},
         {"pickup_link_days", "30", "days an officer pickup link stays valid"},
         {"pickup_max_attempts", "5", "wrong PINs before a pickup locks"},
-        {"officer_cert_days", "365", "validity of officer certificates in days"},
         {"officer_renew_window_days", "30", "days before expiry when an officer may renew"},
         {"session_idle_minutes", "30", "idle time after which an officer session is recorded as expired"},
         {"signing_wait_seconds", "20", "how long an enroll request waits for the worker to sign"},

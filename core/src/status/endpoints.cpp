@@ -97,7 +97,7 @@ http::Response serve_crl(store::Pool& pool, const http::Request& req) {
     bool crl = p.size() > 5 && p.substr(p.size() - 4) == ".crl", crt = p.size() > 5 && p.substr(p.size() - 4) == ".crt";
     std::string id = p.substr(1, p.size() > 5 ? p.size() - 5 : 0);
     if ((!crl && !crt) || id.empty() || id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos) throw not_found();
-    return pool.with([&](store::Connection& c) {
+    return pool.with_idempotent([&](store::Connection& c) {
         if (crt) {
             auto r = c.query("SELECT cert_pem FROM cas WHERE id = $1::int", id);
             if (r.empty()) throw not_found();
@@ -137,7 +137,7 @@ http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
     OPENSSL_free(hex);
     for (char& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
 
-    return pool.with([&](store::Connection& c) {
+    return pool.with_idempotent([&](store::Connection& c) {
         auto r = c.query("SELECT CASE WHEN $2 THEN o.der_sha256 ELSE o.der END, ce.der, ca.cert_pem, "
                          "extract(epoch FROM o.this_update)::bigint, extract(epoch FROM o.next_update)::bigint "
                          "FROM ocsp_responses o JOIN certificates ce ON ce.id = o.certificate_id "

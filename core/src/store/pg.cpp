@@ -56,6 +56,7 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params) 
         if (raw) PQclear(raw);
         throw Unavailable(std::string("PostgreSQL connection lost: ") + PQerrorMessage(conn_.get()));
     }
+    ++round_trips_;  // the server answered: the statement reached it
     ExecStatusType status = PQresultStatus(raw);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);

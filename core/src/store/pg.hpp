@@ -97,6 +97,8 @@ public:
         return exec(sql, std::vector<Param>{Param(std::forward<A>(args))...});
     }
     bool healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+    // Statements the server has answered on this connection.
+    uint64_t round_trips() const { return round_trips_; }
     PGconn* raw() { return conn_.get(); }
 
 private:
@@ -104,6 +106,7 @@ private:
         void operator()(PGconn* c) const noexcept { PQfinish(c); }
     };
     std::unique_ptr<PGconn, Finish> conn_;
+    uint64_t round_trips_ = 0;
 };
 
 // BEGIN on construction; ROLLBACK unless commit() was called.

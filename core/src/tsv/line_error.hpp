@@ -4,7 +4,6 @@
 
 #include <string>
 
-#include "http/request.hpp"
 #include "util/error.hpp"
 
 namespace inkan::tsv {
@@ -15,6 +14,6 @@ struct LineError {
     Message message;
 };
 
-std::string upki_text(const LineError& e, int row, http::Lang lang);
+std::string upki_text(const LineError& e, int row, Lang lang);
 
 }  // namespace inkan::tsv

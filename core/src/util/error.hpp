@@ -12,6 +12,10 @@ struct Message {
     std::string en;
 };
 
+enum class Lang { ja, en };
+
+inline const std::string& pick(Lang lang, const Message& m) { return lang == Lang::en ? m.en : m.ja; }
+
 class Error : public std::exception {
 public:
     Error(std::string code, Message message, int http_status = 400)

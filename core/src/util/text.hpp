@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace inkan::text {
@@ -14,5 +15,8 @@ size_t utf8_length(std::string_view s);
 // NUL, TAB, CR, LF, the other C0 controls or DEL: they truncate strings in
 // libpq, forge rows in TSV exports and split mail headers.
 bool has_control_character(std::string_view s);
+
+// Percent-encoding of everything but RFC 3986 unreserved characters.
+std::string url_encode(std::string_view text);
 
 }  // namespace inkan::text

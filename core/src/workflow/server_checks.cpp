@@ -6,7 +6,7 @@
 #include <set>
 
 #include "crypto/x509.hpp"
-#include "officer/scope.hpp"
+#include "authz/grants.hpp"
 #include "policy/csr.hpp"
 #include "policy/names.hpp"
 #include "policy/serial.hpp"
@@ -102,7 +102,7 @@ std::optional<std::vector<std::string>> parse_sans(const std::string& text) {
     return out;
 }
 
-void check_fields(const std::vector<std::string>& f, ApplyType type, Collector& err) {
+void check_fields(const std::vector<std::string>& f, ApplyType type, const Policy& policy, Collector& err) {
     for (size_t col = 0; col < kServerColumns; ++col) {
         // The comment has UPKI's own code for bad characters (205).
         if (col != kComment && text::has_control_character(f[col])) {
@@ -129,8 +129,13 @@ void check_fields(const std::vector<std::string>& f, ApplyType type, Collector& 
     }
     if (!f[kSans].empty() && !parse_sans(f[kSans]))
         err.add("206", kSans, {"dNSName=名前 をカンマ区切りで指定してください。", "Write dNSName=name entries separated by commas."});
-    if (type != ApplyType::revoke && digits(f[kProfile]) && f[kProfile] != "3" && f[kProfile] != "11")
-        err.add("416", kProfile, {"証明書プロファイルID は 3 か 11 です。", "The profile ID must be 3 or 11."});
+    if (type != ApplyType::revoke && digits(f[kProfile])) {
+        const profile::Profile* p = policy.profiles.find(f[kProfile]);
+        if (!p || p->kind != authz::Kind::server || !p->issuable) {
+            std::string ids = policy.profiles.issuable_ids(authz::Kind::server);
+            err.add("416", kProfile, {"証明書プロファイルID は " + ids + " のいずれかです。", "The profile ID must be one of " + ids + "."});
+        }
+    }
 }
 
 // C -> ST -> L -> O -> CN, or exactly the reverse (UPKI-FORMATS §6).
@@ -142,8 +147,8 @@ bool same_subject(const std::vector<tsv::Rdn>& column, const std::vector<tsv::Rd
 }
 
 void check_names(const ServerApplication& app, const std::vector<tsv::Rdn>& dn, const InstitutionFacts& inst,
-                 const std::vector<officer::Grant>& grants, const Policy& policy, Registry& registry, Collector& err) {
-    const std::string action = app.type == ApplyType::renew ? "renew" : "issue";
+                 const std::vector<authz::Grant>& grants, const Policy& policy, Registry& registry, Collector& err) {
+    const authz::Action action = app.type == ApplyType::renew ? authz::Action::renew : authz::Action::issue;
     std::vector<std::string> types;
     for (const auto& [t, v] : dn) types.push_back(t);
     bool has_ou = std::find(types.begin(), types.end(), "OU") != types.end();
@@ -192,21 +197,22 @@ void check_names(const ServerApplication& app, const std::vector<tsv::Rdn>& dn, 
         }
     }
     for (const auto& name : app.dns_names) {
-        if (!officer::permits(grants, name, "server", action)) {
+        if (!authz::permits(grants, name, authz::Kind::server, action)) {
             err.add("414", name == cn ? kDn : kSans,
                     {name + " はあなたの担当範囲外です。", name + " is outside the domains you are granted."});
         }
     }
 }
 
-void check_csr(ServerApplication& app, const std::vector<tsv::Rdn>& dn, const std::string& text, Collector& err) {
+void check_csr(ServerApplication& app, const std::vector<tsv::Rdn>& dn, const std::string& text, const profile::Profile& profile,
+               Collector& err) {
     auto parsed = policy::parse_csr(text);
     if (auto* p = std::get_if<policy::CsrProblem>(&parsed)) {
         err.add(p->code.c_str(), kCsr, p->message);
         return;
     }
     auto& csr = std::get<policy::Csr>(parsed);
-    if (auto p = policy::check_key(X509_REQ_get0_pubkey(csr.req.get()), app.profile)) {
+    if (auto p = policy::check_key(X509_REQ_get0_pubkey(csr.req.get()), profile)) {
         err.add(p->code.c_str(), kCsr, p->message);
     }
     if (!csr.requested_emails.empty()) {
@@ -245,7 +251,7 @@ void check_renewal(ServerApplication& app, const std::string& serial, Registry& 
     app.old_certificate_id = old->id;
 }
 
-void check_revocation(ServerApplication& app, const std::vector<std::string>& f, const std::vector<officer::Grant>& grants,
+void check_revocation(ServerApplication& app, const std::vector<std::string>& f, const std::vector<authz::Grant>& grants,
                       Registry& registry, Collector& err) {
     int reason = std::stoi(f[kReason]);
     if (reason != 0 && reason != 1 && reason != 3 && reason != 4 && reason != 5) {
@@ -257,7 +263,7 @@ void check_revocation(ServerApplication& app, const std::vector<std::string>& f,
     app.comment = f[kComment];
     auto old = registry.certificate(*policy::normalize_serial(f[kOldSerial]));
     bool granted = old && std::all_of(old->names.begin(), old->names.end(), [&](const std::string& n) {
-                       return officer::permits(grants, n, "server", "revoke");
+                       return authz::permits(grants, n, authz::Kind::server, authz::Action::revoke);
                    });
     if (!old || !granted) {
         err.add("419", kOldSerial, {"失効対象の証明書が見つからないか、担当範囲外です。",
@@ -275,7 +281,7 @@ void check_revocation(ServerApplication& app, const std::vector<std::string>& f,
 }  // namespace
 
 LineResult check_server_row(const tsv::Row& row, ApplyType type, const InstitutionFacts& inst,
-                            const std::vector<officer::Grant>& grants, const Policy& policy, Registry& registry) {
+                            const std::vector<authz::Grant>& grants, const Policy& policy, Registry& registry) {
     LineResult result;
     result.row = row.number;
     Collector err(result);
@@ -293,7 +299,7 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
         err.add("215", kDn, {"機関が有効ではありません。", "The institution is not active."});
         return result;
     }
-    check_fields(f, type, err);
+    check_fields(f, type, policy, err);
     if (err.any()) return result;
 
     ServerApplication app;
@@ -324,7 +330,8 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
             app.dns_names.push_back(name);
         }
         check_names(app, dn, inst, grants, policy, registry, err);
-        check_csr(app, dn, f[kCsr], err);
+        // check_fields has refused a profile that is missing or not a server profile.
+        check_csr(app, dn, f[kCsr], *policy.profiles.find(app.profile), err);
         if (type == ApplyType::renew) {
             check_renewal(app, *policy::normalize_serial(f[kOldSerial]), registry, err);
         } else if (!err.any() && registry.subject_in_use(app.subject_dn)) {

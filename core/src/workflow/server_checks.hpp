@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "officer/auth.hpp"
+#include "authz/grants.hpp"
+#include "profile/profile.hpp"
 #include "tsv/line_error.hpp"
 #include "tsv/table.hpp"
 
@@ -46,6 +47,7 @@ public:
 struct Policy {
     bool allow_wildcard = false;
     bool ou_by_allowlist = false;  // false: OU refused (UPKI since 2022-07-26)
+    profile::Catalog profiles;
 };
 
 // A line that passed every check, in the form it is recorded.
@@ -70,6 +72,6 @@ struct LineResult {
 inline constexpr size_t kServerColumns = 13;
 
 LineResult check_server_row(const tsv::Row& row, ApplyType type, const InstitutionFacts& inst,
-                            const std::vector<officer::Grant>& grants, const Policy& policy, Registry& registry);
+                            const std::vector<authz::Grant>& grants, const Policy& policy, Registry& registry);
 
 }  // namespace inkan::workflow

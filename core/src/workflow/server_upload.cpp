@@ -2,12 +2,13 @@
 
 #include <set>
 
-#include "audit/audit.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
 #include "policy/names.hpp"
 #include "settings/settings.hpp"
+#include "store/audit.hpp"
+#include "store/profiles.hpp"
 #include "tsv/encoding.hpp"
 
 namespace inkan::workflow {
@@ -95,7 +96,7 @@ const char* operation_name(ApplyType t) {
     return t == ApplyType::issue ? "issue" : t == ApplyType::renew ? "renew" : "revoke";
 }
 
-void record(store::Connection& c, const officer::Identity& who, int64_t batch, const ServerApplication& a) {
+void record(store::Connection& c, const authz::Identity& who, int64_t batch, const ServerApplication& a) {
     // The RA role may not write applications itself (sql/004).
     c.query("SELECT inkan_submit_server($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, "
             "$17, $18)",
@@ -119,8 +120,8 @@ ApplyType parse_apply_type(const std::string& text) {
                         "applyType must be 1 (issue), 2 (renew) or 3 (revoke)."});
 }
 
-UploadResult upload_server_batch(store::Connection& c, const officer::Identity& who,
-                                 const std::vector<officer::Grant>& grants, const UploadInput& input) {
+UploadResult upload_server_batch(store::Connection& c, const authz::Identity& who,
+                                 const std::vector<authz::Grant>& grants, const UploadInput& input) {
     if (input.file_name.empty() && input.content.empty()) {
         file_error("208", {"ファイルが指定されていません。", "No file was given."});
     }
@@ -136,7 +137,8 @@ UploadResult upload_server_batch(store::Connection& c, const officer::Identity& 
                            "The file has more than " + std::to_string(max_records) + " records."});
     }
 
-    Policy policy{settings::get(c, "allow_wildcard") == "true", settings::get(c, "server_ou_policy") == "allowlist"};
+    Policy policy{settings::get(c, "allow_wildcard") == "true", settings::get(c, "server_ou_policy") == "allowlist",
+                  store::load_profiles(c)};
     store::Transaction tx(c);
     // Serialize uploads per institution so that two files cannot both claim one DN.
     c.query("SELECT pg_advisory_xact_lock(1, $1::int)", who.institution_id);
@@ -168,7 +170,7 @@ UploadResult upload_server_batch(store::Connection& c, const officer::Identity& 
         }
     }
     result.accepted = accepted;
-    audit::append(c, officer::actor(who), "batch.uploaded", "batch:" + std::to_string(result.batch_id),
+    audit::append(c, authz::actor(who), "batch.uploaded", "batch:" + std::to_string(result.batch_id),
                   {{"file", input.file_name}, {"apply_type", static_cast<int>(input.type)}, {"lines", rows.size()},
                    {"accepted", accepted}, {"aborted", result.aborted}, {"sha256", crypto::hex(crypto::sha256(input.content))}});
     if (accepted > 0) c.query("SELECT pg_notify('inkan_work', 'application')");

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "officer/auth.hpp"
+#include "authz/identity.hpp"
 #include "store/pg.hpp"
 #include "workflow/server_checks.hpp"
 
@@ -29,8 +29,8 @@ struct UploadResult {
 };
 
 // File-level problems throw Error (208, 209, 213, 214, 422) and record nothing.
-UploadResult upload_server_batch(store::Connection& c, const officer::Identity& who,
-                                 const std::vector<officer::Grant>& grants, const UploadInput& input);
+UploadResult upload_server_batch(store::Connection& c, const authz::Identity& who,
+                                 const std::vector<authz::Grant>& grants, const UploadInput& input);
 
 // Parses "1"/"2"/"3"; throws Error 530 otherwise.
 ApplyType parse_apply_type(const std::string& text);

@@ -1,4 +1,4 @@
-#include "audit/audit.hpp"
+#include "store/audit.hpp"
 
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"

@@ -1,8 +1,6 @@
-#include "ca/validity.hpp"
+#include "profile/validity.hpp"
 
-#include <algorithm>
-
-namespace inkan::ca {
+namespace inkan::profile {
 
 namespace {
 std::time_t utc(int year, int month, int day) {
@@ -21,10 +19,6 @@ int cabf_max_days(std::time_t not_before) {
     return 398;
 }
 
-int server_validity_days(std::string_view, std::time_t not_before) {
-    return std::min(198, cabf_max_days(not_before));
-}
-
 std::time_t not_after_for(std::time_t not_before, int days) { return not_before + static_cast<std::time_t>(days) * 86400 - 1; }
 
-}  // namespace inkan::ca
+}  // namespace inkan::profile

@@ -1,9 +1,9 @@
-#include "ca/chain.hpp"
+#include "store/chains.hpp"
 
 #include "crypto/x509.hpp"
 #include "util/error.hpp"
 
-namespace inkan::ca {
+namespace inkan::store {
 
 Chained load_with_issuers(store::Connection& c, int64_t certificate_id) {
     auto r = c.query(
@@ -18,4 +18,4 @@ Chained load_with_issuers(store::Connection& c, int64_t certificate_id) {
     return out;
 }
 
-}  // namespace inkan::ca
+}  // namespace inkan::store

@@ -8,7 +8,7 @@
 #include "crypto/ossl.hpp"
 #include "store/pg.hpp"
 
-namespace inkan::ca {
+namespace inkan::store {
 
 struct Chained {
     crypto::X509Ptr cert;
@@ -17,4 +17,4 @@ struct Chained {
 
 Chained load_with_issuers(store::Connection& c, int64_t certificate_id);
 
-}  // namespace inkan::ca
+}  // namespace inkan::store

@@ -1,0 +1,25 @@
+#include "store/certificates.hpp"
+
+namespace inkan::store {
+
+int64_t insert_certificate(Connection& c, const NewCertificate& cert) {
+    auto row = c.query(
+        "INSERT INTO certificates (application_id, ca_id, kind, profile, serial, subject_dn, not_before, not_after, "
+        "fingerprint_sha256, der, institution_id, officer_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7), to_timestamp($8), $9, $10, $11, $12) RETURNING id",
+        cert.application_id, cert.ca_id, cert.kind, cert.profile, cert.serial, cert.subject_dn,
+        static_cast<int64_t>(cert.not_before), static_cast<int64_t>(cert.not_after), Bytes{cert.fingerprint_sha256},
+        Bytes{cert.der}, cert.institution_id, cert.officer_id);
+    return row.integer(0, 0);
+}
+
+void mark_replaced(Connection& c, int64_t old_certificate_id, int64_t new_certificate_id) {
+    c.query("UPDATE certificates SET replaced_by = $2 WHERE id = $1", old_certificate_id, new_certificate_id);
+}
+
+void mark_revoked(Connection& c, int64_t certificate_id, int reason) {
+    c.query("UPDATE certificates SET revoked_at = now(), revocation_reason = $2 WHERE id = $1 AND revoked_at IS NULL",
+            certificate_id, reason);
+}
+
+}  // namespace inkan::store

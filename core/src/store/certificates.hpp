@@ -1,0 +1,26 @@
+// Repository of certificates as the signer records them.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+
+#include "store/pg.hpp"
+
+namespace inkan::store {
+
+struct NewCertificate {
+    int64_t application_id = 0, ca_id = 0, institution_id = 0;
+    std::optional<int64_t> officer_id;  // officer certificates only
+    std::string kind, profile, serial, subject_dn;
+    std::time_t not_before = 0, not_after = 0;
+    std::string fingerprint_sha256, der;
+};
+
+int64_t insert_certificate(Connection& c, const NewCertificate& cert);
+void mark_replaced(Connection& c, int64_t old_certificate_id, int64_t new_certificate_id);
+// Sets the revocation once; a certificate already revoked keeps its first date and reason.
+void mark_revoked(Connection& c, int64_t certificate_id, int reason);
+
+}  // namespace inkan::store

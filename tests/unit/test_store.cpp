@@ -1,0 +1,126 @@
+// Repository tests against a real PostgreSQL with inkan's migrations applied.
+// Not run by ctest: tests/e2e/test_repositories.py starts the database and
+// passes INKAN_TEST_OWNER_DB (schema owner) and INKAN_TEST_RA_DB (web role).
+// Every test writes inside a transaction that it rolls back.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "store/applications.hpp"
+#include "store/grants.hpp"
+#include "store/profiles.hpp"
+#include "store/reauthorization.hpp"
+#include "support/server_profiles.hpp"
+
+// cmocka's macros clash with the standard library: include it last.
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+extern "C" {
+#include <cmocka.h>
+}
+
+using namespace inkan;
+
+namespace {
+
+std::string conninfo(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+// An institution with one domain and one active officer; returns {institution, officer}.
+std::pair<int64_t, int64_t> seed_officer(store::Connection& c, const std::string& tag) {
+    auto inst = c.query("INSERT INTO institutions (name_en, st, l) VALUES ($1, 'Tokyo', 'Chiyoda-ku') RETURNING id",
+                        "Store Test " + tag);
+    int64_t institution = inst.integer(0, 0);
+    c.query("INSERT INTO domains (institution_id, name) VALUES ($1, $2)", institution, tag + ".store-test.ac.jp");
+    auto off = c.query("INSERT INTO officers (institution_id, name, email) VALUES ($1, 'Store Officer', $2) RETURNING id",
+                       institution, "officer@" + tag + ".store-test.ac.jp");
+    return {institution, off.integer(0, 0)};
+}
+
+void expect_same(const profile::Profile& got, const profile::Profile& want) {
+    assert_true(got.kind == want.kind);
+    assert_true(got.key_types == want.key_types);
+    assert_true(got.validity_days == want.validity_days);
+    assert_true(got.cap == want.cap);
+    assert_string_equal(got.issuing_ca.c_str(), want.issuing_ca.c_str());
+    assert_string_equal(got.extended_key_usage.c_str(), want.extended_key_usage.c_str());
+    assert_string_equal(got.policy_oids_setting.c_str(), want.policy_oids_setting.c_str());
+    assert_string_equal(got.lint.c_str(), want.lint.c_str());
+    assert_string_equal(got.tsv_schema.c_str(), want.tsv_schema.c_str());
+    assert_true(got.delivery == want.delivery);
+    assert_true(got.issuable == want.issuable);
+}
+
+void profiles_table_holds_every_upki_profile(void**) {
+    store::Connection ra(conninfo("INKAN_TEST_RA_DB"));
+    auto catalog = store::load_profiles(ra);
+    expect_same(*catalog.find("3"), testing::rsa_server_profile());
+    expect_same(*catalog.find("11"), testing::ecc_server_profile());
+    assert_string_equal(catalog.issuable_ids(authz::Kind::server).c_str(), "3, 11");
+    for (const char* id : {"13", "14"}) assert_true(catalog.find(id)->kind == authz::Kind::client);
+    for (const char* id : {"15", "16"}) assert_true(catalog.find(id)->kind == authz::Kind::smime);
+    assert_int_equal(*catalog.find("13")->validity_months, 13);
+    assert_int_equal(*catalog.find("16")->validity_months, 25);
+    // The 52-month profiles exceed the S/MIME BR cap: refused, naming the replacement.
+    assert_false(catalog.find("5")->issuable);
+    assert_string_equal(catalog.find("5")->replaced_by.c_str(), "14");
+    assert_string_equal(catalog.find("7")->replaced_by.c_str(), "16");
+    auto officer = catalog.issuable(authz::Kind::officer);
+    assert_int_equal(officer.size(), 1);
+    assert_true(officer.front()->delivery == profile::Delivery::officer_pickup);
+}
+
+void grants_drop_words_this_build_does_not_know(void**) {
+    store::Connection c(conninfo("INKAN_TEST_OWNER_DB"));
+    store::Transaction tx(c);
+    auto [institution, officer] = seed_officer(c, "grants");
+    c.query("INSERT INTO grants (officer_id, domain_id, kinds, actions) "
+            "SELECT $1, id, '{server,teleport}', '{issue,fly,stats}' FROM domains WHERE institution_id = $2",
+            officer, institution);
+    auto grants = store::grants_of(c, officer);
+    assert_int_equal(grants.size(), 1);
+    assert_true(grants[0].kinds == std::vector<authz::Kind>{authz::Kind::server});
+    assert_true((grants[0].actions == std::vector<authz::Action>{authz::Action::issue, authz::Action::stats}));
+    assert_string_equal(grants[0].domain.c_str(), "grants.store-test.ac.jp");
+}
+
+void claims_take_officer_pickups_first(void**) {
+    store::Connection c(conninfo("INKAN_TEST_OWNER_DB"));
+    store::Transaction tx(c);
+    auto [institution, officer] = seed_officer(c, "claims");
+    c.query("INSERT INTO applications (kind, operation, institution_id, officer_id, profile, subject_dn, dns_names) "
+            "VALUES ('server', 'issue', $1, $2, '3', 'CN=www.claims.store-test.ac.jp', '{www.claims.store-test.ac.jp}')",
+            institution, officer);
+    c.query("INSERT INTO applications (kind, operation, institution_id, officer_id, public_key) "
+            "VALUES ('officer', 'issue', $1, $2, '\\x00')",
+            institution, officer);
+    auto first = store::claim_next_issuance(c);
+    assert_true(first.has_value());
+    assert_true(first->kind == authz::Kind::officer);
+    assert_string_equal(first->officer_name.c_str(), "Store Officer");
+    assert_string_equal(first->institution_o.c_str(), "Store Test claims");
+    assert_true(store::acting_officer(c, institution, officer));
+    assert_false(store::acting_officer(c, institution + 1000000, officer));
+    assert_false(store::claimed_pickup(c, officer));
+    assert_true(store::registered_domains(c, institution) == std::vector<std::string>{"claims.store-test.ac.jp"});
+}
+
+}  // namespace
+
+int main() {
+    if (conninfo("INKAN_TEST_OWNER_DB").empty() || conninfo("INKAN_TEST_RA_DB").empty()) {
+        std::fprintf(stderr, "test_store needs INKAN_TEST_OWNER_DB and INKAN_TEST_RA_DB (see tests/e2e/test_repositories.py)\n");
+        return 2;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(profiles_table_holds_every_upki_profile),
+        cmocka_unit_test(grants_drop_words_this_build_does_not_know),
+        cmocka_unit_test(claims_take_officer_pickups_first),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}

@@ -1,0 +1,73 @@
+#include "worker/delivery.hpp"
+
+#include "crypto/digest.hpp"
+#include "crypto/random.hpp"
+#include "mail/outbox.hpp"
+#include "mail/templates.hpp"
+#include "settings/settings.hpp"
+#include "store/audit.hpp"
+#include "store/deliveries.hpp"
+#include "store/profiles.hpp"
+#include "store/tokens.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+namespace inkan::worker {
+
+namespace {
+void mail_download_link(store::Connection& c, const store::PendingDelivery& d) {
+    std::string token = crypto::random_token();
+    std::string expires = store::insert_download_token(c, d.certificate_id, crypto::sha256(token), d.applied_at,
+                                                       settings::get_int(c, "download_link_days"));
+    std::string url = settings::get(c, "download_url");
+    url += (url.find('?') == std::string::npos ? "?t=" : "&t=") + text::url_encode(token);
+    mail::enqueue(c, mail::server_download_link(d.subscriber_email, d.subject_dn, d.serial, url, expires));
+}
+
+// The officer who applied, and the subscriber named on the revocation line or
+// else the one who received the certificate.
+void mail_revocation(store::Connection& c, const store::PendingDelivery& d) {
+    std::string subscriber = !d.subscriber_email.empty() ? d.subscriber_email : d.original_subscriber_email;
+    std::vector<std::string> to = {d.officer_email};
+    if (!subscriber.empty() && subscriber != to[0]) to.push_back(subscriber);
+    mail::enqueue(c, mail::server_revoked(to, d.subject_dn, d.serial, d.revocation_reason));
+}
+
+void deliver(store::Connection& c, const profile::Profile& p, const store::PendingDelivery& d) {
+    if (p.delivery == profile::Delivery::officer_pickup) return;
+    if (p.delivery != profile::Delivery::download_link) {
+        throw InternalError("profile " + p.id + " has a delivery this mailer does not carry out yet");
+    }
+    if (d.event == store::DeliveryEvent::issued) {
+        mail_download_link(c, d);
+    } else {
+        mail_revocation(c, d);
+    }
+}
+}  // namespace
+
+bool deliver_next(store::Connection& c, const std::string& actor) {
+    store::Transaction tx(c);
+    auto d = store::claim_next_delivery(c);
+    if (!d) return false;
+    std::string target = "certificate:" + std::to_string(d->certificate_id);
+    c.exec("SAVEPOINT delivery");
+    try {
+        auto catalog = store::load_profiles(c);
+        const profile::Profile* p = catalog.find(d->profile);
+        if (!p) throw InternalError("the certificate names no known profile '" + d->profile + "'");
+        deliver(c, *p, *d);
+        store::mark_delivered(c, d->id);
+        audit::append(c, actor, d->event == store::DeliveryEvent::issued ? "certificate.delivered" : "revocation.notified",
+                      target, {{"serial", d->serial}});
+    } catch (const std::exception& e) {
+        // Bad data must not block the queue; a lost connection propagates from the rollback.
+        c.exec("ROLLBACK TO SAVEPOINT delivery");
+        store::mark_undeliverable(c, d->id, e.what());
+        audit::append(c, actor, "delivery.failed", target, {{"error", e.what()}});
+    }
+    tx.commit();
+    return true;
+}
+
+}  // namespace inkan::worker

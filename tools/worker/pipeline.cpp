@@ -1,0 +1,99 @@
+#include "worker/pipeline.hpp"
+
+#include "crypto/x509.hpp"
+#include "store/audit.hpp"
+#include "store/certificates.hpp"
+#include "store/deliveries.hpp"
+#include "store/profiles.hpp"
+#include "util/error.hpp"
+#include "worker/attempt.hpp"
+#include "worker/authority.hpp"
+#include "worker/certificate_spec.hpp"
+#include "worker/lint_and_sign.hpp"
+#include "worker/reauthorize.hpp"
+#include "worker/status.hpp"
+
+namespace inkan::worker {
+
+namespace {
+// Officer applications name no profile: they use the one officer profile.
+const profile::Profile* profile_for(const profile::Catalog& catalog, const store::QueuedIssuance& a) {
+    if (!a.profile.empty()) return catalog.find(a.profile);
+    if (a.kind != authz::Kind::officer) return nullptr;
+    auto officer = catalog.issuable(authz::Kind::officer);
+    return officer.empty() ? nullptr : officer.front();
+}
+
+crypto::PKey public_key_of(const store::QueuedIssuance& a) {
+    if (!a.public_key_der.empty()) return crypto::public_key_from_der(a.public_key_der);
+    auto p = reinterpret_cast<const unsigned char*>(a.csr_der.data());
+    crypto::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(a.csr_der.size())));
+    if (!req) throw InternalError("stored CSR does not parse");
+    EVP_PKEY* key = X509_REQ_get0_pubkey(req.get());
+    if (!key) throw InternalError("stored CSR has no readable key");
+    EVP_PKEY_up_ref(key);
+    return crypto::PKey(key);
+}
+
+void issue(store::Connection& c, KeyStore& keys, const store::QueuedIssuance& a, const std::string& actor) {
+    auto catalog = store::load_profiles(c);
+    const profile::Profile* p = profile_for(catalog, a);
+    reauthorize_issue(c, a, p);
+    auto public_key = public_key_of(a);
+    if (!profile::accepts_key(*p, public_key.get())) throw InternalError("the key is not one profile " + p->id + " accepts");
+    Authority ca = load_authority(c, keys, p->issuing_ca);
+    IssuanceSettings s(c, *p);
+    auto spec = certificate_spec(*p, s, a, public_key.get(), ca.id, crypto::not_after(ca.cert.get()));
+    ca::LintExpectations expect{*p, !s.crl_url.empty() && p->kind != authz::Kind::officer,
+                                !s.ocsp_url.empty() && p->kind != authz::Kind::officer, s.policy_oids,
+                                s.rsa_key_encipherment};
+    auto cert = lint_and_sign(spec, expect, ca.cert.get(), ca.key);
+    std::string serial = crypto::serial_hex(cert.get());
+    std::string kind(authz::to_string(p->kind));
+
+    store::NewCertificate row{a.id, ca.id, a.institution_id, std::nullopt, kind, p->id, serial,
+                              a.kind == authz::Kind::officer ? crypto::subject_text(cert.get()) : a.subject_dn,
+                              spec.not_before, spec.not_after, crypto::fingerprint_sha256(cert.get()),
+                              crypto::cert_to_der(cert.get())};
+    if (a.kind == authz::Kind::officer) row.officer_id = a.officer_id;
+    int64_t cert_id = store::insert_certificate(c, row);
+    if (a.old_certificate_id) store::mark_replaced(c, *a.old_certificate_id, cert_id);
+    store::mark_issued(c, a.id, cert_id);
+    store::hand_over(c, cert_id, a.id, store::DeliveryEvent::issued);
+    if (p->kind != authz::Kind::officer) publish_ocsp(c, keys, cert_id);
+    audit::append(c, actor, "certificate.issued", "certificate:" + std::to_string(cert_id),
+                  {{"kind", kind}, {"serial", serial}, {"application_id", a.id}, {"subject", row.subject_dn},
+                   {"profile", p->id}});
+}
+
+void revoke(store::Connection& c, KeyStore& keys, const store::QueuedRevocation& r, const std::string& actor) {
+    reauthorize_revocation(c, r);
+    store::mark_revoked(c, r.certificate_id, r.reason);
+    store::mark_completed(c, r.id, r.certificate_id);
+    publish_ocsp(c, keys, r.certificate_id);
+    publish_crl(c, keys, r.ca_id);
+    store::hand_over(c, r.certificate_id, r.id, store::DeliveryEvent::revoked);
+    audit::append(c, actor, "certificate.revoked", "certificate:" + std::to_string(r.certificate_id),
+                  {{"serial", r.serial}, {"reason", r.reason}, {"application_id", r.id}});
+}
+}  // namespace
+
+bool issue_next(store::Connection& c, KeyStore& keys, const std::string& actor) {
+    store::Transaction tx(c);
+    auto a = store::claim_next_issuance(c);
+    if (!a) return false;
+    attempt(c, a->id, actor, [&] { issue(c, keys, *a, actor); });
+    tx.commit();
+    return true;
+}
+
+bool revoke_next(store::Connection& c, KeyStore& keys, const std::string& actor) {
+    store::Transaction tx(c);
+    auto r = store::claim_next_revocation(c);
+    if (!r) return false;
+    attempt(c, r->id, actor, [&] { revoke(c, keys, *r, actor); });
+    tx.commit();
+    return true;
+}
+
+}  // namespace inkan::worker
