@@ -7,6 +7,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -18,6 +19,20 @@ import urllib.parse  # noqa: E402
 def curl(local, *args):
     return subprocess.run(["curl", "-sS", "--fail-with-body", "--cacert", str(local.ca_cert), *args],
                           capture_output=True, text=True, check=True).stdout
+
+
+def collect(local, queued, timeout=60):
+    """The PKCS#12 of a queued officer certificate, once the signer has issued it."""
+    deadline = time.time() + timeout
+    while True:
+        reply = json.loads(curl(local, "-H", "Accept: application/json", "--data-urlencode",
+                                f"a={queued['application']}", "--data-urlencode", f"resume={queued['resume']}",
+                                local.url("nginx", "/enroll/collect")))
+        if reply.get("status") != "issuing":
+            return reply
+        if time.time() > deadline:
+            raise SystemExit("demo: the officer certificate was not issued in time (see worker.log)")
+        time.sleep(0.2)
 
 
 def start(state):
@@ -42,8 +57,9 @@ def start(state):
     mail = local.wait_for_mail(lambda m: m["to"] == "officer@demo.ac.jp")
     link = re.search(r"https://\S+", mail["body"]).group(0)
     token = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["t"][0]
-    issued = json.loads(curl(local, "-H", "Accept: application/json", "--data-urlencode", f"t={token}",
+    queued = json.loads(curl(local, "-H", "Accept: application/json", "--data-urlencode", f"t={token}",
                              "--data-urlencode", f"pin={off['pin']}", link.split("?")[0]))
+    issued = collect(local, queued)
     p12 = state / "officer.p12"
     p12.write_bytes(base64.b64decode(issued["pkcs12"]))
     officer_url = local.url("nginx", "/ra/")

@@ -82,10 +82,24 @@ class World:
         token = self.pickup_token(officer["mailed_to"])
         r = self.client.post(self.local.url(server, "/enroll/pickup"), form={"t": token, "pin": officer["pin"]},
                              headers={"Accept": "application/json"})
-        assert r.status == 200, r.text
+        r = self.collect(server, r)
         p12 = tmp_path / f"officer-{officer['officer_id']}-{r.json['serial']}.p12"
         p12.write_bytes(base64.b64decode(r.json["pkcs12"]))
         return p12, r.json["password"], r.json
+
+    def collect(self, server, queued, timeout=30):
+        """Polls the collect endpoint of a queued (202) officer certificate until the PKCS#12 is there."""
+        assert queued.status == 202 and queued.json["status"] == "issuing", queued.text
+        form = {"a": queued.json["application"], "resume": queued.json["resume"]}
+        deadline = time.time() + timeout
+        while True:
+            r = self.client.post(self.local.url(server, "/enroll/collect"), form=form,
+                                 headers={"Accept": "application/json"})
+            if r.status != 202:
+                assert r.status == 200, r.text
+                return r
+            assert time.time() < deadline, "the certificate was not issued in time"
+            time.sleep(0.1)
 
     def foreign_certificate(self, tmp_path, ca_key_glob="*officer-ca.key", role="officer"):
         """A client certificate the server trusts (same CA) but inkan never issued."""

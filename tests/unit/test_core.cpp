@@ -9,6 +9,7 @@
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
+#include "crypto/seal.hpp"
 #include "crypto/x509.hpp"
 #include "http/page.hpp"
 #include "http/request.hpp"
@@ -68,6 +69,21 @@ void base64_round_trip_and_rejects_garbage(void**) {
     }
     assert_true(threw);
     ERR_clear_error();
+}
+
+void sealed_values_open_only_with_key_and_context(void**) {
+    std::string key = crypto::random_bytes(crypto::kSealKeyBytes), other = crypto::random_bytes(crypto::kSealKeyBytes);
+    std::string sealed = crypto::seal(key, "-----BEGIN PRIVATE KEY-----", "application 7");
+    assert_true(sealed.find("PRIVATE") == std::string::npos);
+    assert_true(crypto::unseal(key, sealed, "application 7") == "-----BEGIN PRIVATE KEY-----");
+    assert_false(crypto::unseal(other, sealed, "application 7").has_value());
+    assert_false(crypto::unseal(key, sealed, "application 8").has_value());
+    std::string flipped = sealed;
+    flipped[20] ^= 1;
+    assert_false(crypto::unseal(key, flipped, "application 7").has_value());
+    assert_false(crypto::unseal(key, "short", "application 7").has_value());
+    assert_true(crypto::unbase64url(crypto::base64url(key)) == key);
+    assert_int_equal(ERR_peek_error(), 0);
 }
 
 void dn_values_follow_upki_charset(void**) {
@@ -233,6 +249,7 @@ int main() {
         cmocka_unit_test(tokens_are_unique_and_url_safe),
         cmocka_unit_test(secret_hash_verifies_only_the_secret),
         cmocka_unit_test(base64_round_trip_and_rejects_garbage),
+        cmocka_unit_test(sealed_values_open_only_with_key_and_context),
         cmocka_unit_test(dn_values_follow_upki_charset),
         cmocka_unit_test(locality_rules),
         cmocka_unit_test(person_names_and_mail),

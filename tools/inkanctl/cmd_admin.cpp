@@ -1,9 +1,10 @@
-// migrate, setting, audit: operating the database itself.
+// migrate, setting, profile, audit: operating the database itself.
 #include "cli.hpp"
 #include "rows.hpp"
 #include "settings/settings.hpp"
 #include "store/audit.hpp"
 #include "store/migrations.hpp"
+#include "store/profiles.hpp"
 
 namespace inkanctl {
 namespace {
@@ -34,6 +35,21 @@ json setting_list(inkan::store::Connection& c, const Args&) {
     return out;
 }
 
+json profile_list(inkan::store::Connection& c, const Args&) {
+    json out = json::array();
+    auto catalog = inkan::store::load_profiles(c);
+    for (const auto& p : catalog.all()) {
+        std::vector<std::string> keys;
+        for (auto k : p.key_types) keys.emplace_back(inkan::profile::to_string(k));
+        std::string validity = p.validity_days ? std::to_string(*p.validity_days) + " days"
+                                               : std::to_string(p.validity_months.value_or(0)) + " months";
+        out.push_back({{"id", p.id}, {"kind", inkan::authz::to_string(p.kind)}, {"name", p.name.en},
+                       {"keys", keys}, {"validity", validity}, {"issuing_ca", p.issuing_ca},
+                       {"issuable", p.issuable}, {"replaced_by", p.replaced_by}});
+    }
+    return out;
+}
+
 json audit_verify(inkan::store::Connection& c, const Args&) {
     auto v = inkan::audit::verify(c);
     json out = {{"ok", v.ok}, {"rows", v.rows}};
@@ -55,6 +71,7 @@ Register commands({
     {"migrate", "", "", "apply the pending schema migrations", migrate},
     {"setting", "set", "NAME VALUE", "set a service setting", setting_set},
     {"setting", "list", "", "show all settings with their values and defaults", setting_list},
+    {"profile", "list", "", "show the certificate profiles (table profiles) and which are issuable", profile_list},
     {"audit", "verify", "", "check the audit log's hash chain; reports the first broken link and exits 1", audit_verify},
     {"audit", "list", "[--limit N]", "show the newest audit entries", audit_list},
 });

@@ -17,9 +17,9 @@
 #include "ca/builder.hpp"
 #include "cli.hpp"
 #include "crypto/x509.hpp"
-#include "rows.hpp"
 #include "settings/settings.hpp"
 #include "store/audit.hpp"
+#include "store/cas.hpp"
 #include "util/codes.hpp"
 
 namespace inkanctl {
@@ -77,17 +77,16 @@ std::string key_file_name(const std::string& ca_name) {
     return out + ".key";
 }
 
-int64_t insert_ca(inkan::store::Connection& c, const std::string& name, const std::string& role,
-                  std::optional<int64_t> parent, X509* cert, const std::string& key_ref) {
-    auto r = c.query("INSERT INTO cas (name, role, parent_id, cert_pem, key_ref) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                     name, role, parent, crypto::cert_to_pem(cert), key_ref);
-    inkan::audit::append(c, actor(), "ca.added", "ca:" + r.text(0, 0),
+int64_t add_ca(inkan::store::Connection& c, const std::string& name, const std::string& role,
+               std::optional<int64_t> parent, X509* cert, const std::string& key_ref) {
+    int64_t id = inkan::store::insert_ca(c, name, role, parent, crypto::cert_to_pem(cert), key_ref);
+    inkan::audit::append(c, actor(), "ca.added", "ca:" + std::to_string(id),
                          {{"name", name}, {"role", role}, {"serial", crypto::serial_hex(cert)}});
-    return r.integer(0, 0);
+    return id;
 }
 
 void refuse_if_initialized(inkan::store::Connection& c) {
-    if (!c.query("SELECT 1 FROM cas WHERE active").empty()) {
+    if (inkan::store::any_active_ca(c)) {
         throw inkan::Error(inkan::codes::kBadRequest, {"CA はすでに作成されています (inkanctl ca list)。",
                                                        "The CAs exist already (see inkanctl ca list)."});
     }
@@ -114,7 +113,7 @@ json ca_init(inkan::store::Connection& c, const Args& a) {
     auto root_cert = inkan::ca::sign(root, nullptr, root_key.get());
     std::string root_name = prefix + " Root CA";
     write_key(dir, key_file_name(root_name), root_key.get());
-    int64_t root_id = insert_ca(c, root_name, "root", std::nullopt, root_cert.get(), key_file_name(root_name));
+    int64_t root_id = add_ca(c, root_name, "root", std::nullopt, root_cert.get(), key_file_name(root_name));
 
     json created = json::array({{{"role", "root"}, {"name", root_name}, {"serial", crypto::serial_hex(root_cert.get())}}});
     for (const CaPlan& plan : kIssuing) {
@@ -135,7 +134,7 @@ json ca_init(inkan::store::Connection& c, const Args& a) {
                            {NID_info_access, "caIssuers;URI:" + issuers_url + root_ref + ".crt"}};
         auto cert = inkan::ca::sign(spec, root_cert.get(), root_key.get());
         write_key(dir, key_file_name(name), key.get());
-        insert_ca(c, name, plan.role, root_id, cert.get(), key_file_name(name));
+        add_ca(c, name, plan.role, root_id, cert.get(), key_file_name(name));
         created.push_back({{"role", plan.role}, {"name", name}, {"serial", crypto::serial_hex(cert.get())}});
     }
     tx.commit();
@@ -168,34 +167,35 @@ json ca_import(inkan::store::Connection& c, const Args& a) {
     std::string name = a.get("name").value_or(crypto::subject_text(cert.get()));
     std::optional<int64_t> parent;
     if (auto p = a.get("parent")) {
-        auto r = c.query("SELECT id FROM cas WHERE name = $1", *p);
-        if (r.empty()) not_found("CA", "CA named", *p);
-        parent = r.integer(0, 0);
+        auto found = inkan::store::ca_by_name(c, *p);
+        if (!found) not_found("CA", "CA named", *p);
+        parent = found->id;
     }
     inkan::store::Transaction tx(c);
-    c.query("UPDATE cas SET active = false WHERE role = $1 AND active", role);
+    inkan::store::deactivate_role(c, role);
     write_key(dir, key_file_name(name), key.get());
-    int64_t id = insert_ca(c, name, role, parent, cert.get(), key_file_name(name));
+    int64_t id = add_ca(c, name, role, parent, cert.get(), key_file_name(name));
     tx.commit();
     return {{"id", id}, {"name", name}, {"role", role}, {"serial", crypto::serial_hex(cert.get())}};
 }
 
 json ca_list(inkan::store::Connection& c, const Args&) {
-    return rows_json(c.query("SELECT id, name, role, parent_id, active, key_ref FROM cas ORDER BY id"));
+    json out = json::array();
+    for (const auto& ca : inkan::store::all_cas(c)) {
+        out.push_back({{"id", ca.id}, {"name", ca.name}, {"role", ca.role},
+                       {"parent_id", ca.parent_id ? json(*ca.parent_id) : json(nullptr)}, {"active", ca.active},
+                       {"key_ref", ca.key_ref}});
+    }
+    return out;
 }
 
 // PEM of the active CA with a role, followed by its parents (--chain).
 json ca_cert(inkan::store::Connection& c, const Args& a) {
     std::string role = a.need("role");
-    auto r = c.query(
-        "WITH RECURSIVE chain(id, parent_id, cert_pem, depth) AS ("
-        " SELECT id, parent_id, cert_pem, 0 FROM cas WHERE role = $1 AND active"
-        " UNION ALL SELECT p.id, p.parent_id, p.cert_pem, depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id)"
-        " SELECT cert_pem FROM chain WHERE depth = 0 OR $2 ORDER BY depth",
-        role, a.get("chain").has_value());
-    if (r.empty()) not_found("CA", "active CA with role", role);
+    auto pems = inkan::store::ca_chain_pems(c, role, a.get("chain").has_value());
+    if (pems.empty()) not_found("CA", "active CA with role", role);
     std::string pem;
-    for (int i = 0; i < r.rows(); ++i) pem += r.text(i, 0);
+    for (const auto& p : pems) pem += p;
     return pem;
 }
 

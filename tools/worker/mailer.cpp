@@ -6,11 +6,10 @@
 #include <ctime>
 #include <memory>
 
-#include <nlohmann/json.hpp>
-
 #include "crypto/random.hpp"
 #include "mail/outbox.hpp"
 #include "settings/settings.hpp"
+#include "store/outbox.hpp"
 
 namespace inkan::worker {
 
@@ -72,30 +71,19 @@ std::string rfc5322_date() {
 
 bool deliver_next_mail(store::Connection& c, const SmtpConfig& smtp) {
     std::string from = settings::get(c, "mail_from");
-    std::string retry_seconds = settings::get(c, "mail_retry_seconds");
+    int64_t retry_seconds = settings::get_int(c, "mail_retry_seconds");
     store::Transaction tx(c);
-    auto row = c.query(
-        "SELECT id, array_to_json(recipients)::text, subject, body, kind, attempts FROM mail_outbox "
-        "WHERE state = 'queued' AND next_attempt_at <= now() ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED");
-    if (row.empty()) return false;
-    mail::Mail m{nlohmann::json::parse(row.text(0, 1)).get<std::vector<std::string>>(), row.text(0, 2), row.text(0, 3),
-                 row.text(0, 4)};
+    auto queued = store::claim_due_mail(c);
+    if (!queued) return false;
+    const mail::Mail& m = queued->mail;
     std::string domain = from.substr(from.find('@') + 1);
     std::string message =
         mail::compose(m, from, crypto::random_token(12) + "@" + domain.substr(0, domain.find('>')), rfc5322_date());
     std::string error = send(smtp, from, m.to, message);
     if (error.empty()) {
-        // A delivered mail that carried a link token keeps no copy of it.
-        c.query("UPDATE mail_outbox SET state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, "
-                "body = CASE WHEN secret THEN '(delivered; removed because it carried a secret link)' ELSE body END "
-                "WHERE id = $1",
-                row.integer(0, 0));
+        store::mark_mail_sent(c, queued->id);
     } else {
-        // retry, 2 x retry, 4 x retry, ... capped at one hour.
-        c.query("UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2, "
-                "next_attempt_at = now() + least(make_interval(secs => $3::int) * power(2, least(attempts, 12)), "
-                "interval '1 hour') WHERE id = $1",
-                row.integer(0, 0), error, retry_seconds);
+        store::mark_mail_retry(c, queued->id, error, retry_seconds);
     }
     tx.commit();
     return true;

@@ -52,4 +52,15 @@ std::string unbase64(std::string_view text) {
     return out;
 }
 
+std::string unbase64url(std::string_view text) {
+    std::string standard(text);
+    for (char& c : standard) {
+        if (c == '-') c = '+';
+        else if (c == '_') c = '/';
+        else if (c == '+' || c == '/' || c == '=') throw InternalError("base64url: invalid character");
+    }
+    while (standard.size() % 4 != 0) standard += '=';
+    return unbase64(standard);
+}
+
 }  // namespace inkan::crypto

@@ -23,6 +23,7 @@ struct Free {
 using PKey = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
 using PKeyCtx = std::unique_ptr<EVP_PKEY_CTX, Free<EVP_PKEY_CTX_free>>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, Free<EVP_MD_CTX_free>>;
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, Free<EVP_CIPHER_CTX_free>>;
 using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
 using X509ReqPtr = std::unique_ptr<X509_REQ, Free<X509_REQ_free>>;
 using X509NamePtr = std::unique_ptr<X509_NAME, Free<X509_NAME_free>>;

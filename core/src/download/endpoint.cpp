@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/chains.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/x509.hpp"
 #include "download/formats.hpp"
@@ -10,6 +9,8 @@
 #include "http/page.hpp"
 #include "mail/templates.hpp"
 #include "store/audit.hpp"
+#include "store/chains.hpp"
+#include "store/tokens.hpp"
 #include "tsv/table.hpp"
 #include "util/codes.hpp"
 
@@ -23,37 +24,22 @@ Error denied() {
     return Error(codes::kLinkDenied, {"指定されたURLへのアクセスは拒否されました。", "Access to this URL was denied."}, 403);
 }
 
-struct Target {
-    int64_t token_id, certificate_id;
-    std::string serial, subject, not_after, first_download;
-    bool revoked;
-};
+using Target = store::DownloadTarget;
 
 Target find(store::Connection& c, const std::string& token, bool lock) {
-    auto r = c.query(std::string("SELECT t.id, ce.id, ce.serial, ce.subject_dn, to_char(ce.not_after, 'YYYY-MM-DD'), "
-                                 "coalesce(t.first_download::text, ''), ce.revoked_at IS NOT NULL "
-                                 "FROM download_tokens t JOIN certificates ce ON ce.id = t.certificate_id "
-                                 "WHERE t.token_hash = $1 AND t.expires_at > now()") +
-                         (lock ? " FOR UPDATE OF t" : ""),
-                     store::Bytes{crypto::sha256(token)});
-    if (r.empty()) throw denied();
-    return Target{r.integer(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5), r.boolean(0, 6)};
+    auto target = store::download_target(c, crypto::sha256(token), lock);
+    if (!target) throw denied();
+    return *target;
 }
 
 // The first download completes the application: the officer gets the
 // completion notice (with a revocation line for the old certificate after
 // a renewal).
 void first_download(store::Connection& c, const Target& t) {
-    auto r = c.query("SELECT o.email, old.subject_dn, old.serial FROM certificates ce "
-                     "JOIN applications a ON a.id = ce.application_id JOIN officers o ON o.id = a.officer_id "
-                     "LEFT JOIN certificates old ON old.id = a.old_certificate_id WHERE ce.id = $1",
-                     t.certificate_id);
-    std::string line, old_serial;
-    if (!r.is_null(0, 2)) {
-        old_serial = r.text(0, 2);
-        line = tsv::server_revocation_line(r.text(0, 1), old_serial);
-    }
-    mail::enqueue(c, mail::server_issued(r.text(0, 0), t.subject, t.serial, line, old_serial));
+    auto facts = store::completion_facts(c, t.certificate_id);
+    std::string line;
+    if (!facts.old_serial.empty()) line = tsv::server_revocation_line(facts.old_subject_dn, facts.old_serial);
+    mail::enqueue(c, mail::server_issued(facts.officer_email, t.subject_dn, t.serial, line, facts.old_serial));
 }
 
 http::Response landing(const http::Request& req, const std::string& token, const Target& t) {
@@ -69,10 +55,10 @@ http::Response landing(const http::Request& req, const std::string& token, const
         form += "<button type=\"submit\" name=\"format\" value=\"" + fmt + "\">" + escape(pick(lang, label)) + "</button> ";
     }
     form += "</form>";
-    std::string body = "<dl><dt>" + escape(pick(lang, {"主体者DN", "Subject DN"})) + "</dt><dd>" + escape(t.subject) +
+    std::string body = "<dl><dt>" + escape(pick(lang, {"主体者DN", "Subject DN"})) + "</dt><dd>" + escape(t.subject_dn) +
                        "</dd><dt>" + escape(pick(lang, {"シリアル番号", "Serial number"})) + "</dt><dd><code>" +
                        escape(t.serial) + "</code></dd><dt>" + escape(pick(lang, {"有効期限", "Valid until"})) +
-                       "</dt><dd>" + escape(t.not_after) + "</dd></dl>" +
+                       "</dt><dd>" + escape(t.not_after_date) + "</dd></dl>" +
                        (t.revoked ? "<p class=\"error\">" + escape(pick(lang, {"この証明書は失効しています。", "This certificate is revoked."})) + "</p>" : form);
     return http::page(req, 200, {"証明書の取得", "Certificate download"}, std::move(body));
 }
@@ -98,9 +84,7 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
         chained.issuers.pop_back();  // subscribers install the chain below the root
         File file = render(format, chained.cert.get(), chained.issuers);
         if (t.first_download.empty()) first_download(c, t);
-        c.query("UPDATE download_tokens SET downloads = downloads + 1, first_download = coalesce(first_download, now()) "
-                "WHERE id = $1",
-                t.token_id);
+        store::count_download(c, t.token_id);
         audit::append(c, "subscriber:" + req.peer, "certificate.downloaded", "certificate:" + std::to_string(t.certificate_id),
                       {{"format", format}, {"first", t.first_download.empty()}});
         tx.commit();

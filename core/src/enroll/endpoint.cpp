@@ -50,6 +50,56 @@ Response deliver(const Request& req, EVP_PKEY* key, const store::Chained& issued
     return http::page(req, 200, {"登録担当者証明書の取得", "Officer certificate pickup"}, std::move(body));
 }
 
+constexpr const char* kCollectCookie = "inkan_collect";
+
+// The sealing key travels to the browser in a cookie that only this endpoint
+// of this server receives, never in a URL (which logs and mail scanners see).
+std::string collect_cookie(const Request& req, const std::string& value, int64_t max_age) {
+    return std::string(kCollectCookie) + "=" + value + "; Path=" + req.link("") + "; Max-Age=" + std::to_string(max_age) +
+           "; Secure; HttpOnly; SameSite=Strict";
+}
+
+int64_t application_param(const Request& req) {
+    auto params = req.method == "POST" ? req.form() : req.query_params();
+    std::string a = http::text_field(params, "a");
+    if (a.empty() || a.size() > 18 || a.find_first_not_of("0123456789") != std::string::npos) {
+        throw bad_request({"申請番号 (a) が正しくありません。", "The application number (a) is not valid."});
+    }
+    return std::stoll(a);
+}
+
+// Issuing: a JSON client polls (Retry-After); a browser reloads the page.
+Response progress(const Request& req, int64_t application_id) {
+    std::string next = req.link("collect") + "?a=" + std::to_string(application_id);
+    Response resp;
+    if (req.wants_json()) {
+        resp = Response::json(202, nlohmann::json{{"status", "issuing"}, {"application", application_id}, {"collect", next}}.dump());
+    } else {
+        http::Lang lang = req.lang();
+        std::string body = "<p role=\"status\">" +
+                           escape(pick(lang, {"証明書を発行しています。このページは自動的に更新されます。",
+                                              "Your certificate is being issued. This page refreshes by itself."})) +
+                           "</p><p><a href=\"" + escape(next) + "\">" + escape(pick(lang, {"更新", "Refresh"})) + "</a></p>";
+        resp = http::page(req, 202, {"登録担当者証明書の発行中", "Issuing the officer certificate"}, std::move(body), next);
+    }
+    resp.headers.emplace_back("Retry-After", "1");
+    resp.headers.emplace_back("Cache-Control", "no-store");
+    return resp;
+}
+
+// Queued: the requester gets the sealing key (JSON: "resume"; browser: cookie).
+Response accepted(const Request& req, const Queued& q) {
+    Response resp = progress(req, q.application_id);
+    if (req.wants_json()) {
+        auto body = nlohmann::json::parse(resp.body);
+        body["resume"] = q.resume;
+        resp.body = body.dump();
+    } else {
+        resp.headers.emplace_back("Set-Cookie", collect_cookie(req, q.resume, q.valid_minutes * 60));
+    }
+    return resp;
+}
+
 Response pickup_form(const Request& req, const std::string& token, const Pickup& p) {
     http::Lang lang = req.lang();
     std::string body = "<p>" + escape(p.officer_name) + "</p><form method=\"post\" action=\"" +
@@ -74,13 +124,12 @@ Response pickup(store::Pool& pool, const Request& req) {
                            "The token and the access PIN are required (fields t, pin)."});
     }
     Pickup p = pool.with([&](store::Connection& c) { return claim_pickup(c, token, pin, req.peer); });
-    auto key = crypto::generate_rsa(2048);
     try {
-        store::Chained issued = request_officer_certificate(pool, p.officer_id, p.institution_id, key.get(), "issue");
-        pool.with([&](store::Connection& c) { finish_pickup(c, p, true, crypto::serial_hex(issued.cert.get())); });
-        return deliver(req, key.get(), issued);
+        Queued q = pool.with(
+            [&](store::Connection& c) { return queue_officer_certificate(c, p.officer_id, p.institution_id, p.id, "issue"); });
+        return accepted(req, q);
     } catch (...) {
-        pool.with([&](store::Connection& c) { finish_pickup(c, p, false, ""); });
+        pool.with([&](store::Connection& c) { release_pickup(c, p); });
         throw;
     }
 }
@@ -111,9 +160,30 @@ Response renew(store::Pool& pool, const Request& req) {
         return http::page(req, 200, {"登録担当者証明書の更新", "Officer certificate renewal"}, std::move(body));
     }
     officer::require_csrf(req, session);
-    auto key = crypto::generate_rsa(2048);
-    store::Chained issued = request_officer_certificate(pool, who.officer_id, who.institution_id, key.get(), "renew");
-    return deliver(req, key.get(), issued);
+    Queued q = pool.with(
+        [&](store::Connection& c) { return queue_officer_certificate(c, who.officer_id, who.institution_id, std::nullopt, "renew"); });
+    return accepted(req, q);
+}
+
+// GET (a browser following the progress page, the sealing key in its cookie)
+// or POST (API clients, the key in the form field "resume").  Collecting
+// twice, or without the key, yields nothing.
+Response collect(store::Pool& pool, const Request& req) {
+    auto params = req.method == "POST" ? req.form() : req.query_params();
+    int64_t id = application_param(req);
+    std::string resume = http::text_field(params, "resume");
+    if (resume.empty()) resume = req.cookie(kCollectCookie);
+    if (resume.empty()) {
+        throw bad_request({"受け取りの鍵がありません (同じブラウザで開くか、resume を指定してください)。",
+                           "The collection key is missing (open this in the same browser, or send resume)."});
+    }
+    auto collected = pool.with([&](store::Connection& c) {
+        return collect_officer_certificate(c, id, resume, "enroll:" + req.peer);
+    });
+    if (!collected) return progress(req, id);
+    Response resp = deliver(req, collected->key.get(), collected->issued);
+    resp.headers.emplace_back("Set-Cookie", collect_cookie(req, "", 0));
+    return resp;
 }
 }  // namespace
 
@@ -124,6 +194,7 @@ Response serve(store::Pool& pool, const Request& req) {
     }
     if (req.path == "/pickup") return pickup(pool, req);
     if (req.path == "/renew") return renew(pool, req);
+    if (req.path == "/collect") return collect(pool, req);
     throw Error(codes::kNotFound, {"ページが見つかりません。", "Page not found."}, 404);
 }
 

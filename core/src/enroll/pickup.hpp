@@ -23,6 +23,9 @@ Pickup open_pickup(store::Connection& c, const std::string& token);
 // issuing so that a second submission cannot start a parallel issuance.
 Pickup claim_pickup(store::Connection& c, const std::string& token, const std::string& pin, const std::string& peer);
 
+// Opens a claimed pickup again when its certificate could not be requested.
+void release_pickup(store::Connection& c, const Pickup& p);
+
 struct NewPickup {
     int64_t id = 0;
     std::string pin;  // shown once to the service desk, stored only hashed
@@ -34,7 +37,5 @@ struct NewPickup {
 // and queues the pickup-link mail, all in one transaction.
 NewPickup create_pickup(store::Connection& c, int64_t officer_id, const std::string& actor);
 
-// After issuance: completed on success, open again on failure.
-void finish_pickup(store::Connection& c, const Pickup& p, bool issued, const std::string& serial);
 
 }  // namespace inkan::enroll

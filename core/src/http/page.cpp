@@ -20,7 +20,7 @@ std::string escape(std::string_view text) {
 }
 
 
-Response page(const Request& req, int status, const Message& title, std::string body) {
+Response page(const Request& req, int status, const Message& title, std::string body, std::string_view refresh_url) {
     Lang lang = req.lang();
     // The language switch keeps the rest of the query (e.g. a pickup token).
     auto query = req.query_params();
@@ -28,7 +28,10 @@ Response page(const Request& req, int status, const Message& title, std::string 
     std::string other;
     for (const auto& [k, v] : query) other += (other.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
     std::string html = "<!DOCTYPE html>\n<html lang=\"" + std::string(lang == Lang::en ? "en" : "ja") +
-                       "\"><head><meta charset=\"utf-8\"><title>" + escape(pick(lang, title)) +
+                       "\"><head><meta charset=\"utf-8\">" +
+                       (refresh_url.empty() ? std::string()
+                                            : "<meta http-equiv=\"refresh\" content=\"2;url=" + escape(refresh_url) + "\">") +
+                       "<title>" + escape(pick(lang, title)) +
                        " - inkan</title><style>body{font-family:sans-serif;max-width:48em;margin:2em auto;}"
                        ".error{color:#a00}code{background:#eee;padding:0 .2em}</style></head><body>"
                        "<p style=\"text-align:right\"><a href=\"" + escape(other) + "\">" +

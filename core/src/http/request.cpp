@@ -84,6 +84,22 @@ Lang Request::lang() const {
     return first.substr(0, 2) == "en" ? Lang::en : Lang::ja;
 }
 
+std::string Request::cookie(std::string_view name) const {
+    auto h = header("Cookie");
+    if (!h) return "";
+    std::string_view rest = *h;
+    while (!rest.empty()) {
+        size_t end = rest.find(';');
+        std::string_view pair = rest.substr(0, end);
+        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+        size_t eq = pair.find('=');
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+        if (end == std::string_view::npos) break;
+        rest.remove_prefix(end + 1);
+    }
+    return "";
+}
+
 bool Request::wants_json() const {
     if (path.rfind("/api/", 0) == 0) return true;
     auto accept = header("Accept");

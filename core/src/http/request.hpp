@@ -39,6 +39,8 @@ struct Request {
     Lang lang() const;
     // True when the client prefers JSON (Accept) or calls /api/.
     bool wants_json() const;
+    // The value of a cookie from the Cookie header ("" when absent).
+    std::string cookie(std::string_view name) const;
     // Link to `rel` below the mount, e.g. link("pickup") -> "/enroll/pickup".
     std::string link(std::string_view rel) const;
 };

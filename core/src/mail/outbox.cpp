@@ -13,9 +13,7 @@ std::string fold_base64(const std::string& b64) {
 }  // namespace
 
 void enqueue(store::Connection& c, const Mail& m) {
-    c.query("INSERT INTO mail_outbox (recipients, subject, body, kind, secret) VALUES ($1::text[], $2, $3, $4, $5)",
-            store::text_array(m.to), m.subject, m.body, m.kind, m.secret);
-    c.query("SELECT pg_notify('inkan_work', 'mail')");
+    store::queue_mail(c, m);
 }
 
 std::string compose(const Mail& m, const std::string& from, const std::string& message_id, const std::string& date) {

@@ -5,17 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "store/outbox.hpp"
 #include "store/pg.hpp"
 
 namespace inkan::mail {
 
-struct Mail {
-    std::vector<std::string> to;
-    std::string subject;
-    std::string body;  // UTF-8 plain text, Japanese first then English
-    std::string kind;  // e.g. "officer-pickup", for operators and tests
-    bool secret = false;  // carries a link token: the body is dropped once delivered
-};
+// to, subject, body (UTF-8 plain text, Japanese first then English), kind
+// (e.g. "officer-pickup", for operators and tests), secret.
+using Mail = store::OutgoingMail;
 
 // Queues the mail in the caller's transaction and wakes the worker at commit.
 void enqueue(store::Connection& c, const Mail& m);

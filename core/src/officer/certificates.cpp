@@ -10,6 +10,7 @@
 #include "officer/handlers.hpp"
 #include "policy/names.hpp"
 #include "store/audit.hpp"
+#include "store/submissions.hpp"
 #include "tsv/encoding.hpp"
 #include "util/codes.hpp"
 #include "util/text.hpp"
@@ -140,8 +141,7 @@ http::Response subscriber_update(Context& ctx) {
     }
     if (policy::check_mail(email)) throw Error("206", {"メールアドレスの形式ではありません。", "This is not a mail address."}, 400);
     store::Transaction tx(ctx.c);
-    ctx.c.query("SELECT inkan_update_subscriber($1, $2, $3, $4, $5)", r.integer(0, 0), ctx.who.officer_id, name,
-                affiliation, email);
+    store::update_subscriber(ctx.c, r.integer(0, 0), ctx.who.officer_id, name, affiliation, email);
     audit::append(ctx.c, actor(ctx.who), "subscriber.updated", "certificate:" + std::to_string(ctx.id),
                   {{"before", {{"name", r.text(0, 12)}, {"affiliation", r.text(0, 13)}, {"email", r.text(0, 14)}}},
                    {"after", {{"name", name}, {"affiliation", affiliation}, {"email", email}}}});

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "store/settings_rows.hpp"
 #include "util/codes.hpp"
 #include "util/text.hpp"
 
@@ -18,7 +19,7 @@ const std::vector<Known>& known() {
         {"pickup_max_attempts", "5", "wrong PINs before a pickup locks"},
         {"officer_renew_window_days", "30", "days before expiry when an officer may renew"},
         {"session_idle_minutes", "30", "idle time after which an officer session is recorded as expired"},
-        {"signing_wait_seconds", "20", "how long an enroll request waits for the worker to sign"},
+        {"collect_minutes", "30", "how long a requested officer certificate waits, its key sealed, to be collected"},
         {"max_records_per_file", "99", "most records one application file may hold (UPKI: 99)"},
         {"allow_wildcard", "false", "true: server certificates may name *.domain", Shape::boolean},
         {"server_ou_policy", "reject", "reject: no OU in server certificates; allowlist: OU must be in the domain's allow list"},
@@ -59,8 +60,7 @@ std::string get(store::Connection& c, std::string_view name) {
 }
 
 std::string get_optional(store::Connection& c, std::string_view name) {
-    auto res = c.query("SELECT value FROM settings WHERE name = $1", name);
-    if (!res.empty()) return res.text(0, 0);
+    if (auto stored = store::setting_value(c, name)) return *stored;
     const Known* k = find(name);
     return k ? std::string(k->default_value) : std::string();
 }
@@ -123,9 +123,7 @@ void set(store::Connection& c, std::string_view name, std::string_view value) {
         throw Error(codes::kMissingSetting, {"設定 " + std::string(name) + " は" + why->ja,
                                              "Setting " + std::string(name) + " " + why->en});
     }
-    c.query("INSERT INTO settings (name, value) VALUES ($1, $2) "
-            "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",
-            name, value);
+    store::put_setting(c, name, value);
 }
 
 }  // namespace inkan::settings

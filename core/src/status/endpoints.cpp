@@ -10,6 +10,8 @@
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
+#include "store/cas.hpp"
+#include "store/status_documents.hpp"
 #include "util/codes.hpp"
 
 namespace inkan::status {
@@ -99,16 +101,14 @@ http::Response serve_crl(store::Pool& pool, const http::Request& req) {
     if ((!crl && !crt) || id.empty() || id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos) throw not_found();
     return pool.with_idempotent([&](store::Connection& c) {
         if (crt) {
-            auto r = c.query("SELECT cert_pem FROM cas WHERE id = $1::int", id);
-            if (r.empty()) throw not_found();
-            auto cert = crypto::cert_from_pem(r.text(0, 0));
+            auto ca = store::ca_by_id(c, std::stoll(id));
+            if (!ca) throw not_found();
+            auto cert = crypto::cert_from_pem(ca->cert_pem);
             return binary("application/pkix-cert", crypto::cert_to_der(cert.get()), 86400);
         }
-        auto r = c.query("SELECT der, extract(epoch FROM this_update)::bigint, extract(epoch FROM next_update)::bigint "
-                         "FROM crls WHERE ca_id = $1::int ORDER BY number DESC LIMIT 1",
-                         id);
-        if (r.empty()) throw not_found();
-        return status_document(req, "application/pkix-crl", r.bytes(0, 0), r.integer(0, 1), r.integer(0, 2));
+        auto crl = store::newest_crl(c, std::stoll(id));
+        if (!crl) throw not_found();
+        return status_document(req, "application/pkix-crl", crl->der, crl->this_update, crl->next_update);
     });
 }
 
@@ -138,23 +138,20 @@ http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
     for (char& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
 
     return pool.with_idempotent([&](store::Connection& c) {
-        auto r = c.query("SELECT CASE WHEN $2 THEN o.der_sha256 ELSE o.der END, ce.der, ca.cert_pem, "
-                         "extract(epoch FROM o.this_update)::bigint, extract(epoch FROM o.next_update)::bigint "
-                         "FROM ocsp_responses o JOIN certificates ce ON ce.id = o.certificate_id "
-                         "JOIN cas ca ON ca.id = o.ca_id WHERE o.serial = $1",
-                         serial_hex, hash_nid == NID_sha256);
-        if (r.empty() || r.is_null(0, 0)) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+        auto stored = store::ocsp_response_for(c, serial_hex, hash_nid == NID_sha256);
+        if (!stored || stored->response.der.empty()) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
         // The CertID must name our issuer, hashed as the stored response's is.
-        auto cert = crypto::cert_from_der(r.bytes(0, 1));
-        auto issuer = crypto::cert_from_pem(r.text(0, 2));
+        auto cert = crypto::cert_from_der(stored->certificate_der);
+        auto issuer = crypto::cert_from_pem(stored->issuer_pem);
         std::unique_ptr<OCSP_CERTID, crypto::Free<OCSP_CERTID_free>> ours(OCSP_cert_to_id(certid_digest, cert.get(), issuer.get()));
         if (!ours || OCSP_id_cmp(ours.get(), id) != 0) {
             crypto::drain_errors();
             return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
         }
         // Only GET responses are cacheable (RFC 5019 §5).
-        if (req.method != "GET") return binary("application/ocsp-response", r.bytes(0, 0), 0);
-        return status_document(req, "application/ocsp-response", r.bytes(0, 0), r.integer(0, 3), r.integer(0, 4));
+        const store::StatusDocument& response = stored->response;
+        if (req.method != "GET") return binary("application/ocsp-response", response.der, 0);
+        return status_document(req, "application/ocsp-response", response.der, response.this_update, response.next_update);
     });
 }
 

@@ -22,4 +22,23 @@ void mark_revoked(Connection& c, int64_t certificate_id, int reason) {
             certificate_id, reason);
 }
 
+std::vector<DueReminder> claim_due_renewal_reminders(Connection& c, int64_t days) {
+    auto r = c.query(
+        "SELECT old.id, old.subject_dn, old.serial, new.serial, o.email FROM certificates old "
+        "JOIN certificates new ON new.id = old.replaced_by JOIN applications a ON a.id = new.application_id "
+        "JOIN officers o ON o.id = a.officer_id "
+        "WHERE old.renewal_reminder_at IS NULL AND old.revoked_at IS NULL AND old.not_after > now() "
+        "AND new.created_at <= now() - make_interval(days => $1::int) FOR UPDATE OF old SKIP LOCKED",
+        days);
+    std::vector<DueReminder> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+    }
+    return out;
+}
+
+void mark_reminded(Connection& c, int64_t certificate_id) {
+    c.query("UPDATE certificates SET renewal_reminder_at = now() WHERE id = $1", certificate_id);
+}
+
 }  // namespace inkan::store

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/pg.hpp"
 
@@ -22,5 +23,15 @@ int64_t insert_certificate(Connection& c, const NewCertificate& cert);
 void mark_replaced(Connection& c, int64_t old_certificate_id, int64_t new_certificate_id);
 // Sets the revocation once; a certificate already revoked keeps its first date and reason.
 void mark_revoked(Connection& c, int64_t certificate_id, int reason);
+
+// An old certificate still valid `days` after its renewal, whose officer
+// has not been reminded to revoke it; locked for this transaction.
+struct DueReminder {
+    int64_t old_certificate_id = 0;
+    std::string subject_dn, old_serial, new_serial, officer_email;
+};
+
+std::vector<DueReminder> claim_due_renewal_reminders(Connection& c, int64_t days);
+void mark_reminded(Connection& c, int64_t certificate_id);
 
 }  // namespace inkan::store

@@ -9,6 +9,7 @@
 #include "settings/settings.hpp"
 #include "store/audit.hpp"
 #include "store/profiles.hpp"
+#include "store/submissions.hpp"
 #include "tsv/encoding.hpp"
 
 namespace inkan::workflow {
@@ -97,17 +98,27 @@ const char* operation_name(ApplyType t) {
 }
 
 void record(store::Connection& c, const authz::Identity& who, int64_t batch, const ServerApplication& a) {
-    // The RA role may not write applications itself (sql/004).
-    c.query("SELECT inkan_submit_server($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, "
-            "$17, $18)",
-            operation_name(a.type), who.institution_id, who.officer_id, batch, a.row, a.subject_dn,
-            a.type == ApplyType::revoke ? std::nullopt : std::optional<std::string>(a.profile),
-            a.csr_der.empty() ? store::Param(std::nullopt) : store::Param(store::Bytes{a.csr_der}),
-            store::text_array(a.dns_names), a.subscriber_name, a.subscriber_affiliation, a.subscriber_email,
-            a.type == ApplyType::revoke ? std::nullopt : std::optional<std::string>(a.fqdn), a.software,
-            a.type == ApplyType::renew ? a.old_certificate_id : std::nullopt,
-            a.type == ApplyType::revoke ? a.old_certificate_id : std::nullopt,
-            a.reason ? std::optional<int64_t>(*a.reason) : std::nullopt, a.comment);
+    bool revoke = a.type == ApplyType::revoke;
+    store::ServerSubmission s;
+    s.operation = operation_name(a.type);
+    s.institution_id = who.institution_id;
+    s.officer_id = who.officer_id;
+    s.batch_id = batch;
+    s.line_no = a.row;
+    s.subject_dn = a.subject_dn;
+    if (!revoke) s.profile = a.profile;
+    s.csr_der = a.csr_der;
+    s.dns_names = a.dns_names;
+    s.subscriber_name = a.subscriber_name;
+    s.subscriber_affiliation = a.subscriber_affiliation;
+    s.subscriber_email = a.subscriber_email;
+    if (!revoke) s.fqdn = a.fqdn;
+    s.software = a.software;
+    if (a.type == ApplyType::renew) s.old_certificate_id = a.old_certificate_id;
+    if (revoke) s.target_certificate_id = a.old_certificate_id;
+    if (a.reason) s.revocation_reason = *a.reason;
+    s.comment = a.comment;
+    store::submit_server(c, s);
 }
 
 }  // namespace

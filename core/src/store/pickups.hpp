@@ -1,0 +1,54 @@
+// Repository of officer certificate pickups (link token + access PIN) and of
+// the keys that wait, sealed, for their certificate.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "store/pg.hpp"
+
+namespace inkan::store {
+
+struct PickupRow {
+    int64_t id = 0, officer_id = 0, institution_id = 0;
+    std::string officer_name, pin_hash, state;
+    int failed_attempts = 0;
+    bool usable = false;              // unexpired, officer active
+    bool institution_active = false;
+    bool stale_issuing = false;       // 'issuing' for more than five minutes
+};
+
+// The pickup a link token (hashed) names, locked for this transaction.
+std::optional<PickupRow> lock_pickup(Connection& c, const std::string& token_hash);
+void set_pickup_state(Connection& c, int64_t pickup_id, const std::string& state, int failed_attempts);
+// Moves a pickup out of 'issuing' (to completed, or open again after a failure).
+void end_issuing(Connection& c, int64_t pickup_id, const std::string& state);
+
+struct OfficerContact {
+    std::string name, email, institution;
+};
+std::optional<OfficerContact> active_officer_contact(Connection& c, int64_t officer_id);
+
+// Supersedes the officer's unfinished pickups and opens a new one valid for
+// `days`; returns its id and expiry ("YYYY-MM-DD HH:MM UTC").
+std::pair<int64_t, std::string> open_pickup_row(Connection& c, int64_t officer_id, const std::string& token_hash,
+                                                const std::string& pin_hash, int64_t days);
+
+// A key waiting for the certificate of application `application_id`.
+void put_pending_key(Connection& c, int64_t application_id, int64_t officer_id, std::optional<int64_t> pickup_id,
+                     const std::string& sealed_key, int64_t minutes);
+
+struct PendingKey {
+    int64_t application_id = 0, officer_id = 0;
+    std::optional<int64_t> pickup_id;
+    std::string sealed_key;
+    std::string state;  // of the application: queued, issued, failed, cancelled
+    std::optional<int64_t> certificate_id;
+    std::string error;
+};
+// Unexpired, locked for this transaction.
+std::optional<PendingKey> lock_pending_key(Connection& c, int64_t application_id);
+void delete_pending_key(Connection& c, int64_t application_id);
+
+}  // namespace inkan::store

@@ -1,0 +1,39 @@
+// The web role's only way to write applications: the SECURITY DEFINER
+// functions of sql/004, which accept an active officer acting for its own
+// active institution (the signer re-checks everything before it signs).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/pg.hpp"
+
+namespace inkan::store {
+
+struct ServerSubmission {
+    std::string operation;  // issue, renew, revoke
+    int64_t institution_id = 0, officer_id = 0, batch_id = 0;
+    int line_no = 0;
+    std::string subject_dn;
+    std::optional<std::string> profile;  // none for a revocation
+    std::string csr_der;                 // empty for a revocation
+    std::vector<std::string> dns_names;
+    std::string subscriber_name, subscriber_affiliation, subscriber_email;
+    std::optional<std::string> fqdn;
+    std::string software;
+    std::optional<int64_t> old_certificate_id;     // renewal
+    std::optional<int64_t> target_certificate_id;  // revocation
+    std::optional<int64_t> revocation_reason;
+    std::string comment;
+};
+
+void submit_server(Connection& c, const ServerSubmission& s);
+// Returns the new application's id.
+int64_t submit_officer(Connection& c, const std::string& operation, int64_t institution_id, int64_t officer_id,
+                       const std::string& public_key_der);
+void update_subscriber(Connection& c, int64_t application_id, int64_t officer_id, const std::string& name,
+                       const std::string& affiliation, const std::string& email);
+
+}  // namespace inkan::store

@@ -1,0 +1,110 @@
+"""Officer pickup without an RA thread waiting for the signer: the PIN is
+accepted at once (202), the private key waits sealed with a key only the
+requester holds, and the PKCS#12 is collected once, when the signer is done."""
+
+import base64
+import re
+import time
+
+ME = "/ra/api/v1/me"
+JSON = {"Accept": "application/json"}
+
+
+def pending(local, application):
+    return local.psql(f"SELECT encode(sealed_key, 'hex') FROM pending_keys WHERE application_id = {application}")
+
+
+def test_pickup_is_accepted_at_once_and_collected_once(local, world, server, tmp_path):
+    inst = world.institution()
+    off = world.officer(inst)
+    token = world.pickup_token(off["mailed_to"])
+    local.stop_worker()
+    try:
+        started = time.time()
+        queued = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
+                                   headers=JSON)
+        assert queued.status == 202 and queued.json["status"] == "issuing", queued.text
+        assert time.time() - started < 5  # nobody waited for the stopped signer
+        application = queued.json["application"]
+        # The key waits sealed: the row holds no readable private key.
+        sealed = bytes.fromhex(pending(local, application))
+        assert len(sealed) > 1000 and b"PRIVATE KEY" not in sealed and b"\x30\x82" != sealed[:2]
+
+        collect = local.url(server, "/enroll/collect")
+        still = world.client.post(collect, form={"a": application, "resume": queued.json["resume"]}, headers=JSON)
+        assert still.status == 202 and still.headers["retry-after"] == "1" and still.json["status"] == "issuing"
+        wrong_key = base64.urlsafe_b64encode(bytes(32)).rstrip(b"=").decode()
+        forged = world.client.post(collect, form={"a": application, "resume": wrong_key}, headers=JSON)
+        assert forged.status == 403 and forged.json["error"]["code"] == "510"
+        no_key = world.client.get(f"{collect}?a={application}", headers=JSON)
+        assert no_key.status == 400
+        # A mail scanner or a second submission with the PIN gets nothing while it is issuing.
+        again = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
+                                  headers=JSON)
+        assert again.status == 409 and again.json["error"]["code"] == "515"
+    finally:
+        local.start_worker()
+
+    done = world.collect(server, queued)
+    p12 = tmp_path / "officer.p12"
+    p12.write_bytes(base64.b64decode(done.json["pkcs12"]))
+    assert world.client.get(local.url(server, ME), cert=(p12, done.json["password"])).status == 200
+    # Collected once: the sealed key is destroyed and the pickup completed.
+    assert pending(local, application) == ""
+    twice = world.client.post(local.url(server, "/enroll/collect"),
+                              form={"a": application, "resume": queued.json["resume"]}, headers=JSON)
+    assert twice.status == 404 and twice.json["error"]["code"] == "516"
+    assert local.psql(f"SELECT state FROM officer_pickups WHERE id = {off['pickup_id']}") == "completed"
+
+
+def test_browser_gets_a_progress_page_and_the_key_in_a_cookie(local, world, server):
+    inst = world.institution()
+    off = world.officer(inst)
+    token = world.pickup_token(off["mailed_to"])
+    local.stop_worker()
+    try:
+        page = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
+                                 headers={"Accept-Language": "en"})
+        assert page.status == 202 and "being issued" in page.text
+        refresh = re.search(r'http-equiv="refresh" content="2;url=([^"]+)"', page.text).group(1)
+        assert refresh.startswith("/enroll/collect?a=")
+        cookie = page.headers["set-cookie"]
+        assert cookie.startswith("inkan_collect=") and "HttpOnly" in cookie and "Secure" in cookie
+        assert "SameSite=Strict" in cookie and "Path=/enroll/" in cookie
+        resume = cookie.split(";")[0].split("=", 1)[1]
+        assert resume not in page.text  # never in the page or a URL
+    finally:
+        local.start_worker()
+
+    deadline = time.time() + 30
+    while True:
+        r = world.client.get(local.url(server, refresh), headers={"Cookie": f"inkan_collect={resume}",
+                                                                   "Accept-Language": "en"})
+        if r.status != 202:
+            break
+        assert time.time() < deadline
+        time.sleep(0.1)
+    assert r.status == 200 and "PKCS#12 password" in r.text and 'id="password"' in r.text
+    assert "Max-Age=0" in r.headers["set-cookie"]
+
+
+def test_a_failed_issuance_opens_the_pickup_again(local, world, server, tmp_path):
+    inst = world.institution()
+    off = world.officer(inst)
+    token = world.pickup_token(off["mailed_to"])
+    local.stop_worker()
+    try:
+        queued = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
+                                   headers=JSON)
+        application = queued.json["application"]
+        local.psql(f"UPDATE applications SET state = 'failed', error = 'test' WHERE id = {application}")
+        failed = world.client.post(local.url(server, "/enroll/collect"),
+                                   form={"a": application, "resume": queued.json["resume"]}, headers=JSON)
+        assert failed.status == 503 and failed.json["error"]["code"] == "514"
+        assert pending(local, application) == ""
+        assert local.psql(f"SELECT state FROM officer_pickups WHERE id = {off['pickup_id']}") == "open"
+    finally:
+        local.start_worker()
+    # The same link and PIN work again.
+    p12, password, _ = world.pickup(server, off, tmp_path)
+    assert world.client.get(local.url(server, ME), cert=(p12, password)).status == 200
