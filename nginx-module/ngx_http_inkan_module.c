@@ -63,7 +63,12 @@ typedef struct {
     ngx_array_t              *file_parts;
     ngx_int_t                 body_error;
     inkan_response_t         *resp;
+    ngx_event_t               slow;      /* warns about a long core call */
 } ngx_http_inkan_ctx_t;
+
+
+/* a core call still running after this long is logged */
+#define NGX_HTTP_INKAN_SLOW_MSEC  10000
 
 
 static ngx_int_t ngx_http_inkan_handler(ngx_http_request_t *r);
@@ -75,6 +80,7 @@ static ngx_int_t ngx_http_inkan_copy_body(ngx_http_request_t *r,
     ngx_http_inkan_ctx_t *ctx);
 static void ngx_http_inkan_thread(void *data, ngx_log_t *log);
 static void ngx_http_inkan_thread_done(ngx_event_t *ev);
+static void ngx_http_inkan_slow_handler(ngx_event_t *ev);
 static void ngx_http_inkan_send_response(ngx_http_request_t *r);
 static void ngx_http_inkan_cleanup(void *data);
 static void *ngx_http_inkan_create_main_conf(ngx_conf_t *cf);
@@ -233,6 +239,17 @@ ngx_http_inkan_post(ngx_http_request_t *r)
     r->main->blocked++;
     r->aio = 1;
     r->write_event_handler = ngx_http_inkan_send_response;
+
+    /*
+     * A thread task cannot be cancelled; the timer makes a call that hangs
+     * (a pool exhausted, a database that stopped answering) visible in the
+     * error log while it runs.  Cancelable: shutdown does not wait for it.
+     */
+    ctx->slow.handler = ngx_http_inkan_slow_handler;
+    ctx->slow.data = ctx;
+    ctx->slow.log = r->connection->log;
+    ctx->slow.cancelable = 1;
+    ngx_add_timer(&ctx->slow, NGX_HTTP_INKAN_SLOW_MSEC);
 
     return NGX_OK;
 }
@@ -417,6 +434,10 @@ ngx_http_inkan_thread_done(ngx_event_t *ev)
 
     ngx_http_set_log_request(c->log, r);
 
+    if (ctx->slow.timer_set) {
+        ngx_del_timer(&ctx->slow);
+    }
+
     r->main->blocked--;
     r->aio = 0;
 
@@ -424,6 +445,21 @@ ngx_http_inkan_thread_done(ngx_event_t *ev)
     r->write_event_handler(r);
 
     ngx_http_run_posted_requests(c);
+}
+
+
+static void
+ngx_http_inkan_slow_handler(ngx_event_t *ev)
+{
+    ngx_http_inkan_ctx_t  *ctx = ev->data;
+
+    ngx_log_error(NGX_LOG_WARN, ev->log, 0,
+                  "inkan: the core call for \"%V\" has been running for "
+                  "%d s (is the thread pool or the database stuck?)",
+                  &ctx->request->uri, NGX_HTTP_INKAN_SLOW_MSEC / 1000);
+
+    /* keep reporting until the task is done */
+    ngx_add_timer(ev, NGX_HTTP_INKAN_SLOW_MSEC);
 }
 
 
@@ -545,6 +581,10 @@ static void
 ngx_http_inkan_cleanup(void *data)
 {
     ngx_http_inkan_ctx_t  *ctx = data;
+
+    if (ctx->slow.timer_set) {
+        ngx_del_timer(&ctx->slow);
+    }
 
     if (ctx->resp) {
         inkan_response_free(ctx->resp);

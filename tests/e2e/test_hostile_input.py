@@ -165,3 +165,16 @@ def test_service_desk_text_refuses_control_characters(local):
     name_ja = local.inkanctl("institution", "add", "--name-en", "Control University", "--name-ja", "制御\x01大学",
                              "--st", "Tokyo", "--l", "Chiyoda-ku", check=False)
     assert name_ja.returncode != 0 and '"601"' in name_ja.stdout + name_ja.stderr
+
+
+def test_one_router_answers_405_with_allow_and_404(local, world, server):
+    """Every endpoint routes through the core's router: a method a path does not take is 405 naming
+    the methods it does take; a path no route knows is 404."""
+    download = world.client.request("DELETE", local.url(server, "/download/"))
+    assert download.status == 405 and download.headers["allow"] == "GET, HEAD, POST" and "532" in download.text
+    enroll = world.client.request("PUT", local.url(server, "/enroll/collect"), body="x")
+    assert enroll.status == 405 and enroll.headers["allow"] == "GET, HEAD, POST"
+    crl = world.client.request("DELETE", local.plain_url(server, "/crl/1.crl"))
+    assert crl.status == 405 and crl.headers["allow"] == "GET, HEAD"
+    unknown = world.client.get(local.plain_url(server, "/crl/one.crl"))
+    assert unknown.status == 404 and "531" in unknown.text

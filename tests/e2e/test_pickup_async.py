@@ -6,44 +6,74 @@ import base64
 import re
 import time
 
+import pytest
+
 ME = "/ra/api/v1/me"
 JSON = {"Accept": "application/json"}
+
+
+class Signer:
+    """Stops and restarts the signing worker; a test that ends with it stopped restarts it."""
+
+    def __init__(self, local):
+        self.local, self.running = local, True
+
+    def stop(self):
+        self.local.stop_worker()
+        self.running = False
+
+    def start(self):
+        if not self.running:
+            self.local.start_worker()
+            self.running = True
+
+
+@pytest.fixture
+def signer(local):
+    s = Signer(local)
+    yield s
+    s.start()
+
+
+def claimed_with_signer_stopped(local, world, server, signer, accept=JSON):
+    """A new officer whose PIN is accepted while the signer is stopped: (officer, token, 202 reply)."""
+    inst = world.institution()
+    off = world.officer(inst)
+    token = world.pickup_token(off["mailed_to"])
+    signer.stop()
+    started = time.time()
+    queued = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
+                               headers=accept)
+    assert queued.status == 202, queued.text
+    assert time.time() - started < 5  # nobody waited for the stopped signer
+    return off, token, queued
 
 
 def pending(local, application):
     return local.psql(f"SELECT encode(sealed_key, 'hex') FROM pending_keys WHERE application_id = {application}")
 
 
-def test_pickup_is_accepted_at_once_and_collected_once(local, world, server, tmp_path):
-    inst = world.institution()
-    off = world.officer(inst)
-    token = world.pickup_token(off["mailed_to"])
-    local.stop_worker()
-    try:
-        started = time.time()
-        queued = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
-                                   headers=JSON)
-        assert queued.status == 202 and queued.json["status"] == "issuing", queued.text
-        assert time.time() - started < 5  # nobody waited for the stopped signer
-        application = queued.json["application"]
-        # The key waits sealed: the row holds no readable private key.
-        sealed = bytes.fromhex(pending(local, application))
-        assert len(sealed) > 1000 and b"PRIVATE KEY" not in sealed and b"\x30\x82" != sealed[:2]
+def test_pickup_is_accepted_at_once_and_collected_once(local, world, server, signer, tmp_path):
+    off, token, queued = claimed_with_signer_stopped(local, world, server, signer)
+    assert queued.json["status"] == "issuing"
+    application = queued.json["application"]
+    # The key waits sealed: the row holds no readable private key.
+    sealed = bytes.fromhex(pending(local, application))
+    assert len(sealed) > 1000 and b"PRIVATE KEY" not in sealed and b"\x30\x82" != sealed[:2]
 
-        collect = local.url(server, "/enroll/collect")
-        still = world.client.post(collect, form={"a": application, "resume": queued.json["resume"]}, headers=JSON)
-        assert still.status == 202 and still.headers["retry-after"] == "1" and still.json["status"] == "issuing"
-        wrong_key = base64.urlsafe_b64encode(bytes(32)).rstrip(b"=").decode()
-        forged = world.client.post(collect, form={"a": application, "resume": wrong_key}, headers=JSON)
-        assert forged.status == 403 and forged.json["error"]["code"] == "510"
-        no_key = world.client.get(f"{collect}?a={application}", headers=JSON)
-        assert no_key.status == 400
-        # A mail scanner or a second submission with the PIN gets nothing while it is issuing.
-        again = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
-                                  headers=JSON)
-        assert again.status == 409 and again.json["error"]["code"] == "515"
-    finally:
-        local.start_worker()
+    collect = local.url(server, "/enroll/collect")
+    still = world.client.post(collect, form={"a": application, "resume": queued.json["resume"]}, headers=JSON)
+    assert still.status == 202 and still.headers["retry-after"] == "1" and still.json["status"] == "issuing"
+    wrong_key = base64.urlsafe_b64encode(bytes(32)).rstrip(b"=").decode()
+    forged = world.client.post(collect, form={"a": application, "resume": wrong_key}, headers=JSON)
+    assert forged.status == 403 and forged.json["error"]["code"] == "510"
+    no_key = world.client.get(f"{collect}?a={application}", headers=JSON)
+    assert no_key.status == 400
+    # A mail scanner or a second submission with the PIN gets nothing while it is issuing.
+    again = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
+                              headers=JSON)
+    assert again.status == 409 and again.json["error"]["code"] == "515"
+    signer.start()
 
     done = world.collect(server, queued)
     p12 = tmp_path / "officer.p12"
@@ -57,24 +87,17 @@ def test_pickup_is_accepted_at_once_and_collected_once(local, world, server, tmp
     assert local.psql(f"SELECT state FROM officer_pickups WHERE id = {off['pickup_id']}") == "completed"
 
 
-def test_browser_gets_a_progress_page_and_the_key_in_a_cookie(local, world, server):
-    inst = world.institution()
-    off = world.officer(inst)
-    token = world.pickup_token(off["mailed_to"])
-    local.stop_worker()
-    try:
-        page = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
-                                 headers={"Accept-Language": "en"})
-        assert page.status == 202 and "being issued" in page.text
-        refresh = re.search(r'http-equiv="refresh" content="2;url=([^"]+)"', page.text).group(1)
-        assert refresh.startswith("/enroll/collect?a=")
-        cookie = page.headers["set-cookie"]
-        assert cookie.startswith("inkan_collect=") and "HttpOnly" in cookie and "Secure" in cookie
-        assert "SameSite=Strict" in cookie and "Path=/enroll/" in cookie
-        resume = cookie.split(";")[0].split("=", 1)[1]
-        assert resume not in page.text  # never in the page or a URL
-    finally:
-        local.start_worker()
+def test_browser_gets_a_progress_page_and_the_key_in_a_cookie(local, world, server, signer):
+    _, _, page = claimed_with_signer_stopped(local, world, server, signer, accept={"Accept-Language": "en"})
+    assert "being issued" in page.text
+    refresh = re.search(r'http-equiv="refresh" content="2;url=([^"]+)"', page.text).group(1)
+    assert refresh.startswith("/enroll/collect?a=")
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith("inkan_collect=") and "HttpOnly" in cookie and "Secure" in cookie
+    assert "SameSite=Strict" in cookie and "Path=/enroll/" in cookie
+    resume = cookie.split(";")[0].split("=", 1)[1]
+    assert resume not in page.text  # never in the page or a URL
+    signer.start()
 
     deadline = time.time() + 30
     while True:
@@ -88,23 +111,16 @@ def test_browser_gets_a_progress_page_and_the_key_in_a_cookie(local, world, serv
     assert "Max-Age=0" in r.headers["set-cookie"]
 
 
-def test_a_failed_issuance_opens_the_pickup_again(local, world, server, tmp_path):
-    inst = world.institution()
-    off = world.officer(inst)
-    token = world.pickup_token(off["mailed_to"])
-    local.stop_worker()
-    try:
-        queued = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
-                                   headers=JSON)
-        application = queued.json["application"]
-        local.psql(f"UPDATE applications SET state = 'failed', error = 'test' WHERE id = {application}")
-        failed = world.client.post(local.url(server, "/enroll/collect"),
-                                   form={"a": application, "resume": queued.json["resume"]}, headers=JSON)
-        assert failed.status == 503 and failed.json["error"]["code"] == "514"
-        assert pending(local, application) == ""
-        assert local.psql(f"SELECT state FROM officer_pickups WHERE id = {off['pickup_id']}") == "open"
-    finally:
-        local.start_worker()
+def test_a_failed_issuance_opens_the_pickup_again(local, world, server, signer, tmp_path):
+    off, _, queued = claimed_with_signer_stopped(local, world, server, signer)
+    application = queued.json["application"]
+    local.psql(f"UPDATE applications SET state = 'failed', error = 'test' WHERE id = {application}")
+    failed = world.client.post(local.url(server, "/enroll/collect"),
+                               form={"a": application, "resume": queued.json["resume"]}, headers=JSON)
+    assert failed.status == 503 and failed.json["error"]["code"] == "514"
+    assert pending(local, application) == ""
+    assert local.psql(f"SELECT state FROM officer_pickups WHERE id = {off['pickup_id']}") == "open"
+    signer.start()
     # The same link and PIN work again.
     p12, password, _ = world.pickup(server, off, tmp_path)
     assert world.client.get(local.url(server, ME), cert=(p12, password)).status == 200

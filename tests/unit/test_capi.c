@@ -184,6 +184,8 @@ static void bad_method_and_unknown_path_never_reach_the_database(void **state)
 
     assert_int_equal(inkan_handle(ctx, &req, &resp), INKAN_OK);
     assert_int_equal(resp->status, 405);
+    /* the router names what the path takes */
+    assert_string_equal(header(resp, "Allow"), "GET, HEAD, POST");
     inkan_response_free(resp);
 
     req.method = S("GET");

@@ -22,7 +22,16 @@ std::optional<std::string> Args::get(const std::string& name) const {
 }
 
 int64_t Args::need_id(const std::string& name) const {
-    std::string v = need(name);
+    return parse_id(name, need(name));
+}
+
+std::optional<int64_t> Args::get_id(const std::string& name) const {
+    auto v = get(name);
+    if (!v) return std::nullopt;
+    return parse_id(name, *v);
+}
+
+int64_t Args::parse_id(const std::string& name, const std::string& v) const {
     char* end = nullptr;
     long long n = std::strtoll(v.c_str(), &end, 10);
     if (*end != '\0' || n <= 0) usage_error("--" + name + " takes a numeric id", "--" + name + " には数値のIDを指定してください");

@@ -25,9 +25,13 @@ struct Args {
     std::string need(const std::string& name) const;
     std::optional<std::string> get(const std::string& name) const;
     int64_t need_id(const std::string& name) const;
+    std::optional<int64_t> get_id(const std::string& name) const;  // an optional numeric --name
     std::string arg(size_t index, const char* what) const;
     // A positional argument that must be a numeric id.
     std::string arg_id(size_t index, const char* what) const;
+
+private:
+    int64_t parse_id(const std::string& name, const std::string& value) const;
 };
 
 struct Command {

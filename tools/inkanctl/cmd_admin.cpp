@@ -1,10 +1,10 @@
 // migrate, setting, profile, audit: operating the database itself.
 #include "cli.hpp"
-#include "rows.hpp"
 #include "settings/settings.hpp"
 #include "store/audit.hpp"
 #include "store/migrations.hpp"
 #include "store/profiles.hpp"
+#include "store/settings_rows.hpp"
 
 namespace inkanctl {
 namespace {
@@ -26,10 +26,10 @@ json setting_set(inkan::store::Connection& c, const Args& a) {
 json setting_list(inkan::store::Connection& c, const Args&) {
     json out = json::array();
     for (const auto& k : inkan::settings::known()) {
-        auto r = c.query("SELECT value FROM settings WHERE name = $1", k.name);
+        auto stored = inkan::store::setting_value(c, k.name);
         out.push_back({{"name", k.name},
-                       {"value", r.empty() ? std::string(k.default_value) : r.text(0, 0)},
-                       {"source", r.empty() ? (k.default_value.empty() ? "unset" : "default") : "database"},
+                       {"value", stored ? *stored : std::string(k.default_value)},
+                       {"source", stored ? "database" : (k.default_value.empty() ? "unset" : "default")},
                        {"help", k.help}});
     }
     return out;
@@ -61,10 +61,7 @@ json audit_verify(inkan::store::Connection& c, const Args&) {
 }
 
 json audit_list(inkan::store::Connection& c, const Args& a) {
-    return rows_json(c.query(
-        "SELECT seq, to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, actor, action, object, detail::text AS detail "
-        "FROM audit_log ORDER BY seq DESC LIMIT $1::int",
-        a.get("limit").value_or("50")));
+    return inkan::audit::newest(c, a.get_id("limit").value_or(50));
 }
 
 Register commands({

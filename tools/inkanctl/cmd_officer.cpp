@@ -5,8 +5,8 @@
 #include "cli.hpp"
 #include "enroll/pickup.hpp"
 #include "policy/names.hpp"
-#include "rows.hpp"
 #include "store/audit.hpp"
+#include "store/registry.hpp"
 #include "util/codes.hpp"
 
 namespace inkanctl {
@@ -30,14 +30,12 @@ json officer_add(inkan::store::Connection& c, const Args& a) {
     int64_t id;
     {
         inkan::store::Transaction tx(c);
-        if (c.query("SELECT 1 FROM institutions WHERE id = $1", institution).empty()) {
+        if (!inkan::store::institution_exists(c, institution)) {
             not_found("機関", "institution", std::to_string(institution));
         }
-        auto r = c.query("INSERT INTO officers (institution_id, name, email) VALUES ($1, $2, $3) "
-                         "ON CONFLICT (institution_id, email) DO NOTHING RETURNING id",
-                         institution, name, email);
-        if (r.empty()) throw bad_officer("--email", {"この機関にすでに登録されています。", "already registered for this institution."});
-        id = r.integer(0, 0);
+        auto added = inkan::store::insert_officer(c, institution, name, email);
+        if (!added) throw bad_officer("--email", {"この機関にすでに登録されています。", "already registered for this institution."});
+        id = *added;
         inkan::audit::append(c, actor(), "officer.added", "officer:" + std::to_string(id),
                              {{"institution_id", institution}, {"name", name}, {"email", email}});
         tx.commit();
@@ -48,29 +46,18 @@ json officer_add(inkan::store::Connection& c, const Args& a) {
 }
 
 json officer_list(inkan::store::Connection& c, const Args& a) {
-    return rows_json(c.query(
-        "SELECT o.id, o.name, o.email, o.institution_id, o.status, "
-        "(SELECT p.state FROM officer_pickups p WHERE p.officer_id = o.id ORDER BY p.id DESC LIMIT 1) AS pickup, "
-        "(SELECT to_char(max(ce.not_after), 'YYYY-MM-DD') FROM certificates ce WHERE ce.officer_id = o.id "
-        " AND ce.kind = 'officer' AND ce.revoked_at IS NULL) AS cert_valid_until "
-        "FROM officers o WHERE ($1::bigint IS NULL OR o.institution_id = $1) ORDER BY o.id",
-        a.get("institution")));
+    return inkan::store::list_officers(c, a.get_id("institution"));
 }
 
 json officer_revoke(inkan::store::Connection& c, const Args& a) {
     std::string id = a.arg_id(0, "OFFICER_ID");
     inkan::store::Transaction tx(c);
-    auto r = c.query("UPDATE officers SET status = 'revoked' WHERE id = $1::bigint AND status = 'active' RETURNING id", id);
-    if (r.empty()) not_found("有効な登録担当者", "active officer", id);
+    int64_t officer = std::stoll(id);
+    if (!inkan::store::deactivate_officer(c, officer)) not_found("有効な登録担当者", "active officer", id);
     // RFC 5280 reason 3, affiliationChanged: the person is no longer an officer.
-    auto certs = c.query("UPDATE certificates SET revoked_at = now(), revocation_reason = 3 "
-                         "WHERE officer_id = $1::bigint AND kind = 'officer' AND revoked_at IS NULL RETURNING serial",
-                         id);
-    c.query("UPDATE officer_pickups SET state = 'superseded', updated_at = now() "
-            "WHERE officer_id = $1::bigint AND state IN ('open', 'locked', 'issuing')", id);
-    c.query("UPDATE officer_sessions SET ended_at = now(), end_reason = 'expired' WHERE officer_id = $1::bigint AND ended_at IS NULL", id);
-    json serials = json::array();
-    for (int i = 0; i < certs.rows(); ++i) serials.push_back(certs.text(i, 0));
+    json serials = inkan::store::revoke_officer_certificates(c, officer, 3);
+    inkan::store::supersede_unfinished_pickups(c, officer);
+    inkan::store::expire_officer_sessions(c, officer);
     inkan::audit::append(c, actor(), "officer.revoked", "officer:" + id, {{"revoked_serials", serials}});
     tx.commit();
     return {{"officer_id", std::stoll(id)}, {"status", "revoked"}, {"revoked_serials", serials}};
@@ -115,41 +102,32 @@ json grant_add(inkan::store::Connection& c, const Args& a) {
     }
     inkan::store::Transaction tx(c);
     // Officer and domain must belong to the same institution.
-    auto d = c.query("SELECT d.id FROM domains d JOIN officers o ON o.institution_id = d.institution_id "
-                     "WHERE d.name = $1 AND o.id = $2 AND o.status = 'active'",
-                     domain, officer);
-    if (d.empty()) {
+    auto domain_id = inkan::store::officer_domain_id(c, officer, domain);
+    if (!domain_id) {
         throw inkan::Error(codes::kBadGrant, {"登録担当者 " + std::to_string(officer) + " の機関にドメイン " + domain + " がありません。",
                                               "Domain " + domain + " is not registered for officer " + std::to_string(officer) + "'s institution."});
     }
-    auto r = c.query("INSERT INTO grants (officer_id, domain_id, subtree, kinds, actions) VALUES ($1, $2, $3, $4::text[], $5::text[]) "
-                     "ON CONFLICT (officer_id, domain_id, coalesce(subtree, '')) DO UPDATE SET kinds = EXCLUDED.kinds, actions = EXCLUDED.actions "
-                     "RETURNING id",
-                     officer, d.integer(0, 0), subtree, inkan::store::text_array(kinds), inkan::store::text_array(actions));
-    inkan::audit::append(c, actor(), "grant.set", "grant:" + r.text(0, 0),
+    int64_t grant = inkan::store::upsert_grant(c, officer, *domain_id, subtree, kinds, actions);
+    inkan::audit::append(c, actor(), "grant.set", "grant:" + std::to_string(grant),
                          {{"officer_id", officer}, {"domain", domain}, {"subtree", subtree ? json(*subtree) : json()},
                           {"kinds", kinds}, {"actions", actions}});
     tx.commit();
-    return {{"grant_id", r.integer(0, 0)}, {"officer_id", officer}, {"domain", domain},
+    return {{"grant_id", grant}, {"officer_id", officer}, {"domain", domain},
             {"subtree", subtree ? json(*subtree) : json()}, {"kinds", kinds}, {"actions", actions}};
 }
 
 json grant_list(inkan::store::Connection& c, const Args& a) {
-    return rows_json(c.query(
-        "SELECT g.id, g.officer_id, d.name AS domain, g.subtree, array_to_string(g.kinds, ',') AS kinds, "
-        "array_to_string(g.actions, ',') AS actions FROM grants g JOIN domains d ON d.id = g.domain_id "
-        "WHERE ($1::bigint IS NULL OR g.officer_id = $1) ORDER BY g.id",
-        a.get("officer")));
+    return inkan::store::list_grants(c, a.get_id("officer"));
 }
 
 json grant_remove(inkan::store::Connection& c, const Args& a) {
     std::string id = a.arg_id(0, "GRANT_ID");
     inkan::store::Transaction tx(c);
-    auto r = c.query("DELETE FROM grants WHERE id = $1::bigint RETURNING id, officer_id", id);
-    if (r.empty()) not_found("付与", "grant", id);
-    inkan::audit::append(c, actor(), "grant.removed", "grant:" + id, {{"officer_id", r.integer(0, 1)}});
+    auto officer = inkan::store::delete_grant(c, std::stoll(id));
+    if (!officer) not_found("付与", "grant", id);
+    inkan::audit::append(c, actor(), "grant.removed", "grant:" + id, {{"officer_id", *officer}});
     tx.commit();
-    return first_row(r);
+    return {{"id", std::stoll(id)}, {"officer_id", *officer}};
 }
 
 Register commands({

@@ -1,8 +1,8 @@
 // institution, domain: what the service desk registers for an institution.
 #include "cli.hpp"
 #include "policy/names.hpp"
-#include "rows.hpp"
 #include "store/audit.hpp"
+#include "store/registry.hpp"
 #include "util/codes.hpp"
 #include "util/text.hpp"
 
@@ -26,36 +26,30 @@ json institution_add(inkan::store::Connection& c, const Args& a) {
                            {"--name-ja: UTF-8 の文字列で、制御文字を含められません。", "--name-ja: UTF-8 text without control characters."});
     }
     inkan::store::Transaction tx(c);
-    auto r = c.query("INSERT INTO institutions (name_en, name_ja, st, l) VALUES ($1, $2, $3, $4) "
-                     "ON CONFLICT (name_en) DO NOTHING RETURNING id, name_en, name_ja, st, l, status",
-                     name_en, name_ja, st, l);
-    if (r.empty()) {
+    auto row = inkan::store::insert_institution(c, name_en, name_ja, st, l);
+    if (!row) {
         throw inkan::Error(inkan::codes::kBadInstitutionField,
                            {"同じ英語名の機関がすでにあります: " + name_en, "An institution named " + name_en + " exists already."});
     }
-    inkan::audit::append(c, actor(), "institution.added", "institution:" + r.text(0, 0),
+    inkan::audit::append(c, actor(), "institution.added", "institution:" + std::to_string((*row)["id"].get<int64_t>()),
                          {{"name_en", name_en}, {"st", st}, {"l", l}});
     tx.commit();
-    return first_row(r);
+    return *row;
 }
 
 json institution_list(inkan::store::Connection& c, const Args&) {
-    return rows_json(c.query(
-        "SELECT i.id, i.name_en, i.name_ja, i.st, i.l, i.status, "
-        "(SELECT count(*) FROM domains d WHERE d.institution_id = i.id) AS domains, "
-        "(SELECT count(*) FROM officers o WHERE o.institution_id = i.id AND o.status = 'active') AS officers "
-        "FROM institutions i ORDER BY i.id"));
+    return inkan::store::list_institutions(c);
 }
 
 json institution_set_status(inkan::store::Connection& c, const Args& a) {
     std::string id = a.arg_id(0, "ID"), status = a.arg(1, "active|inactive");
     if (status != "active" && status != "inactive") usage_error("status is active or inactive", "状態は active か inactive です");
     inkan::store::Transaction tx(c);
-    auto r = c.query("UPDATE institutions SET status = $2 WHERE id = $1::bigint RETURNING id, name_en, status", id, status);
-    if (r.empty()) not_found("機関", "institution", id);
+    auto row = inkan::store::set_institution_status(c, std::stoll(id), status);
+    if (!row) not_found("機関", "institution", id);
     inkan::audit::append(c, actor(), "institution.status_set", "institution:" + id, {{"status", status}});
     tx.commit();
-    return first_row(r);
+    return *row;
 }
 
 json domain_add(inkan::store::Connection& c, const Args& a) {
@@ -63,60 +57,50 @@ json domain_add(inkan::store::Connection& c, const Args& a) {
     std::string name = a.arg(0, "DOMAIN");
     require(inkan::policy::check_registrable_domain(name), inkan::codes::kBadDomain, "domain");
     inkan::store::Transaction tx(c);
-    if (c.query("SELECT 1 FROM institutions WHERE id = $1", institution).empty()) {
+    if (!inkan::store::institution_exists(c, institution)) {
         not_found("機関", "institution", std::to_string(institution));
     }
     // A domain inside (or around) another institution's domain would let
     // that institution apply for names it does not hold.
-    auto overlap = c.query("SELECT name, institution_id FROM domains WHERE institution_id <> $1 AND "
-                           "(right($2, length(name) + 1) = '.' || name OR right(name, length($2) + 1) = '.' || $2) "
-                           "ORDER BY name LIMIT 1",
-                           institution, name);
+    auto overlap = inkan::store::overlapping_domain(c, institution, name);
     bool allow_overlap = a.get("allow-overlap").has_value();
-    if (!overlap.empty() && !allow_overlap) {
-        std::string other = overlap.text(0, 0) + " (institution " + overlap.text(0, 1) + ")";
+    if (overlap && !allow_overlap) {
+        std::string other = overlap->name + " (institution " + std::to_string(overlap->institution_id) + ")";
         throw inkan::Error(inkan::codes::kBadDomain,
                            {"他の機関のドメインと重なります: " + other + "。意図した登録なら --allow-overlap を付けてください (監査ログに残ります)。",
                             "The domain overlaps another institution's domain " + other +
                                 "; add --allow-overlap if this is intended (it is audited)."});
     }
-    auto r = c.query("INSERT INTO domains (institution_id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING "
-                     "RETURNING id, institution_id, name",
-                     institution, name);
-    if (r.empty()) {
+    auto row = inkan::store::insert_domain(c, institution, name);
+    if (!row) {
         throw inkan::Error(inkan::codes::kBadDomain, {"ドメインはすでに登録されています: " + name, "The domain is registered already: " + name});
     }
     nlohmann::json detail = {{"name", name}, {"institution_id", institution}};
-    if (!overlap.empty()) detail["overlaps"] = overlap.text(0, 0);
-    inkan::audit::append(c, actor(), "domain.added", "domain:" + r.text(0, 0), detail);
+    if (overlap) detail["overlaps"] = overlap->name;
+    inkan::audit::append(c, actor(), "domain.added", "domain:" + std::to_string((*row)["id"].get<int64_t>()), detail);
     tx.commit();
-    return first_row(r);
+    return *row;
 }
 
 json domain_list(inkan::store::Connection& c, const Args& a) {
-    return rows_json(c.query(
-        "SELECT d.id, d.name, d.institution_id, i.name_en AS institution FROM domains d "
-        "JOIN institutions i ON i.id = d.institution_id WHERE ($1::bigint IS NULL OR d.institution_id = $1) ORDER BY d.name",
-        a.get("institution")));
+    return inkan::store::list_domains(c, a.get_id("institution"));
 }
 
 json allowlist_add(inkan::store::Connection& c, const Args& a) {
     std::string domain = a.need("domain"), ou = a.arg(0, "OU");
     require(inkan::policy::check_dn_value(ou), inkan::codes::kBadInstitutionField, "OU");
     inkan::store::Transaction tx(c);
-    auto d = c.query("SELECT id FROM domains WHERE name = $1", domain);
-    if (d.empty()) not_found("ドメイン", "domain", domain);
-    auto r = c.query("INSERT INTO ou_allowlist (domain_id, ou) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id",
-                     d.integer(0, 0), ou);
-    if (!r.empty()) inkan::audit::append(c, actor(), "allowlist.added", "domain:" + d.text(0, 0), {{"ou", ou}});
+    auto id = inkan::store::domain_id(c, domain);
+    if (!id) not_found("ドメイン", "domain", domain);
+    if (inkan::store::insert_allowlist(c, *id, ou)) {
+        inkan::audit::append(c, actor(), "allowlist.added", "domain:" + std::to_string(*id), {{"ou", ou}});
+    }
     tx.commit();
     return {{"domain", domain}, {"ou", ou}};
 }
 
 json allowlist_list(inkan::store::Connection& c, const Args& a) {
-    return rows_json(c.query("SELECT d.name AS domain, a.ou FROM ou_allowlist a JOIN domains d ON d.id = a.domain_id "
-                             "WHERE ($1::text IS NULL OR d.name = $1) ORDER BY d.name, a.ou",
-                             a.get("domain")));
+    return inkan::store::list_allowlist(c, a.get("domain"));
 }
 
 Register commands({

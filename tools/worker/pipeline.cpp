@@ -76,24 +76,27 @@ void revoke(store::Connection& c, KeyStore& keys, const store::QueuedRevocation&
     audit::append(c, actor, "certificate.revoked", "certificate:" + std::to_string(r.certificate_id),
                   {{"serial", r.serial}, {"reason", r.reason}, {"application_id", r.id}});
 }
-}  // namespace
 
-bool issue_next(store::Connection& c, KeyStore& keys, const std::string& actor) {
+// Claims one queued application and works on it in the same transaction.
+template <class Claim, class Work>
+bool claim_and_attempt(store::Connection& c, const std::string& actor, Claim claim, Work work) {
     store::Transaction tx(c);
-    auto a = store::claim_next_issuance(c);
-    if (!a) return false;
-    attempt(c, a->id, actor, [&] { issue(c, keys, *a, actor); });
+    auto claimed = claim(c);
+    if (!claimed) return false;
+    attempt(c, claimed->id, actor, [&] { work(*claimed); });
     tx.commit();
     return true;
 }
+}  // namespace
+
+bool issue_next(store::Connection& c, KeyStore& keys, const std::string& actor) {
+    return claim_and_attempt(c, actor, store::claim_next_issuance,
+                             [&](const store::QueuedIssuance& a) { issue(c, keys, a, actor); });
+}
 
 bool revoke_next(store::Connection& c, KeyStore& keys, const std::string& actor) {
-    store::Transaction tx(c);
-    auto r = store::claim_next_revocation(c);
-    if (!r) return false;
-    attempt(c, r->id, actor, [&] { revoke(c, keys, *r, actor); });
-    tx.commit();
-    return true;
+    return claim_and_attempt(c, actor, store::claim_next_revocation,
+                             [&](const store::QueuedRevocation& r) { revoke(c, keys, r, actor); });
 }
 
 }  // namespace inkan::worker

@@ -1,5 +1,7 @@
 #include "download/endpoint.hpp"
 
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 #include "crypto/digest.hpp"
@@ -7,6 +9,7 @@
 #include "download/formats.hpp"
 #include "http/fields.hpp"
 #include "http/page.hpp"
+#include "http/router.hpp"
 #include "mail/templates.hpp"
 #include "store/audit.hpp"
 #include "store/chains.hpp"
@@ -62,17 +65,16 @@ http::Response landing(const http::Request& req, const std::string& token, const
                        (t.revoked ? "<p class=\"error\">" + escape(pick(lang, {"この証明書は失効しています。", "This certificate is revoked."})) + "</p>" : form);
     return http::page(req, 200, {"証明書の取得", "Certificate download"}, std::move(body));
 }
-}  // namespace
 
-http::Response serve(store::Pool& pool, const http::Request& req) {
-    if (req.path != "/") throw Error(codes::kNotFound, {"ページが見つかりません。", "Page not found."}, 404);
-    if (req.method == "GET" || req.method == "HEAD") {
-        std::string token = http::text_field(req.query_params(), "t");
-        if (token.empty()) throw denied();
-        Target t = pool.with_idempotent([&](store::Connection& c) { return find(c, token, false); });
-        return landing(req, token, t);
-    }
-    if (req.method != "POST") throw Error(codes::kMethodNotAllowed, {"GET か POST を使ってください。", "Use GET or POST."}, 405);
+// The landing page only shows: a mail scanner that follows the link consumes nothing.
+http::Response show(store::Pool& pool, const http::Request& req) {
+    std::string token = http::text_field(req.query_params(), "t");
+    if (token.empty()) throw denied();
+    Target t = pool.with_idempotent([&](store::Connection& c) { return find(c, token, false); });
+    return landing(req, token, t);
+}
+
+http::Response fetch(store::Pool& pool, const http::Request& req) {
     auto form = req.form();
     std::string token = http::text_field(form, "t"), format = http::text_field(form, "format");
     if (token.empty()) throw denied();
@@ -95,6 +97,14 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
                             std::move(file.body)};
         return resp;
     });
+}
+
+using Route = http::Route<http::Response (*)(store::Pool&, const http::Request&)>;
+constexpr std::array kRoutes = {Route{"GET", "/", show}, Route{"POST", "/", fetch}};
+}  // namespace
+
+http::Response serve(store::Pool& pool, const http::Request& req) {
+    return http::route(std::span<const Route>(kRoutes), req).handler(pool, req);
 }
 
 }  // namespace inkan::download

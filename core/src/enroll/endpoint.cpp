@@ -1,5 +1,7 @@
 #include "enroll/endpoint.hpp"
 
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 #include "crypto/encoding.hpp"
@@ -8,6 +10,7 @@
 #include "enroll/issuance.hpp"
 #include "enroll/pickup.hpp"
 #include "http/page.hpp"
+#include "http/router.hpp"
 #include "officer/auth.hpp"
 #include "util/codes.hpp"
 #include "http/fields.hpp"
@@ -185,17 +188,17 @@ Response collect(store::Pool& pool, const Request& req) {
     resp.headers.emplace_back("Set-Cookie", collect_cookie(req, "", 0));
     return resp;
 }
+
+using Route = http::Route<Response (*)(store::Pool&, const Request&)>;
+
+constexpr std::array kRoutes = {
+    Route{"GET", "/pickup", pickup},   Route{"POST", "/pickup", pickup},   Route{"GET", "/renew", renew},
+    Route{"POST", "/renew", renew},    Route{"GET", "/collect", collect}, Route{"POST", "/collect", collect},
+};
 }  // namespace
 
 Response serve(store::Pool& pool, const Request& req) {
-    bool get = req.method == "GET" || req.method == "HEAD";
-    if (!get && req.method != "POST") {
-        throw Error(codes::kMethodNotAllowed, {"GET か POST を使ってください。", "Use GET or POST."}, 405);
-    }
-    if (req.path == "/pickup") return pickup(pool, req);
-    if (req.path == "/renew") return renew(pool, req);
-    if (req.path == "/collect") return collect(pool, req);
-    throw Error(codes::kNotFound, {"ページが見つかりません。", "Page not found."}, 404);
+    return http::route(std::span<const Route>(kRoutes), req).handler(pool, req);
 }
 
 }  // namespace inkan::enroll

@@ -41,14 +41,18 @@ Response page(const Request& req, int status, const Message& title, std::string 
 }
 
 Response error_response(const Request& req, const Error& e) {
+    Response r;
     if (req.wants_json()) {
         nlohmann::json j = {{"error", {{"code", e.code()}, {"message", {{"ja", e.message().ja}, {"en", e.message().en}}}}}};
         if (!e.field().empty()) j["error"]["field"] = e.field();
-        return Response::json(e.http_status(), j.dump());
+        r = Response::json(e.http_status(), j.dump());
+    } else {
+        std::string body = "<p class=\"error\"><code>" + escape(e.code()) + "</code> " + escape(e.message().ja) +
+                           "</p><p class=\"error\" lang=\"en\">" + escape(e.message().en) + "</p>";
+        r = page(req, e.http_status(), {"エラー", "Error"}, std::move(body));
     }
-    std::string body = "<p class=\"error\"><code>" + escape(e.code()) + "</code> " + escape(e.message().ja) +
-                       "</p><p class=\"error\" lang=\"en\">" + escape(e.message().en) + "</p>";
-    return page(req, e.http_status(), {"エラー", "Error"}, std::move(body));
+    r.headers.insert(r.headers.end(), e.headers().begin(), e.headers().end());
+    return r;
 }
 
 }  // namespace inkan::http

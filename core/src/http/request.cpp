@@ -64,14 +64,18 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
 
 std::map<std::string, std::string> Request::query_params() const { return parse_urlencoded(query); }
 
-std::map<std::string, std::string> Request::form() const {
+const std::map<std::string, std::string>& Request::form() const {
+    if (form_) return *form_;
+    // Parsed into a local first: a body that does not parse throws every time.
+    std::map<std::string, std::string> fields;
     auto type = header("Content-Type");
-    if (!type) return {};
-    if (type->find("application/x-www-form-urlencoded") != std::string_view::npos) return parse_urlencoded(body);
-    if (type->find("multipart/form-data") == std::string_view::npos) return {};
-    std::map<std::string, std::string> out;
-    for (auto& part : parse_multipart(body, *type)) out.emplace(part.name, std::move(part.data));
-    return out;
+    if (type && type->find("application/x-www-form-urlencoded") != std::string_view::npos) {
+        fields = parse_urlencoded(body);
+    } else if (type && type->find("multipart/form-data") != std::string_view::npos) {
+        for (auto& part : parse_multipart(body, *type)) fields.emplace(part.name, std::move(part.data));
+    }
+    form_ = std::move(fields);
+    return *form_;
 }
 
 Lang Request::lang() const {

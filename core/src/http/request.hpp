@@ -33,8 +33,8 @@ struct Request {
     // Query parameters (application/x-www-form-urlencoded).
     std::map<std::string, std::string> query_params() const;
     // Form fields from an urlencoded or multipart/form-data body (files
-    // included, by field name).
-    std::map<std::string, std::string> form() const;
+    // included, by field name); parsed on first use, then cached.
+    const std::map<std::string, std::string>& form() const;
     // ?lang= first, then Accept-Language; Japanese unless English is preferred.
     Lang lang() const;
     // True when the client prefers JSON (Accept) or calls /api/.
@@ -43,6 +43,9 @@ struct Request {
     std::string cookie(std::string_view name) const;
     // Link to `rel` below the mount, e.g. link("pickup") -> "/enroll/pickup".
     std::string link(std::string_view rel) const;
+
+private:
+    mutable std::optional<std::map<std::string, std::string>> form_;
 };
 
 struct Response {

@@ -10,6 +10,7 @@
 #include "officer/handlers.hpp"
 #include "policy/names.hpp"
 #include "store/audit.hpp"
+#include "store/inventory.hpp"
 #include "store/submissions.hpp"
 #include "tsv/encoding.hpp"
 #include "util/codes.hpp"
@@ -22,31 +23,23 @@ using http::escape;
 using http::pick;
 using nlohmann::json;
 
-constexpr const char* kColumns =
-    "application_id, operation, state, fqdn, subject_dn, profile, coalesce(serial, ''), status, "
-    "to_char(created_at, 'YYYY-MM-DD HH24:MI'), coalesce(to_char(not_after, 'YYYY-MM-DD'), ''), certificate_id, "
-    "coalesce(error, ''), coalesce(subscriber_name, ''), coalesce(subscriber_affiliation, ''), "
-    "coalesce(subscriber_email, ''), array_to_json(dns_names)::text, coalesce(old_serial, '')";
-
-json row_json(const store::Result& r, int i) {
-    return {{"application_id", r.integer(i, 0)}, {"operation", r.text(i, 1)}, {"state", r.text(i, 2)},
-            {"fqdn", r.text(i, 3)}, {"subject_dn", r.text(i, 4)}, {"profile", r.text(i, 5)},
-            {"serial", r.text(i, 6)}, {"status", r.is_null(i, 7) ? json(nullptr) : json(r.integer(i, 7))},
-            {"submitted", r.text(i, 8)}, {"not_after", r.text(i, 9)},
-            {"certificate_id", r.is_null(i, 10) ? json(nullptr) : json(r.integer(i, 10))}, {"error", r.text(i, 11)},
-            {"subscriber", {{"name", r.text(i, 12)}, {"affiliation", r.text(i, 13)}, {"email", r.text(i, 14)}}},
-            {"dns_names", json::parse(r.text(i, 15))}, {"old_serial", r.text(i, 16)}};
+json row_json(const store::ServerListRow& r) {
+    return {{"application_id", r.application_id}, {"operation", r.operation}, {"state", r.state},
+            {"fqdn", r.fqdn}, {"subject_dn", r.subject_dn}, {"profile", r.profile},
+            {"serial", r.serial}, {"status", r.status ? json(*r.status) : json(nullptr)},
+            {"submitted", r.submitted}, {"not_after", r.not_after},
+            {"certificate_id", r.certificate_id ? json(*r.certificate_id) : json(nullptr)}, {"error", r.error},
+            {"subscriber", {{"name", r.subscriber_name}, {"affiliation", r.subscriber_affiliation}, {"email", r.subscriber_email}}},
+            {"dns_names", r.dns_names}, {"old_serial", r.old_serial}};
 }
 
 Error not_found() { return Error(codes::kNotFound, {"証明書が見つかりません。", "Certificate not found."}, 404); }
 
 // The certificate's inventory row, if the officer's grants cover it.
-store::Result visible_certificate(Context& ctx) {
-    auto r = ctx.c.query(std::string("SELECT ") + kColumns + ", der FROM server_inventory "
-                         "WHERE certificate_id = $1 AND institution_id = $2",
-                         ctx.id, ctx.who.institution_id);
-    if (r.empty() || !authz::covers(ctx.grants(), r.text(0, 3), authz::Kind::server)) throw not_found();
-    return r;
+store::ServerListRow visible_certificate(Context& ctx) {
+    auto row = store::server_certificate_row(ctx.c, ctx.who.institution_id, ctx.id);
+    if (!row || !authz::covers(ctx.grants(), row->fqdn, authz::Kind::server)) throw not_found();
+    return *row;
 }
 
 std::string status_label(const json& status, http::Lang lang) {
@@ -73,16 +66,10 @@ http::Response certificate_list(Context& ctx) {
         return v.empty() ? std::nullopt : std::optional<std::string>(v);
     };
     // Scoped by grants in SQL so that the limit applies to what the officer may see.
-    auto r = ctx.c.query(std::string("SELECT ") + kColumns + " FROM server_inventory WHERE institution_id = $1 "
-                         "AND ($2::text IS NULL OR strpos(fqdn, $2) > 0) AND ($3::text IS NULL OR serial = lower($3)) "
-                         "AND ($4::text IS NULL OR status::text = $4 OR state = $4) "
-                         "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE fqdn = s OR right(fqdn, length(s) + 1) = '.' || s) "
-                         "ORDER BY application_id DESC LIMIT 1000",
-                         ctx.who.institution_id, opt("fqdn"), opt("serial"), opt("status"),
-                         store::text_array(authz::scopes(ctx.grants(), authz::Kind::server)));
+    store::ListFilter filter{opt("fqdn"), opt("serial"), opt("status"), authz::scopes(ctx.grants(), authz::Kind::server)};
     json rows = json::array();
-    for (int i = 0; i < r.rows(); ++i) {
-        if (authz::covers(ctx.grants(), r.text(i, 3), authz::Kind::server)) rows.push_back(row_json(r, i));
+    for (const auto& row : store::server_list(ctx.c, ctx.who.institution_id, filter, 1000)) {
+        if (authz::covers(ctx.grants(), row.fqdn, authz::Kind::server)) rows.push_back(row_json(row));
     }
     if (ctx.req.wants_json()) return http::Response::json(200, json{{"certificates", rows}}.dump());
 
@@ -111,8 +98,8 @@ http::Response certificate_list(Context& ctx) {
 
 http::Response certificate_detail(Context& ctx) {
     auto r = visible_certificate(ctx);
-    json detail = row_json(r, 0);
-    auto cert = crypto::cert_from_der(r.bytes(0, 17));
+    json detail = row_json(r);
+    auto cert = crypto::cert_from_der(r.der);
     detail["pem"] = crypto::cert_to_pem(cert.get());
     audit::append(ctx.c, actor(ctx.who), "certificate.viewed", "certificate:" + std::to_string(ctx.id));
     if (ctx.req.wants_json()) return http::Response::json(200, detail.dump());
@@ -127,7 +114,7 @@ http::Response certificate_detail(Context& ctx) {
 http::Response subscriber_update(Context& ctx) {
     require_csrf(ctx.req, ctx.session);
     auto r = visible_certificate(ctx);
-    if (!authz::permits(ctx.grants(), r.text(0, 3), authz::Kind::server, authz::Action::subscriber)) {
+    if (!authz::permits(ctx.grants(), r.fqdn, authz::Kind::server, authz::Action::subscriber)) {
         throw Error("424", {"利用管理者情報の変更は許可されていません。", "You are not granted subscriber updates."}, 403);
     }
     auto form = ctx.req.form();
@@ -141,9 +128,9 @@ http::Response subscriber_update(Context& ctx) {
     }
     if (policy::check_mail(email)) throw Error("206", {"メールアドレスの形式ではありません。", "This is not a mail address."}, 400);
     store::Transaction tx(ctx.c);
-    store::update_subscriber(ctx.c, r.integer(0, 0), ctx.who.officer_id, name, affiliation, email);
+    store::update_subscriber(ctx.c, r.application_id, ctx.who.officer_id, name, affiliation, email);
     audit::append(ctx.c, actor(ctx.who), "subscriber.updated", "certificate:" + std::to_string(ctx.id),
-                  {{"before", {{"name", r.text(0, 12)}, {"affiliation", r.text(0, 13)}, {"email", r.text(0, 14)}}},
+                  {{"before", {{"name", r.subscriber_name}, {"affiliation", r.subscriber_affiliation}, {"email", r.subscriber_email}}},
                    {"after", {{"name", name}, {"affiliation", affiliation}, {"email", email}}}});
     tx.commit();
     return http::Response::json(200, json{{"updated", true}, {"name", name}, {"affiliation", affiliation}, {"email", email}}.dump());

@@ -8,6 +8,7 @@
 #include "http/page.hpp"
 #include "officer/handlers.hpp"
 #include "policy/names.hpp"
+#include "store/inventory.hpp"
 #include "tsv/encoding.hpp"
 #include "tsv/table.hpp"
 
@@ -38,11 +39,12 @@ const std::vector<std::string>& inventory_header() {
     return h;
 }
 
+// RFC 5280 CRLReason names of the codes UPKI accepts.
 const char* reason_text(const std::string& code) {
-    static const std::map<std::string, const char*> names = {
-        {"0", "unspecified"}, {"1", "keyCompromise"}, {"3", "affiliationChanged"}, {"4", "superseded"},
-        {"5", "cessationOfOperation"}};
-    auto it = names.find(code);
+    static const std::map<int, const char*> names = {
+        {0, "unspecified"}, {1, "keyCompromise"}, {3, "affiliationChanged"}, {4, "superseded"}, {5, "cessationOfOperation"}};
+    if (code.empty() || code.size() > 2 || code.find_first_not_of("0123456789") != std::string::npos) return "";
+    auto it = names.find(std::stoi(code));
     return it == names.end() ? "" : it->second;
 }
 
@@ -55,50 +57,26 @@ http::Response tsv_file(const std::string& name, const std::string& utf8) {
                           tsv::to_cp932(utf8)};
 }
 
-// "2026-11-22 10:00:00" in the institution-facing export (UTC).
-constexpr const char* kTime = "YYYY/MM/DD HH24:MI:SS";
 }  // namespace
 
 http::Response inventory_export(Context& ctx) {
     require_action(ctx, authz::Action::export_inventory);
-    auto r = ctx.c.query(
-        std::string("SELECT i.application_id, coalesce(i.batch_id::text, ''), i.subject_dn, "
-                    "(SELECT d.id FROM domains d WHERE d.institution_id = i.institution_id AND (i.fqdn = d.name OR "
-                    "  i.fqdn LIKE '%.' || d.name) ORDER BY length(d.name) DESC LIMIT 1), "
-                    "to_char(i.created_at, '") + kTime + "'), coalesce(to_char(i.issued_at, '" + kTime + "'), ''), "
-        "i.officer_id, i.operation, coalesce(i.profile, ''), coalesce(i.status::text, ''), "
-        "coalesce(i.subscriber_name, ''), coalesce(i.subscriber_affiliation, ''), coalesce(i.subscriber_email, ''), "
-        "coalesce(i.fqdn, ''), coalesce(i.server_software, ''), coalesce(encode(i.csr, 'base64'), ''), "
-        "coalesce(array_to_string(i.dns_names, ','), ''), coalesce(i.error, ''), coalesce(encode(i.der, 'base64'), ''), "
-        "coalesce(i.serial, ''), coalesce(encode(i.fingerprint_sha256, 'hex'), ''), "
-        "coalesce(to_char(i.not_before, '" + kTime + "'), ''), coalesce(to_char(i.not_after, '" + kTime + "'), ''), "
-        "coalesce(to_char(i.url_expires_at, '" + kTime + "'), ''), "
-        "coalesce(i.revocation_id::text, ''), coalesce(to_char(i.revocation_submitted, '" + kTime + "'), ''), "
-        "coalesce(to_char(i.revoked_at, '" + kTime + "'), ''), coalesce(i.revocation_officer_id::text, ''), "
-        "coalesce(i.revocation_reason::text, ''), coalesce(i.revocation_comment, ''), "
-        "coalesce(i.revocation_officer_email, ''), coalesce(i.old_serial, ''), "
-        "to_char(greatest(i.updated_at, i.revoked_at, i.first_download), '" + kTime + "') "
-        "FROM server_inventory i WHERE i.institution_id = $1 ORDER BY i.application_id",
-        ctx.who.institution_id);
-    auto one_line = [](std::string s) {  // base64 from PostgreSQL is folded; TSV fields are one line
-        s.erase(std::remove(s.begin(), s.end(), '\n'), s.end());
-        return s;
-    };
     std::string out = tsv::join_row(inventory_header());
-    for (int i = 0; i < r.rows(); ++i) {
-        if (!authz::permits(ctx.grants(), r.text(i, 13), authz::Kind::server, authz::Action::export_inventory)) continue;
-        std::string reason = r.text(i, 28);
+    for (const auto& i : store::server_inventory(ctx.c, ctx.who.institution_id)) {
+        if (!authz::permits(ctx.grants(), i.fqdn, authz::Kind::server, authz::Action::export_inventory)) continue;
+        const std::string& reason = i.revocation_reason;
+        std::string reason_label =
+            !i.revocation_comment.empty() ? i.revocation_comment : reason.empty() ? "" : reason_text(reason);
         std::vector<std::string> f = {
-            r.text(i, 0), r.text(i, 1), "0", r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6),
-            "server", r.text(i, 7), r.text(i, 8), r.text(i, 9), r.text(i, 10), r.text(i, 11), r.text(i, 12),
-            r.text(i, 13), r.text(i, 14), one_line(r.text(i, 15)), r.text(i, 16), "1", r.text(i, 0), r.text(i, 17),
-            one_line(r.text(i, 18)), r.text(i, 19), r.text(i, 20), r.text(i, 21), r.text(i, 22), r.text(i, 23), "", "", "",
+            i.application_id, i.batch_id, "0", i.subject_dn, i.domain_id, i.applied_at, i.issued_at, i.officer_id,
+            "server", i.operation, i.profile, i.status, i.subscriber_name, i.subscriber_affiliation, i.subscriber_email,
+            i.fqdn, i.server_software, i.csr_base64, i.dns_names, "1", i.application_id, i.error,
+            i.der_base64, i.serial, i.fingerprint_hex, i.not_before, i.not_after, i.url_expires_at, "", "", "",
             // revocation block
-            r.text(i, 24), r.text(i, 24), r.text(i, 25), r.text(i, 26), r.text(i, 27), reason,
-            !r.text(i, 29).empty() ? r.text(i, 29) : reason.empty() ? "" : reason_text(reason), "", r.text(i, 24), "",
-            r.text(i, 30),
+            i.revocation_id, i.revocation_id, i.revocation_submitted, i.revoked_at, i.revocation_officer_id, reason,
+            reason_label, "", i.revocation_id, "", i.revocation_officer_email,
             // tail
-            r.text(i, 31), "0", "", r.text(i, 32)};
+            i.old_serial, "0", "", i.updated_at};
         out += tsv::join_row(f);
     }
     return tsv_file("serverAll.tsv", out);
@@ -106,23 +84,18 @@ http::Response inventory_export(Context& ctx) {
 
 http::Response statistics(Context& ctx) {
     require_action(ctx, authz::Action::stats);
-    auto r = ctx.c.query("SELECT fqdn, to_char(not_before, 'YYYY-MM'), profile, revoked_at IS NOT NULL, "
-                         "revoked_at IS NULL AND not_after > now() FROM server_inventory "
-                         "WHERE institution_id = $1 AND certificate_id IS NOT NULL",
-                         ctx.who.institution_id);
     // domain -> month -> profile -> counts
     std::map<std::string, std::map<std::string, std::map<std::string, std::array<int, 3>>>> counts;
-    for (int i = 0; i < r.rows(); ++i) {
-        std::string fqdn = r.text(i, 0);
-        if (!authz::permits(ctx.grants(), fqdn, authz::Kind::server, authz::Action::stats)) continue;
-        std::string domain = fqdn;
+    for (const auto& row : store::server_statistics_rows(ctx.c, ctx.who.institution_id)) {
+        if (!authz::permits(ctx.grants(), row.fqdn, authz::Kind::server, authz::Action::stats)) continue;
+        std::string domain = row.fqdn;
         for (const auto& g : ctx.grants()) {
-            if (policy::within(fqdn, g.domain)) domain = g.domain;
+            if (policy::within(row.fqdn, g.domain)) domain = g.domain;
         }
-        auto& c = counts[domain][r.text(i, 1)][r.text(i, 2)];
+        auto& c = counts[domain][row.month][row.profile];
         c[0]++;
-        c[1] += r.boolean(i, 4);
-        c[2] += r.boolean(i, 3);
+        c[1] += row.valid;
+        c[2] += row.revoked;
     }
     json out = json::array();
     for (const auto& [domain, months] : counts)
@@ -149,14 +122,11 @@ http::Response statistics(Context& ctx) {
 
 http::Response allowlist_download(Context& ctx) {
     require_action(ctx, authz::Action::allowlist);
-    auto r = ctx.c.query("SELECT d.name, a.ou FROM ou_allowlist a JOIN domains d ON d.id = a.domain_id "
-                         "WHERE d.institution_id = $1 ORDER BY d.name, a.ou",
-                         ctx.who.institution_id);
     std::string out = tsv::join_row({"ドメイン", "OU"});
-    for (int i = 0; i < r.rows(); ++i) {
-        if (authz::permits(ctx.grants(), r.text(i, 0), authz::Kind::server, authz::Action::allowlist) ||
-            authz::permits(ctx.grants(), r.text(i, 0), authz::Kind::client, authz::Action::allowlist)) {
-            out += tsv::join_row({r.text(i, 0), r.text(i, 1)});
+    for (const auto& entry : store::ou_allowlist(ctx.c, ctx.who.institution_id)) {
+        if (authz::permits(ctx.grants(), entry.domain, authz::Kind::server, authz::Action::allowlist) ||
+            authz::permits(ctx.grants(), entry.domain, authz::Kind::client, authz::Action::allowlist)) {
+            out += tsv::join_row({entry.domain, entry.ou});
         }
     }
     return tsv_file("allowlist.tsv", out);

@@ -65,12 +65,15 @@ std::string result_table(const workflow::UploadResult& r, const Identity& who, h
 
 http::Response upload_form(Context& ctx) {
     http::Lang lang = ctx.req.lang();
-    auto option = [&](const char* v, Message m) { return "<option value=\"" + std::string(v) + "\">" + escape(pick(lang, m)) + "</option>"; };
+    auto option = [&](workflow::ApplyType t, Message m) {
+        return "<option value=\"" + std::to_string(static_cast<int>(t)) + "\">" + escape(pick(lang, m)) + "</option>";
+    };
     std::string body =
         "<form method=\"post\" enctype=\"multipart/form-data\" action=\"" + escape(ctx.req.link("server/upload")) +
         "\"><input type=\"hidden\" name=\"csrf\" value=\"" + escape(ctx.session.csrf_token) + "\"><p><label>" +
         escape(pick(lang, {"申請種別", "Application type"})) + " <select name=\"applyType\">" +
-        option("1", {"発行", "Issue"}) + option("2", {"更新", "Renew"}) + option("3", {"失効", "Revoke"}) +
+        option(workflow::ApplyType::issue, {"発行", "Issue"}) + option(workflow::ApplyType::renew, {"更新", "Renew"}) +
+        option(workflow::ApplyType::revoke, {"失効", "Revoke"}) +
         "</select></label></p><p><label><input type=\"radio\" name=\"errorFlg\" value=\"1\" checked> " +
         escape(pick(lang, {"エラーがあればファイル全体を受け付けない", "Reject the whole file on any error"})) +
         "</label><br><label><input type=\"radio\" name=\"errorFlg\" value=\"0\"> " +

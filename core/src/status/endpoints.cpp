@@ -3,6 +3,7 @@
 #include <openssl/ocsp.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -10,6 +11,7 @@
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
+#include "http/router.hpp"
 #include "store/cas.hpp"
 #include "store/status_documents.hpp"
 #include "util/codes.hpp"
@@ -17,7 +19,7 @@
 namespace inkan::status {
 
 namespace {
-Error not_found() { return Error(codes::kNotFound, {"ページが見つかりません。", "Not found."}, 404); }
+using http::not_found;
 
 // Revocations re-sign at once; an hour bounds how long a cache keeps the old answer.
 constexpr int64_t kMaxAgeCap = 3600;
@@ -91,29 +93,38 @@ std::optional<std::string> ocsp_request_bytes(const http::Request& req) {
         return std::nullopt;
     }
 }
-}  // namespace
 
-http::Response serve_crl(store::Pool& pool, const http::Request& req) {
-    if (req.method != "GET" && req.method != "HEAD") throw Error(codes::kMethodNotAllowed, {"GET を使ってください。", "Use GET."}, 405);
-    const std::string& p = req.path;
-    bool crl = p.size() > 5 && p.substr(p.size() - 4) == ".crl", crt = p.size() > 5 && p.substr(p.size() - 4) == ".crt";
-    std::string id = p.substr(1, p.size() > 5 ? p.size() - 5 : 0);
-    if ((!crl && !crt) || id.empty() || id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos) throw not_found();
+// <CA id>.crl: the CA's newest CRL (the CRL distribution point of its certificates).
+http::Response crl_document(store::Pool& pool, const http::Request& req, int64_t ca_id) {
     return pool.with_idempotent([&](store::Connection& c) {
-        if (crt) {
-            auto ca = store::ca_by_id(c, std::stoll(id));
-            if (!ca) throw not_found();
-            auto cert = crypto::cert_from_pem(ca->cert_pem);
-            return binary("application/pkix-cert", crypto::cert_to_der(cert.get()), 86400);
-        }
-        auto crl = store::newest_crl(c, std::stoll(id));
+        auto crl = store::newest_crl(c, ca_id);
         if (!crl) throw not_found();
         return status_document(req, "application/pkix-crl", crl->der, crl->this_update, crl->next_update);
     });
 }
 
-http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
-    if (req.method != "GET" && req.method != "POST") throw Error(codes::kMethodNotAllowed, {"GET か POST を使ってください。", "Use GET or POST."}, 405);
+// <CA id>.crt: the CA certificate (AIA caIssuers).
+http::Response ca_certificate(store::Pool& pool, const http::Request&, int64_t ca_id) {
+    return pool.with_idempotent([&](store::Connection& c) {
+        auto ca = store::ca_by_id(c, ca_id);
+        if (!ca) throw not_found();
+        auto cert = crypto::cert_from_pem(ca->cert_pem);
+        return binary("application/pkix-cert", crypto::cert_to_der(cert.get()), 86400);
+    });
+}
+
+using CrlRoute = http::Route<http::Response (*)(store::Pool&, const http::Request&, int64_t)>;
+constexpr std::array kCrlRoutes = {CrlRoute{"GET", "/{id}.crl", crl_document}, CrlRoute{"GET", "/{id}.crt", ca_certificate}};
+}  // namespace
+
+http::Response serve_crl(store::Pool& pool, const http::Request& req) {
+    auto match = http::route(std::span<const CrlRoute>(kCrlRoutes), req);
+    return match.handler(pool, req, match.captured.id);
+}
+
+namespace {
+// GET carries the request in the path (any path below the mount), POST in the body.
+http::Response ocsp(store::Pool& pool, const http::Request& req) {
     auto bytes = ocsp_request_bytes(req);
     if (!bytes || bytes->empty()) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
     auto p = reinterpret_cast<const unsigned char*>(bytes->data());
@@ -153,6 +164,14 @@ http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
         if (req.method != "GET") return binary("application/ocsp-response", response.der, 0);
         return status_document(req, "application/ocsp-response", response.der, response.this_update, response.next_update);
     });
+}
+
+using OcspRoute = http::Route<http::Response (*)(store::Pool&, const http::Request&)>;
+constexpr std::array kOcspRoutes = {OcspRoute{"GET", "/{*}", ocsp}, OcspRoute{"POST", "/{*}", ocsp}};
+}  // namespace
+
+http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
+    return http::route(std::span<const OcspRoute>(kOcspRoutes), req).handler(pool, req);
 }
 
 }  // namespace inkan::status

@@ -60,4 +60,11 @@ Verdict verify(store::Connection& c) {
     return v;
 }
 
+store::Listing newest(store::Connection& c, int64_t limit) {
+    return store::rows_json(c.query(
+        "SELECT seq, to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, actor, action, object, detail::text AS detail "
+        "FROM audit_log ORDER BY seq DESC LIMIT $1::int",
+        limit));
+}
+
 }  // namespace inkan::audit

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/listing.hpp"
 #include "store/pg.hpp"
 
 namespace inkan::audit {
@@ -26,6 +27,9 @@ struct Verdict {
 
 // Recomputes every link: hash(n) = SHA-256(hash(n-1) || canonical(row n)).
 Verdict verify(store::Connection& c);
+
+// The newest `limit` entries, newest first (seq, at, actor, action, object, detail).
+store::Listing newest(store::Connection& c, int64_t limit);
 
 // The exact text a row's hash covers; shared with the SQL trigger's definition.
 std::string canonical(std::string_view seq, std::string_view at, std::string_view actor, std::string_view action,

@@ -1,5 +1,7 @@
 #include "store/pickups.hpp"
 
+#include "store/registry.hpp"
+
 namespace inkan::store {
 
 std::optional<PickupRow> lock_pickup(Connection& c, const std::string& token_hash) {
@@ -34,9 +36,7 @@ std::optional<OfficerContact> active_officer_contact(Connection& c, int64_t offi
 
 std::pair<int64_t, std::string> open_pickup_row(Connection& c, int64_t officer_id, const std::string& token_hash,
                                                 const std::string& pin_hash, int64_t days) {
-    c.query("UPDATE officer_pickups SET state = 'superseded', updated_at = now() "
-            "WHERE officer_id = $1 AND state IN ('open', 'locked', 'issuing')",
-            officer_id);
+    supersede_unfinished_pickups(c, officer_id);
     auto r = c.query(
         "INSERT INTO officer_pickups (officer_id, token_hash, pin_hash, expires_at) "
         "VALUES ($1, $2, $3, now() + make_interval(days => $4::int)) "
@@ -47,6 +47,8 @@ std::pair<int64_t, std::string> open_pickup_row(Connection& c, int64_t officer_i
 
 void put_pending_key(Connection& c, int64_t application_id, int64_t officer_id, std::optional<int64_t> pickup_id,
                      const std::string& sealed_key, int64_t minutes) {
+    // Sealed keys nobody collected in time open nothing any more: drop them.
+    c.query("DELETE FROM pending_keys WHERE expires_at <= now()");
     c.query("INSERT INTO pending_keys (application_id, officer_id, pickup_id, sealed_key, expires_at) "
             "VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5::int))",
             application_id, officer_id, pickup_id, Bytes{sealed_key}, minutes);

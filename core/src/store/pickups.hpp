@@ -35,7 +35,7 @@ std::optional<OfficerContact> active_officer_contact(Connection& c, int64_t offi
 std::pair<int64_t, std::string> open_pickup_row(Connection& c, int64_t officer_id, const std::string& token_hash,
                                                 const std::string& pin_hash, int64_t days);
 
-// A key waiting for the certificate of application `application_id`.
+// A key waiting for the certificate of application `application_id` (expired ones are dropped first).
 void put_pending_key(Connection& c, int64_t application_id, int64_t officer_id, std::optional<int64_t> pickup_id,
                      const std::string& sealed_key, int64_t minutes);
 

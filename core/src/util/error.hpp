@@ -4,6 +4,9 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace inkan {
 
@@ -16,9 +19,14 @@ enum class Lang { ja, en };
 
 inline const std::string& pick(Lang lang, const Message& m) { return lang == Lang::en ? m.en : m.ja; }
 
+// The catalogue's HTTP status of a code (util/catalogue.cpp); 400 for a code it lacks.
+int catalogue_status(std::string_view code);
+
 class Error : public std::exception {
 public:
-    Error(std::string code, Message message, int http_status = 400)
+    // The HTTP status defaults to the catalogue's for the code.
+    Error(std::string code, Message message) : Error(code, std::move(message), catalogue_status(code)) {}
+    Error(std::string code, Message message, int http_status)
         : code_(std::move(code)), message_(std::move(message)), http_status_(http_status) {}
 
     const std::string& code() const noexcept { return code_; }
@@ -33,11 +41,19 @@ public:
         return std::move(*this);
     }
 
+    // A header the error response carries, e.g. Allow on a 405.
+    Error&& with_header(std::string name, std::string value) && {
+        headers_.emplace_back(std::move(name), std::move(value));
+        return std::move(*this);
+    }
+    const std::vector<std::pair<std::string, std::string>>& headers() const noexcept { return headers_; }
+
 private:
     std::string code_;
     Message message_;
     int http_status_;
     std::string field_;
+    std::vector<std::pair<std::string, std::string>> headers_;
 };
 
 // A failure that is a bug or an environment problem, not the user's input.

@@ -10,6 +10,7 @@
 #include "store/audit.hpp"
 #include "store/profiles.hpp"
 #include "store/submissions.hpp"
+#include "store/uploads.hpp"
 #include "tsv/encoding.hpp"
 
 namespace inkan::workflow {
@@ -23,41 +24,27 @@ public:
     bool subject_in_use(const std::string& dn) override {
         // Two issue lines with one DN in the same file: the second is 212 too.
         if (batch_dns_.count(dn)) return true;
-        return !c_.query("SELECT 1 FROM certificates WHERE institution_id = $1 AND subject_dn = $2 AND kind = 'server' "
-                         "AND revoked_at IS NULL AND not_after > now() "
-                         "UNION ALL SELECT 1 FROM applications WHERE institution_id = $1 AND subject_dn = $2 "
-                         "AND kind = 'server' AND state = 'queued' AND operation <> 'revoke'",
-                         institution_, dn)
-                    .empty();
+        return store::server_subject_in_use(c_, institution_, dn);
     }
 
     std::optional<KnownCertificate> certificate(const std::string& serial) override {
-        auto r = c_.query("SELECT id, subject_dn, der, revoked_at IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
-                          "WHERE a.target_certificate_id = certificates.id AND a.state = 'queued'), "
-                          "replaced_by IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
-                          "WHERE a.old_certificate_id = certificates.id AND a.state = 'queued') "
-                          "FROM certificates WHERE serial = $1 AND institution_id = $2 AND kind = 'server'",
-                          serial, institution_);
-        if (r.empty()) return std::nullopt;
+        auto r = store::server_certificate_by_serial(c_, institution_, serial);
+        if (!r) return std::nullopt;
         // A certificate an earlier accepted line of this file names is taken:
         // renewal pending in a renewal file, revocation in a revocation file.
-        bool seen_in_batch = batch_certificates_.count(r.integer(0, 0)) > 0;
+        bool seen_in_batch = batch_certificates_.count(r->id) > 0;
         bool pending_revocation = seen_in_batch && type_ == ApplyType::revoke;
         bool pending_renewal = seen_in_batch && type_ == ApplyType::renew;
-        std::string der = r.bytes(0, 2);
-        auto cert = crypto::cert_from_der(der);
+        auto cert = crypto::cert_from_der(r->der);
         // The names a certificate covers: its dNSNames (the CN is always among them).
-        return KnownCertificate{r.integer(0, 0), r.text(0, 1),
-                                crypto::public_key_der(X509_get0_pubkey(cert.get())), crypto::dns_names(cert.get()),
-                                r.boolean(0, 3) || pending_revocation, r.boolean(0, 4) || pending_renewal};
+        return KnownCertificate{r->id, r->subject_dn, crypto::public_key_der(X509_get0_pubkey(cert.get())),
+                                crypto::dns_names(cert.get()), r->revoked_or_pending || pending_revocation,
+                                r->renewed_or_pending || pending_renewal};
     }
 
     bool ou_allowed(const std::string& name, const std::string& ou) override {
-        auto r = c_.query("SELECT d.name FROM ou_allowlist a JOIN domains d ON d.id = a.domain_id "
-                          "WHERE d.institution_id = $1 AND a.ou = $2",
-                          institution_, ou);
-        for (int i = 0; i < r.rows(); ++i) {
-            if (policy::within(name, r.text(i, 0))) return true;
+        for (const auto& domain : store::domains_allowing_ou(c_, institution_, ou)) {
+            if (policy::within(name, domain)) return true;
         }
         return false;
     }
@@ -89,8 +76,8 @@ bool tsv_name(const std::string& name) {
 }
 
 InstitutionFacts institution_facts(store::Connection& c, int64_t id) {
-    auto r = c.query("SELECT name_en, st, l, status = 'active' FROM institutions WHERE id = $1", id);
-    return InstitutionFacts{id, r.text(0, 0), r.text(0, 1), r.text(0, 2), r.boolean(0, 3)};
+    auto row = store::institution(c, id);
+    return InstitutionFacts{id, row.name_en, row.st, row.l, row.active};
 }
 
 const char* operation_name(ApplyType t) {
@@ -124,9 +111,10 @@ void record(store::Connection& c, const authz::Identity& who, int64_t batch, con
 }  // namespace
 
 ApplyType parse_apply_type(const std::string& text) {
-    if (text == "1") return ApplyType::issue;
-    if (text == "2") return ApplyType::renew;
-    if (text == "3") return ApplyType::revoke;
+    // UPKI's applyType values are the enum's numbers.
+    for (ApplyType t : {ApplyType::issue, ApplyType::renew, ApplyType::revoke}) {
+        if (text == std::to_string(static_cast<int>(t))) return t;
+    }
     throw Error("530", {"applyType は 1 (発行), 2 (更新), 3 (失効) のいずれかです。",
                         "applyType must be 1 (issue), 2 (renew) or 3 (revoke)."});
 }
@@ -152,7 +140,7 @@ UploadResult upload_server_batch(store::Connection& c, const authz::Identity& wh
                   store::load_profiles(c)};
     store::Transaction tx(c);
     // Serialize uploads per institution so that two files cannot both claim one DN.
-    c.query("SELECT pg_advisory_xact_lock(1, $1::int)", who.institution_id);
+    store::lock_uploads(c, who.institution_id);
     InstitutionFacts inst = institution_facts(c, who.institution_id);
     DbRegistry registry(c, who.institution_id, input.type);
     UploadResult result;
@@ -168,13 +156,9 @@ UploadResult upload_server_batch(store::Connection& c, const authz::Identity& wh
     }
     result.aborted = input.abort_on_error && failed > 0;
     int accepted = result.aborted ? 0 : static_cast<int>(rows.size()) - failed;
-    auto batch = c.query("INSERT INTO batches (institution_id, officer_id, kind, apply_type, abort_on_error, file_name, "
-                         "content, sha256, encoding, lines, accepted) "
-                         "VALUES ($1, $2, 'server', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                         who.institution_id, who.officer_id, static_cast<int>(input.type), input.abort_on_error,
-                         input.file_name, store::Bytes{input.content}, store::Bytes{crypto::sha256(input.content)},
-                         text.encoding, static_cast<int>(rows.size()), accepted);
-    result.batch_id = batch.integer(0, 0);
+    result.batch_id = store::insert_server_batch(
+        c, {who.institution_id, who.officer_id, static_cast<int>(input.type), input.abort_on_error, input.file_name,
+            input.content, crypto::sha256(input.content), text.encoding, static_cast<int>(rows.size()), accepted});
     if (!result.aborted) {
         for (const auto& line : result.lines) {
             if (line.application) record(c, who, result.batch_id, *line.application);
@@ -184,7 +168,7 @@ UploadResult upload_server_batch(store::Connection& c, const authz::Identity& wh
     audit::append(c, authz::actor(who), "batch.uploaded", "batch:" + std::to_string(result.batch_id),
                   {{"file", input.file_name}, {"apply_type", static_cast<int>(input.type)}, {"lines", rows.size()},
                    {"accepted", accepted}, {"aborted", result.aborted}, {"sha256", crypto::hex(crypto::sha256(input.content))}});
-    if (accepted > 0) c.query("SELECT pg_notify('inkan_work', 'application')");
+    if (accepted > 0) store::notify_work(c);
     tx.commit();
     return result;
 }

@@ -32,7 +32,7 @@ struct UploadResult {
 UploadResult upload_server_batch(store::Connection& c, const authz::Identity& who,
                                  const std::vector<authz::Grant>& grants, const UploadInput& input);
 
-// Parses "1"/"2"/"3"; throws Error 530 otherwise.
+// Parses UPKI's applyType (1 issue, 2 renew, 3 revoke); throws Error 530 otherwise.
 ApplyType parse_apply_type(const std::string& text);
 
 }  // namespace inkan::workflow

@@ -1,13 +1,13 @@
-#include "rows.hpp"
+#include "store/listing.hpp"
 
 #include <libpq-fe.h>
 
-namespace inkanctl {
+namespace inkan::store {
 
 namespace {
 constexpr Oid kBool = 16, kInt8 = 20, kInt4 = 23;
 
-nlohmann::ordered_json value(const inkan::store::Result& r, int row, int col, Oid type) {
+nlohmann::ordered_json value(const Result& r, int row, int col, Oid type) {
     if (r.is_null(row, col)) return nullptr;
     switch (type) {
         case kBool: return r.boolean(row, col);
@@ -18,7 +18,7 @@ nlohmann::ordered_json value(const inkan::store::Result& r, int row, int col, Oi
 }
 }  // namespace
 
-nlohmann::ordered_json rows_json(const inkan::store::Result& r) {
+nlohmann::ordered_json rows_json(const Result& r) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (int i = 0; i < r.rows(); ++i) {
         nlohmann::ordered_json row = nlohmann::ordered_json::object();
@@ -30,9 +30,9 @@ nlohmann::ordered_json rows_json(const inkan::store::Result& r) {
     return out;
 }
 
-nlohmann::ordered_json first_row(const inkan::store::Result& r) {
+nlohmann::ordered_json first_row(const Result& r) {
     auto rows = rows_json(r);
     return rows.empty() ? nlohmann::ordered_json::object() : rows[0];
 }
 
-}  // namespace inkanctl
+}  // namespace inkan::store

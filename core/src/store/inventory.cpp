@@ -1,0 +1,119 @@
+#include "store/inventory.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace inkan::store {
+
+namespace {
+constexpr const char* kListColumns =
+    "SELECT application_id, operation, state, fqdn, subject_dn, profile, coalesce(serial, ''), status, "
+    "to_char(created_at, 'YYYY-MM-DD HH24:MI'), coalesce(to_char(not_after, 'YYYY-MM-DD'), ''), certificate_id, "
+    "coalesce(error, ''), coalesce(subscriber_name, ''), coalesce(subscriber_affiliation, ''), "
+    "coalesce(subscriber_email, ''), array_to_json(dns_names)::text, coalesce(old_serial, '') ";
+
+ServerListRow list_row(const Result& r, int i) {
+    ServerListRow row;
+    row.application_id = r.integer(i, 0);
+    row.operation = r.text(i, 1);
+    row.state = r.text(i, 2);
+    row.fqdn = r.text(i, 3);
+    row.subject_dn = r.text(i, 4);
+    row.profile = r.text(i, 5);
+    row.serial = r.text(i, 6);
+    if (!r.is_null(i, 7)) row.status = static_cast<int>(r.integer(i, 7));
+    row.submitted = r.text(i, 8);
+    row.not_after = r.text(i, 9);
+    if (!r.is_null(i, 10)) row.certificate_id = r.integer(i, 10);
+    row.error = r.text(i, 11);
+    row.subscriber_name = r.text(i, 12);
+    row.subscriber_affiliation = r.text(i, 13);
+    row.subscriber_email = r.text(i, 14);
+    if (!r.is_null(i, 15)) row.dns_names = nlohmann::json::parse(r.text(i, 15)).get<std::vector<std::string>>();
+    row.old_serial = r.text(i, 16);
+    return row;
+}
+
+// "YYYY/MM/DD HH:MM:SS" of a timestamp column, '' when NULL.
+std::string when(const std::string& column) {
+    return "coalesce(to_char(" + column + ", 'YYYY/MM/DD HH24:MI:SS'), '')";
+}
+
+// base64 from PostgreSQL is folded; TSV fields are one line.
+std::string one_line(std::string s) {
+    s.erase(std::remove(s.begin(), s.end(), '\n'), s.end());
+    return s;
+}
+}  // namespace
+
+std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, const ListFilter& filter, int limit) {
+    auto r = c.query(std::string(kListColumns) +
+                         "FROM server_inventory WHERE institution_id = $1 "
+                         "AND ($2::text IS NULL OR strpos(fqdn, $2) > 0) AND ($3::text IS NULL OR serial = lower($3)) "
+                         "AND ($4::text IS NULL OR status::text = $4 OR state = $4) "
+                         "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE inkan_within(fqdn, s)) "
+                         "ORDER BY application_id DESC LIMIT $6::int",
+                     institution_id, filter.fqdn_part, filter.serial, filter.status, text_array(filter.scopes), limit);
+    std::vector<ServerListRow> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(list_row(r, i));
+    return out;
+}
+
+std::optional<ServerListRow> server_certificate_row(Connection& c, int64_t institution_id, int64_t certificate_id) {
+    auto r = c.query(std::string(kListColumns) + ", der FROM server_inventory WHERE certificate_id = $1 AND institution_id = $2",
+                     certificate_id, institution_id);
+    if (r.empty()) return std::nullopt;
+    ServerListRow row = list_row(r, 0);
+    row.der = r.bytes(0, 17);
+    return row;
+}
+
+std::vector<InventoryRow> server_inventory(Connection& c, int64_t institution_id) {
+    auto r = c.query(
+        "SELECT i.application_id::text, coalesce(i.batch_id::text, ''), i.subject_dn, "
+        "coalesce((SELECT d.id FROM domains d WHERE d.institution_id = i.institution_id AND inkan_within(i.fqdn, d.name) "
+        "  ORDER BY length(d.name) DESC LIMIT 1)::text, ''), " +
+            when("i.created_at") + ", " + when("i.issued_at") +
+            ", i.officer_id::text, i.operation, coalesce(i.profile, ''), coalesce(i.status::text, ''), "
+            "coalesce(i.subscriber_name, ''), coalesce(i.subscriber_affiliation, ''), coalesce(i.subscriber_email, ''), "
+            "coalesce(i.fqdn, ''), coalesce(i.server_software, ''), coalesce(encode(i.csr, 'base64'), ''), "
+            "coalesce(array_to_string(i.dns_names, ','), ''), coalesce(i.error, ''), coalesce(encode(i.der, 'base64'), ''), "
+            "coalesce(i.serial, ''), coalesce(encode(i.fingerprint_sha256, 'hex'), ''), " +
+            when("i.not_before") + ", " + when("i.not_after") + ", " + when("i.url_expires_at") +
+            ", coalesce(i.revocation_id::text, ''), " + when("i.revocation_submitted") + ", " + when("i.revoked_at") +
+            ", coalesce(i.revocation_officer_id::text, ''), coalesce(i.revocation_reason::text, ''), "
+            "coalesce(i.revocation_comment, ''), coalesce(i.revocation_officer_email, ''), coalesce(i.old_serial, ''), " +
+            when("greatest(i.updated_at, i.revoked_at, i.first_download)") +
+            " FROM server_inventory i WHERE i.institution_id = $1 ORDER BY i.application_id",
+        institution_id);
+    std::vector<InventoryRow> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        auto t = [&](int col) { return r.text(i, col); };
+        out.push_back({t(0),  t(1),  t(2),  t(3),  t(4),  t(5),  t(6),  t(7),  t(8),  t(9),  t(10),
+                       t(11), t(12), t(13), t(14), one_line(t(15)), t(16), t(17), one_line(t(18)), t(19), t(20),
+                       t(21), t(22), t(23), t(24), t(25), t(26), t(27), t(28), t(29), t(30), t(31), t(32)});
+    }
+    return out;
+}
+
+std::vector<StatisticsRow> server_statistics_rows(Connection& c, int64_t institution_id) {
+    auto r = c.query("SELECT fqdn, to_char(not_before, 'YYYY-MM'), profile, revoked_at IS NOT NULL, "
+                     "revoked_at IS NULL AND not_after > now() FROM server_inventory "
+                     "WHERE institution_id = $1 AND certificate_id IS NOT NULL",
+                     institution_id);
+    std::vector<StatisticsRow> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.boolean(i, 3), r.boolean(i, 4)});
+    return out;
+}
+
+std::vector<AllowlistEntry> ou_allowlist(Connection& c, int64_t institution_id) {
+    auto r = c.query("SELECT d.name, a.ou FROM ou_allowlist a JOIN domains d ON d.id = a.domain_id "
+                     "WHERE d.institution_id = $1 ORDER BY d.name, a.ou",
+                     institution_id);
+    std::vector<AllowlistEntry> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1)});
+    return out;
+}
+
+}  // namespace inkan::store

@@ -1,0 +1,58 @@
+// Repository of the server-certificate inventory (view server_inventory):
+// what officers list, look at, export, count, and the OU allow list.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/pg.hpp"
+
+namespace inkan::store {
+
+struct ServerListRow {
+    int64_t application_id = 0;
+    std::string operation, state, fqdn, subject_dn, profile, serial;
+    std::optional<int> status;  // UPKI 4-7 once issued
+    std::string submitted;      // "YYYY-MM-DD HH:MM" UTC
+    std::string not_after;      // "YYYY-MM-DD", empty before issuance
+    std::optional<int64_t> certificate_id;
+    std::string error, subscriber_name, subscriber_affiliation, subscriber_email;
+    std::vector<std::string> dns_names;
+    std::string old_serial;
+    std::string der;  // only from server_certificate_row
+};
+
+struct ListFilter {
+    std::optional<std::string> fqdn_part, serial, status;
+    std::vector<std::string> scopes;  // domains/subtrees the officer may see
+};
+
+// Newest first, at most `limit`, within the scopes (so the limit counts only visible rows).
+std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, const ListFilter& filter, int limit);
+std::optional<ServerListRow> server_certificate_row(Connection& c, int64_t institution_id, int64_t certificate_id);
+
+// One application with everything serverAll.tsv shows; times as
+// "YYYY/MM/DD HH:MM:SS" (UTC), empty when not applicable.
+struct InventoryRow {
+    std::string application_id, batch_id, subject_dn, domain_id, applied_at, issued_at, officer_id, operation, profile,
+        status, subscriber_name, subscriber_affiliation, subscriber_email, fqdn, server_software, csr_base64, dns_names,
+        error, der_base64, serial, fingerprint_hex, not_before, not_after, url_expires_at, revocation_id,
+        revocation_submitted, revoked_at, revocation_officer_id, revocation_reason, revocation_comment,
+        revocation_officer_email, old_serial, updated_at;
+};
+std::vector<InventoryRow> server_inventory(Connection& c, int64_t institution_id);
+
+struct StatisticsRow {
+    std::string fqdn, month, profile;
+    bool revoked = false, valid = false;
+};
+std::vector<StatisticsRow> server_statistics_rows(Connection& c, int64_t institution_id);
+
+struct AllowlistEntry {
+    std::string domain, ou;
+};
+std::vector<AllowlistEntry> ou_allowlist(Connection& c, int64_t institution_id);
+
+}  // namespace inkan::store

@@ -1,0 +1,58 @@
+#include "store/uploads.hpp"
+
+#include "util/error.hpp"
+
+namespace inkan::store {
+
+InstitutionRow institution(Connection& c, int64_t id) {
+    auto r = c.query("SELECT name_en, st, l, status = 'active' FROM institutions WHERE id = $1", id);
+    if (r.empty()) throw InternalError("no institution " + std::to_string(id));
+    return {id, r.text(0, 0), r.text(0, 1), r.text(0, 2), r.boolean(0, 3)};
+}
+
+void lock_uploads(Connection& c, int64_t institution_id) {
+    c.query("SELECT pg_advisory_xact_lock(1, $1::int)", institution_id);
+}
+
+bool server_subject_in_use(Connection& c, int64_t institution_id, const std::string& subject_dn) {
+    return !c.query("SELECT 1 FROM certificates WHERE institution_id = $1 AND subject_dn = $2 AND kind = 'server' "
+                    "AND revoked_at IS NULL AND not_after > now() "
+                    "UNION ALL SELECT 1 FROM applications WHERE institution_id = $1 AND subject_dn = $2 "
+                    "AND kind = 'server' AND state = 'queued' AND operation <> 'revoke'",
+                    institution_id, subject_dn)
+                .empty();
+}
+
+std::optional<ServerCertificateFacts> server_certificate_by_serial(Connection& c, int64_t institution_id,
+                                                                   const std::string& serial) {
+    auto r = c.query("SELECT id, subject_dn, der, revoked_at IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
+                     "WHERE a.target_certificate_id = certificates.id AND a.state = 'queued'), "
+                     "replaced_by IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
+                     "WHERE a.old_certificate_id = certificates.id AND a.state = 'queued') "
+                     "FROM certificates WHERE serial = $1 AND institution_id = $2 AND kind = 'server'",
+                     serial, institution_id);
+    if (r.empty()) return std::nullopt;
+    return ServerCertificateFacts{r.integer(0, 0), r.text(0, 1), r.bytes(0, 2), r.boolean(0, 3), r.boolean(0, 4)};
+}
+
+std::vector<std::string> domains_allowing_ou(Connection& c, int64_t institution_id, const std::string& ou) {
+    auto r = c.query("SELECT d.name FROM ou_allowlist a JOIN domains d ON d.id = a.domain_id "
+                     "WHERE d.institution_id = $1 AND a.ou = $2",
+                     institution_id, ou);
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    return out;
+}
+
+int64_t insert_server_batch(Connection& c, const NewBatch& b) {
+    return c.query("INSERT INTO batches (institution_id, officer_id, kind, apply_type, abort_on_error, file_name, "
+                   "content, sha256, encoding, lines, accepted) "
+                   "VALUES ($1, $2, 'server', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                   b.institution_id, b.officer_id, b.apply_type, b.abort_on_error, b.file_name, Bytes{b.content},
+                   Bytes{b.sha256}, b.encoding, b.lines, b.accepted)
+        .integer(0, 0);
+}
+
+void notify_work(Connection& c) { c.query("SELECT pg_notify('inkan_work', 'application')"); }
+
+}  // namespace inkan::store

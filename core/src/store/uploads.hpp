@@ -1,0 +1,53 @@
+// Repository of what an upload needs from the database: the institution,
+// the names and certificates it already has, the OU allow list, and the
+// batch (the file kept verbatim) itself.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/pg.hpp"
+
+namespace inkan::store {
+
+struct InstitutionRow {
+    int64_t id = 0;
+    std::string name_en, st, l;
+    bool active = false;
+};
+InstitutionRow institution(Connection& c, int64_t id);
+
+// Serializes uploads per institution for the rest of the transaction, so
+// that two files cannot both claim one DN.
+void lock_uploads(Connection& c, int64_t institution_id);
+
+// A valid server certificate or a pending issue/renewal of the institution has this DN.
+bool server_subject_in_use(Connection& c, int64_t institution_id, const std::string& subject_dn);
+
+struct ServerCertificateFacts {
+    int64_t id = 0;
+    std::string subject_dn, der;
+    bool revoked_or_pending = false;  // revoked, or a revocation is queued
+    bool renewed_or_pending = false;  // replaced, or a renewal is queued
+};
+std::optional<ServerCertificateFacts> server_certificate_by_serial(Connection& c, int64_t institution_id,
+                                                                   const std::string& serial);
+
+// The institution's domains whose allow list holds `ou`.
+std::vector<std::string> domains_allowing_ou(Connection& c, int64_t institution_id, const std::string& ou);
+
+struct NewBatch {
+    int64_t institution_id = 0, officer_id = 0;
+    int apply_type = 0;
+    bool abort_on_error = false;
+    std::string file_name, content, sha256, encoding;
+    int lines = 0, accepted = 0;
+};
+int64_t insert_server_batch(Connection& c, const NewBatch& b);
+
+// Wakes the signer at commit.
+void notify_work(Connection& c);
+
+}  // namespace inkan::store
