@@ -314,7 +314,6 @@ ngx_http_inkan_copy_request(ngx_http_request_t *r, ngx_http_inkan_ctx_t *ctx)
     ctx->req.client_verify = ngx_http_inkan_str(verify);
     ctx->req.client_cert = ngx_http_inkan_str(cert);
     ctx->req.peer = ngx_http_inkan_str(c->addr_text);
-    ctx->req.log_request = r;
 
     /* nginx's $request_id, so that access and error logs name the same id */
     id = ngx_http_get_variable(r, &request_id_name,
@@ -416,6 +415,13 @@ ngx_http_inkan_thread(void *data, ngx_log_t *log)
             }
         }
     }
+
+    /*
+     * The core logs on this thread: through the thread pool's log, as
+     * nginx's own thread code does, not the request's log, which the event
+     * loop may be using; each line names the request id.
+     */
+    ctx->req.log_request = log;
 
     (void) inkan_handle(ctx->inkan, &ctx->req, &ctx->resp);
 }
@@ -762,17 +768,16 @@ ngx_http_inkan_init_process(ngx_cycle_t *cycle)
 
 /*
  * The core's log lines, called on the thread pool thread that runs the
- * request; the request waits for that thread, so its log is not in use.
+ * request, with that thread's log (see ngx_http_inkan_thread()).
  */
 static void
 ngx_http_inkan_log(void *data, void *request, int level, const char *message,
     size_t len)
 {
-    ngx_log_t           *log;
-    ngx_uint_t           nlevel;
-    ngx_http_request_t  *r = request;
+    ngx_log_t   *log;
+    ngx_uint_t   nlevel;
 
-    log = r ? r->connection->log : ngx_cycle->log;
+    log = request ? request : ngx_cycle->log;
 
     switch (level) {
     case INKAN_LOG_ERROR:

@@ -81,6 +81,9 @@ def test_audit_chain_detects_removed_newest_rows(local, scratch_db):
 def test_two_workers_never_sign_one_application_twice(local, world, tmp_path):
     inst = world.institution()
     off = world.officer(inst)
+    # Officer renewals: the worker signs them for an officer inside the renewal window.
+    world.pickup("nginx", off, tmp_path)
+    local.psql(f"UPDATE certificates SET not_after = now() + interval '10 days' WHERE officer_id = {off['officer_id']}")
     keys = []
     for i in range(24):
         key = tmp_path / f"k{i}.pem"
@@ -89,9 +92,7 @@ def test_two_workers_never_sign_one_application_twice(local, world, tmp_path):
         der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"], check=True,
                              capture_output=True).stdout
         keys.append(der.hex())
-    values = ",".join(f"('officer', 'issue', {inst['id']}, {off['officer_id']}, '\\x{k}')" for k in keys)
-    # The worker signs officer certificates only for a pickup claimed with its PIN.
-    local.psql(f"UPDATE officer_pickups SET state = 'issuing' WHERE officer_id = {off['officer_id']}")
+    values = ",".join(f"('officer', 'renew', {inst['id']}, {off['officer_id']}, '\\x{k}')" for k in keys)
     local.start_worker("worker2")
     try:
         ids = local.psql(f"INSERT INTO applications (kind, operation, institution_id, officer_id, public_key) "

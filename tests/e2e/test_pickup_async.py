@@ -66,7 +66,11 @@ def test_pickup_is_accepted_at_once_and_collected_once(local, world, server, sig
     assert still.status == 202 and still.headers["retry-after"] == "1" and still.json["status"] == "issuing"
     wrong_key = base64.urlsafe_b64encode(bytes(32)).rstrip(b"=").decode()
     forged = world.client.post(collect, form={"a": application, "resume": wrong_key}, headers=JSON)
-    assert forged.status == 403 and forged.json["error"]["code"] == "510"
+    assert forged.status == 404 and forged.json["error"]["code"] == "516"  # the same answer as no request at all
+    unknown = world.client.post(collect, form={"a": 999999999, "resume": wrong_key}, headers=JSON)
+    assert unknown.status == 404 and unknown.json["error"]["code"] == "516"
+    head = world.client.request("HEAD", f"{collect}?a={application}")
+    assert head.status == 204  # a link checker collects nothing
     no_key = world.client.get(f"{collect}?a={application}", headers=JSON)
     assert no_key.status == 400
     # A mail scanner or a second submission with the PIN gets nothing while it is issuing.
@@ -79,12 +83,21 @@ def test_pickup_is_accepted_at_once_and_collected_once(local, world, server, sig
     p12 = tmp_path / "officer.p12"
     p12.write_bytes(base64.b64decode(done.json["pkcs12"]))
     assert world.client.get(local.url(server, ME), cert=(p12, done.json["password"])).status == 200
-    # Collected once: the sealed key is destroyed and the pickup completed.
-    assert pending(local, application) == ""
-    twice = world.client.post(local.url(server, "/enroll/collect"),
-                              form={"a": application, "resume": queued.json["resume"]}, headers=JSON)
-    assert twice.status == 404 and twice.json["error"]["code"] == "516"
     assert local.psql(f"SELECT state FROM officer_pickups WHERE id = {off['pickup_id']}") == "completed"
+    # A lost page can be fetched again for two minutes with the same key (a new password) ...
+    form = {"a": application, "resume": queued.json["resume"]}
+    again = world.client.post(local.url(server, "/enroll/collect"), form=form, headers=JSON)
+    assert again.status == 200 and again.json["serial"] == done.json["serial"]
+    assert again.json["password"] != done.json["password"]
+    assert local.psql(f"SELECT expires_at <= now() + interval '2 minutes' FROM pending_keys "
+                      f"WHERE application_id = {application}") == "t"
+    # ... then the sealed key expires and is gone.
+    local.psql(f"UPDATE pending_keys SET expires_at = now() WHERE application_id = {application}")
+    late = world.client.post(local.url(server, "/enroll/collect"), form=form, headers=JSON)
+    assert late.status == 404 and late.json["error"]["code"] == "516"
+    picked = local.psql(f"SELECT count(*) FROM audit_log WHERE action = 'officer.certificate_picked_up' "
+                        f"AND object = 'officer_pickup:{off['pickup_id']}'")
+    assert picked == "1"
 
 
 def test_browser_gets_a_progress_page_and_the_key_in_a_cookie(local, world, server, signer):
@@ -93,22 +106,22 @@ def test_browser_gets_a_progress_page_and_the_key_in_a_cookie(local, world, serv
     refresh = re.search(r'http-equiv="refresh" content="2;url=([^"]+)"', page.text).group(1)
     assert refresh.startswith("/enroll/collect?a=")
     cookie = page.headers["set-cookie"]
-    assert cookie.startswith("inkan_collect=") and "HttpOnly" in cookie and "Secure" in cookie
+    assert cookie.startswith("inkan_collect_") and "HttpOnly" in cookie and "Secure" in cookie
     assert "SameSite=Strict" in cookie and "Path=/enroll/" in cookie
-    resume = cookie.split(";")[0].split("=", 1)[1]
+    cookie_name, resume = cookie.split(";")[0].split("=", 1)
     assert resume not in page.text  # never in the page or a URL
     signer.start()
 
     deadline = time.time() + 30
     while True:
-        r = world.client.get(local.url(server, refresh), headers={"Cookie": f"inkan_collect={resume}",
+        r = world.client.get(local.url(server, refresh), headers={"Cookie": f"{cookie_name}={resume}",
                                                                    "Accept-Language": "en"})
         if r.status != 202:
             break
         assert time.time() < deadline
         time.sleep(0.1)
     assert r.status == 200 and "PKCS#12 password" in r.text and 'id="password"' in r.text
-    assert "Max-Age=0" in r.headers["set-cookie"]
+    assert r.headers["cache-control"] == "no-store"
 
 
 def test_a_failed_issuance_opens_the_pickup_again(local, world, server, signer, tmp_path):

@@ -55,8 +55,17 @@ def test_ra_role_cannot_write_applications(local, world):
     assert update.returncode != 0 and "permission denied" in update.stderr
     # The functions refuse an officer acting for another institution.
     other = world.institution()
-    foreign = as_ra(local, f"SELECT inkan_submit_officer('issue', {other['id']}, {off['officer_id']}, '\\x00')")
+    foreign = as_ra(local, f"SELECT inkan_submit_officer('renew', {other['id']}, {off['officer_id']}, '\\x00')")
     assert foreign.returncode != 0 and "not an active officer" in foreign.stderr
+    # A first officer certificate needs the pickup claimed with the PIN; pickups are the service desk's.
+    unclaimed = as_ra(local, f"SELECT inkan_submit_officer_pickup({inst['id']}, {off['officer_id']}, "
+                             f"{off['pickup_id']}, '\\x00')")
+    assert unclaimed.returncode != 0 and "not claimed with its PIN" in unclaimed.stderr
+    issue = as_ra(local, f"SELECT inkan_submit_officer('issue', {inst['id']}, {off['officer_id']}, '\\x00')")
+    assert issue.returncode != 0 and "claimed pickup" in issue.stderr
+    forged_pickup = as_ra(local, f"INSERT INTO officer_pickups (officer_id, token_hash, pin_hash, expires_at, state) "
+                                 f"VALUES ({off['officer_id']}, '\\x01', 'x', now() + interval '1 day', 'issuing')")
+    assert forged_pickup.returncode != 0 and "permission denied" in forged_pickup.stderr
 
 
 def test_worker_refuses_names_outside_the_registration(local, world, tmp_path):
@@ -96,16 +105,27 @@ def test_worker_refuses_a_forged_revocation_of_another_institutions_certificate(
     assert local.psql(f"SELECT revoked_at IS NULL FROM certificates WHERE id = {cert_id}") == "t"
 
 
-def test_worker_refuses_an_officer_certificate_without_a_claimed_pickup(local, world, tmp_path):
+def test_worker_refuses_an_officer_certificate_without_a_claimed_pickup(local, world, server, tmp_path):
     inst = world.institution()
-    off = world.officer(inst)  # pickup mailed, never claimed with the PIN
+    off = world.officer(inst)
     key = tmp_path / "k.pem"
     run("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key)
     spki = run("openssl", "pkey", "-in", key, "-pubout", "-outform", "DER").hex()
-    res = as_ra(local, f"SELECT inkan_submit_officer('issue', {inst['id']}, {off['officer_id']}, '\\x{spki}')")
-    assert res.returncode == 0, res.stderr
-    state, error, cert = wait_handled(local, res.stdout.strip())
+    # Forged directly into the table (as the schema owner): the signer still finds no claimed pickup.
+    forged = local.psql(f"INSERT INTO applications (kind, operation, institution_id, officer_id, public_key, pickup_id) "
+                        f"VALUES ('officer', 'issue', {inst['id']}, {off['officer_id']}, '\\x{spki}', "
+                        f"{off['pickup_id']}) RETURNING id")
+    state, error, cert = wait_handled(local, forged)
     assert (state, cert) == ("failed", "") and "no pickup of this officer was claimed" in error, error
+    # One certificate per claimed pickup: a second application for a picked-up pickup is refused.
+    world.pickup(server, off, tmp_path)
+    local.psql(f"UPDATE officer_pickups SET state = 'issuing' WHERE id = {off['pickup_id']}")
+    again = local.psql(f"INSERT INTO applications (kind, operation, institution_id, officer_id, public_key, pickup_id) "
+                       f"VALUES ('officer', 'issue', {inst['id']}, {off['officer_id']}, '\\x{spki}', "
+                       f"{off['pickup_id']}) RETURNING id")
+    state, error, cert = wait_handled(local, again)
+    assert (state, cert) == ("failed", "") and "has its certificate already" in error, error
     renew = as_ra(local, f"SELECT inkan_submit_officer('renew', {inst['id']}, {off['officer_id']}, '\\x{spki}')")
     state, error, _ = wait_handled(local, renew.stdout.strip())
     assert state == "failed" and "renewal window" in error, error
+    local.psql(f"UPDATE officer_pickups SET state = 'completed' WHERE id = {off['pickup_id']}")

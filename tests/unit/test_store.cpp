@@ -106,7 +106,7 @@ void claims_take_officer_pickups_first(void**) {
     assert_string_equal(first->institution_o.c_str(), "Store Test claims");
     assert_true(store::acting_officer(c, institution, officer));
     assert_false(store::acting_officer(c, institution + 1000000, officer));
-    assert_false(store::claimed_pickup(c, officer));
+    assert_false(store::claimed_pickup(c, officer, 1));
     assert_true(store::registered_domains(c, institution) == std::vector<std::string>{"claims.store-test.ac.jp"});
 }
 

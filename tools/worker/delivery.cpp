@@ -44,6 +44,19 @@ void deliver(store::Connection& c, const profile::Profile& p, const store::Pendi
         mail_revocation(c, d);
     }
 }
+// 40xxx transaction rollback (serialization, deadlock), 55P03 lock not available, 57014 canceled.
+bool transient(const store::QueryError& e) {
+    const std::string& state = e.sqlstate();
+    return state.rfind("40", 0) == 0 || state == "55P03" || state == "57014";
+}
+
+// Bad data must not block the queue: the hand-over is closed with the reason.
+void give_up(store::Connection& c, const store::PendingDelivery& d, const std::string& actor, const std::string& target,
+             const std::string& why) {
+    c.exec("ROLLBACK TO SAVEPOINT delivery");
+    store::mark_undeliverable(c, d.id, why);
+    audit::append(c, actor, "delivery.failed", target, {{"error", why}});
+}
 }  // namespace
 
 bool deliver_next(store::Connection& c, const std::string& actor) {
@@ -51,6 +64,8 @@ bool deliver_next(store::Connection& c, const std::string& actor) {
     auto d = store::claim_next_delivery(c);
     if (!d) return false;
     std::string target = "certificate:" + std::to_string(d->certificate_id);
+    // inkan::Error (a missing setting such as download_url) and a lost
+    // connection propagate: nothing is marked, the delivery waits for the fix.
     c.exec("SAVEPOINT delivery");
     try {
         auto catalog = store::load_profiles(c);
@@ -60,11 +75,12 @@ bool deliver_next(store::Connection& c, const std::string& actor) {
         store::mark_delivered(c, d->id);
         audit::append(c, actor, d->event == store::DeliveryEvent::issued ? "certificate.delivered" : "revocation.notified",
                       target, {{"serial", d->serial}});
-    } catch (const std::exception& e) {
-        // Bad data must not block the queue; a lost connection propagates from the rollback.
-        c.exec("ROLLBACK TO SAVEPOINT delivery");
-        store::mark_undeliverable(c, d->id, e.what());
-        audit::append(c, actor, "delivery.failed", target, {{"error", e.what()}});
+    } catch (const store::QueryError& e) {
+        // A conflict or a timeout passes; the next round tries again.
+        if (transient(e)) throw;
+        give_up(c, *d, actor, target, std::string("database: ") + e.what());
+    } catch (const InternalError& e) {
+        give_up(c, *d, actor, target, e.what());
     }
     tx.commit();
     return true;

@@ -54,8 +54,9 @@ void reauthorize_server(store::Connection& c, const store::QueuedIssuance& a, au
 }
 
 void reauthorize_officer(store::Connection& c, const store::QueuedIssuance& a, authz::Action action) {
-    if (action == authz::Action::issue && !store::claimed_pickup(c, a.officer_id)) {
-        throw refused("PIN で受け付けた取得がありません。", "no pickup of this officer was claimed with its PIN.");
+    if (action == authz::Action::issue && (!a.pickup_id || !store::claimed_pickup(c, a.officer_id, *a.pickup_id))) {
+        throw refused("PIN で受け付けた、未発行の取得がありません。",
+                      "no pickup of this officer was claimed with its PIN (or it has its certificate already).");
     }
     if (action == authz::Action::renew &&
         !store::renewable_officer_certificate(c, a.officer_id, settings::get_int(c, "officer_renew_window_days"))) {

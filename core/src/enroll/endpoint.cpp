@@ -25,20 +25,21 @@ using http::Response;
 
 Error bad_request(Message m) { return Error(codes::kBadRequest, std::move(m), 400); }
 
-// The PKCS#12 with a fresh password, shown once; the key never leaves memory otherwise.
-Response deliver(const Request& req, EVP_PKEY* key, const store::Chained& issued) {
-    std::string password = crypto::random_readable(16);
-    std::vector<X509*> chain;
-    for (const auto& c : issued.issuers) chain.push_back(c.get());
-    std::string p12 = crypto::pkcs12(key, issued.cert.get(), chain, password, "inkan officer");
-    std::string serial = crypto::serial_hex(issued.cert.get());
+// The PKCS#12 and its one-time password.
+Response deliver(const Request& req, const Collected& got) {
+    const std::string& password = got.password;
+    const std::string& serial = got.serial;
+    std::string p12 = got.pkcs12;
+    Response resp;
     if (req.wants_json()) {
         nlohmann::json j = {{"serial", serial},
-                            {"subject", crypto::subject_text(issued.cert.get())},
-                            {"not_after_epoch", crypto::not_after(issued.cert.get())},
+                            {"subject", got.subject},
+                            {"not_after_epoch", got.not_after},
                             {"pkcs12", crypto::base64(p12)},
                             {"password", password}};
-        return Response::json(200, j.dump());
+        resp = Response::json(200, j.dump());
+        resp.headers.emplace_back("Cache-Control", "no-store");
+        return resp;
     }
     http::Lang lang = req.lang();
     std::string body =
@@ -50,15 +51,18 @@ Response deliver(const Request& req, EVP_PKEY* key, const store::Chained& issued
         escape(pick(lang, {"ダウンロードしたファイルをブラウザに取り込み、パスワードを入力してください。",
                            "Import the downloaded file into your browser and enter the password."})) +
         "</p>";
-    return http::page(req, 200, {"登録担当者証明書の取得", "Officer certificate pickup"}, std::move(body));
+    resp = http::page(req, 200, {"登録担当者証明書の取得", "Officer certificate pickup"}, std::move(body));
+    resp.headers.emplace_back("Cache-Control", "no-store");
+    return resp;
 }
 
-constexpr const char* kCollectCookie = "inkan_collect";
+// One cookie per request, so that two pickups in one browser keep their keys.
+std::string cookie_name(int64_t application_id) { return "inkan_collect_" + std::to_string(application_id); }
 
 // The sealing key travels to the browser in a cookie that only this endpoint
 // of this server receives, never in a URL (which logs and mail scanners see).
-std::string collect_cookie(const Request& req, const std::string& value, int64_t max_age) {
-    return std::string(kCollectCookie) + "=" + value + "; Path=" + req.link("") + "; Max-Age=" + std::to_string(max_age) +
+std::string collect_cookie(const Request& req, int64_t application_id, const std::string& value, int64_t max_age) {
+    return cookie_name(application_id) + "=" + value + "; Path=" + req.link("") + "; Max-Age=" + std::to_string(max_age) +
            "; Secure; HttpOnly; SameSite=Strict";
 }
 
@@ -98,7 +102,7 @@ Response accepted(const Request& req, const Queued& q) {
         body["resume"] = q.resume;
         resp.body = body.dump();
     } else {
-        resp.headers.emplace_back("Set-Cookie", collect_cookie(req, q.resume, q.valid_minutes * 60));
+        resp.headers.emplace_back("Set-Cookie", collect_cookie(req, q.application_id, q.resume, q.valid_minutes * 60));
     }
     return resp;
 }
@@ -129,7 +133,7 @@ Response pickup(store::Pool& pool, const Request& req) {
     Pickup p = pool.with([&](store::Connection& c) { return claim_pickup(c, token, pin, req.peer); });
     try {
         Queued q = pool.with(
-            [&](store::Connection& c) { return queue_officer_certificate(c, p.officer_id, p.institution_id, p.id, "issue"); });
+            [&](store::Connection& c) { return queue_officer_certificate(c, p.officer_id, p.institution_id, p.id); });
         return accepted(req, q);
     } catch (...) {
         pool.with([&](store::Connection& c) { release_pickup(c, p); });
@@ -163,8 +167,10 @@ Response renew(store::Pool& pool, const Request& req) {
         return http::page(req, 200, {"登録担当者証明書の更新", "Officer certificate renewal"}, std::move(body));
     }
     officer::require_csrf(req, session);
+    // Structured bindings cannot be captured by a lambda (before C++20 in every compiler).
+    int64_t officer_id = who.officer_id, institution_id = who.institution_id;
     Queued q = pool.with(
-        [&](store::Connection& c) { return queue_officer_certificate(c, who.officer_id, who.institution_id, std::nullopt, "renew"); });
+        [&](store::Connection& c) { return queue_officer_certificate(c, officer_id, institution_id, std::nullopt); });
     return accepted(req, q);
 }
 
@@ -174,8 +180,10 @@ Response renew(store::Pool& pool, const Request& req) {
 Response collect(store::Pool& pool, const Request& req) {
     auto params = req.method == "POST" ? req.form() : req.query_params();
     int64_t id = application_param(req);
+    // A HEAD (link checkers, prefetchers) must not collect.
+    if (req.method == "HEAD") return Response{204, {{"Cache-Control", "no-store"}}, ""};
     std::string resume = http::text_field(params, "resume");
-    if (resume.empty()) resume = req.cookie(kCollectCookie);
+    if (resume.empty()) resume = req.cookie(cookie_name(id));
     if (resume.empty()) {
         throw bad_request({"受け取りの鍵がありません (同じブラウザで開くか、resume を指定してください)。",
                            "The collection key is missing (open this in the same browser, or send resume)."});
@@ -184,9 +192,7 @@ Response collect(store::Pool& pool, const Request& req) {
         return collect_officer_certificate(c, id, resume, "enroll:" + req.peer);
     });
     if (!collected) return progress(req, id);
-    Response resp = deliver(req, collected->key.get(), collected->issued);
-    resp.headers.emplace_back("Set-Cookie", collect_cookie(req, "", 0));
-    return resp;
+    return deliver(req, *collected);
 }
 
 using Route = http::Route<Response (*)(store::Pool&, const Request&)>;

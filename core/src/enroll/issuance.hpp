@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 
@@ -21,20 +22,24 @@ struct Queued {
     int64_t valid_minutes = 0;
 };
 
-// operation: "issue" (pickup_id set, inside the claiming transaction's
-// aftermath) or "renew".
+// A first certificate for the pickup claimed with the PIN (pickup_id), or a
+// renewal (no pickup).
 Queued queue_officer_certificate(store::Connection& c, int64_t officer_id, int64_t institution_id,
-                                 std::optional<int64_t> pickup_id, const std::string& operation);
+                                 std::optional<int64_t> pickup_id);
 
+// A PKCS#12 of the key and its certificate chain, under a fresh one-time password.
 struct Collected {
-    crypto::PKey key;
-    store::Chained issued;
+    std::string pkcs12, password, serial, subject;
+    std::time_t not_after = 0;
 };
 
-// The key and certificate once issued (the pending key is then destroyed);
-// empty while the signer has not finished.  Errors: 516 nothing to collect
-// (collected, expired or unknown), 510 wrong resume value, 514 the signer did
-// not issue (the pickup opens again).
+// The PKCS#12 once issued, empty while the signer has not finished.  The
+// first collection completes the pickup; the sealed key then stays for a
+// two-minute grace period (a page the browser lost can be fetched again with
+// the same key) and is dropped.  Errors: 516 nothing to collect (collected
+// and expired, unknown, or a key that does not open it -- one answer, so an
+// outsider learns nothing), 514 the signer did not issue (the pickup opens
+// again).
 std::optional<Collected> collect_officer_certificate(store::Connection& c, int64_t application_id,
                                                      const std::string& resume, const std::string& actor);
 

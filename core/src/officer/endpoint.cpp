@@ -44,9 +44,8 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
         ctx.id = match.captured.id;
         return match.handler(ctx);
     };
-    // A GET only reads (and touches the session): safe to run again on a fresh connection.
-    bool reads = req.method == "GET" || req.method == "HEAD";
-    return reads ? pool.with_idempotent(handle) : pool.with(handle);
+    // Not with_idempotent: even a GET writes (session, login and view audit rows).
+    return pool.with(handle);
 }
 
 }  // namespace inkan::officer

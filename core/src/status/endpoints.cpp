@@ -95,7 +95,11 @@ std::optional<std::string> ocsp_request_bytes(const http::Request& req) {
 }
 
 // <CA id>.crl: the CA's newest CRL (the CRL distribution point of its certificates).
+// CA ids are 32-bit in the database; a larger one names no CA.
+constexpr int64_t kMaxCaId = 2147483647;
+
 http::Response crl_document(store::Pool& pool, const http::Request& req, int64_t ca_id) {
+    if (ca_id > kMaxCaId) throw not_found();
     return pool.with_idempotent([&](store::Connection& c) {
         auto crl = store::newest_crl(c, ca_id);
         if (!crl) throw not_found();
@@ -105,6 +109,7 @@ http::Response crl_document(store::Pool& pool, const http::Request& req, int64_t
 
 // <CA id>.crt: the CA certificate (AIA caIssuers).
 http::Response ca_certificate(store::Pool& pool, const http::Request&, int64_t ca_id) {
+    if (ca_id > kMaxCaId) throw not_found();
     return pool.with_idempotent([&](store::Connection& c) {
         auto ca = store::ca_by_id(c, ca_id);
         if (!ca) throw not_found();

@@ -9,7 +9,7 @@ std::optional<QueuedIssuance> claim_next_issuance(Connection& c) {
         "SELECT a.id, a.institution_id, coalesce(a.officer_id, 0), a.kind, a.operation, coalesce(a.profile, ''), "
         "coalesce(a.subject_dn, ''), a.csr, a.public_key, coalesce(a.subscriber_email, ''), "
         "coalesce(array_to_json(a.dns_names)::text, '[]'), a.old_certificate_id, a.created_at::text, "
-        "i.name_en, i.st, i.l, coalesce(o.name, '') "
+        "i.name_en, i.st, i.l, coalesce(o.name, ''), a.pickup_id "
         "FROM applications a JOIN institutions i ON i.id = a.institution_id LEFT JOIN officers o ON o.id = a.officer_id "
         "WHERE a.state = 'queued' AND a.operation IN ('issue', 'renew') "
         "ORDER BY CASE a.kind WHEN 'officer' THEN 0 ELSE 1 END, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED");
@@ -32,6 +32,7 @@ std::optional<QueuedIssuance> claim_next_issuance(Connection& c) {
     a.institution_st = r.text(0, 14);
     a.institution_l = r.text(0, 15);
     a.officer_name = r.text(0, 16);
+    if (!r.is_null(0, 17)) a.pickup_id = r.integer(0, 17);
     return a;
 }
 

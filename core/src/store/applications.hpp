@@ -24,6 +24,7 @@ struct QueuedIssuance {
     std::string subscriber_email;
     std::vector<std::string> dns_names;  // CN first
     std::optional<int64_t> old_certificate_id;
+    std::optional<int64_t> pickup_id;  // officer certificates: the pickup claimed with the PIN
     std::string created_at;
     // The institution's subject attributes and the officer's name.
     std::string institution_o, institution_st, institution_l, officer_name;

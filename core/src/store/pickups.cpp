@@ -7,7 +7,8 @@ namespace inkan::store {
 std::optional<PickupRow> lock_pickup(Connection& c, const std::string& token_hash) {
     auto r = c.query(
         "SELECT p.id, p.officer_id, o.institution_id, o.name, p.pin_hash, p.state, p.failed_attempts, "
-        "p.expires_at > now() AND o.status = 'active', i.status = 'active', p.updated_at < now() - interval '5 minutes' "
+        "p.expires_at > now() AND o.status = 'active', i.status = 'active', "
+        "NOT EXISTS (SELECT 1 FROM pending_keys k WHERE k.pickup_id = p.id AND k.expires_at > now()) "
         "FROM officer_pickups p JOIN officers o ON o.id = p.officer_id JOIN institutions i ON i.id = o.institution_id "
         "WHERE p.token_hash = $1 FOR UPDATE OF p",
         Bytes{token_hash});
@@ -47,7 +48,9 @@ std::pair<int64_t, std::string> open_pickup_row(Connection& c, int64_t officer_i
 
 void put_pending_key(Connection& c, int64_t application_id, int64_t officer_id, std::optional<int64_t> pickup_id,
                      const std::string& sealed_key, int64_t minutes) {
-    // Sealed keys nobody collected in time open nothing any more: drop them.
+    // Sealed keys nobody collected in time open nothing any more: drop them,
+    // and withdraw their applications if the signer has not reached them.
+    c.query("SELECT inkan_cancel_officer(application_id) FROM pending_keys WHERE expires_at <= now()");
     c.query("DELETE FROM pending_keys WHERE expires_at <= now()");
     c.query("INSERT INTO pending_keys (application_id, officer_id, pickup_id, sealed_key, expires_at) "
             "VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5::int))",
@@ -56,7 +59,7 @@ void put_pending_key(Connection& c, int64_t application_id, int64_t officer_id, 
 
 std::optional<PendingKey> lock_pending_key(Connection& c, int64_t application_id) {
     auto r = c.query("SELECT k.application_id, k.officer_id, k.pickup_id, k.sealed_key, a.state, a.certificate_id, "
-                     "coalesce(a.error, '') FROM pending_keys k JOIN applications a ON a.id = k.application_id "
+                     "coalesce(a.error, ''), k.collected_at IS NOT NULL FROM pending_keys k JOIN applications a ON a.id = k.application_id "
                      "WHERE k.application_id = $1 AND k.expires_at > now() FOR UPDATE OF k",
                      application_id);
     if (r.empty()) return std::nullopt;
@@ -68,11 +71,18 @@ std::optional<PendingKey> lock_pending_key(Connection& c, int64_t application_id
     k.state = r.text(0, 4);
     if (!r.is_null(0, 5)) k.certificate_id = r.integer(0, 5);
     k.error = r.text(0, 6);
+    k.collected = r.boolean(0, 7);
     return k;
 }
 
 void delete_pending_key(Connection& c, int64_t application_id) {
     c.query("DELETE FROM pending_keys WHERE application_id = $1", application_id);
+}
+
+void mark_collected(Connection& c, int64_t application_id) {
+    c.query("UPDATE pending_keys SET collected_at = now(), expires_at = least(expires_at, now() + interval '2 minutes') "
+            "WHERE application_id = $1",
+            application_id);
 }
 
 }  // namespace inkan::store

@@ -16,7 +16,7 @@ struct PickupRow {
     int failed_attempts = 0;
     bool usable = false;              // unexpired, officer active
     bool institution_active = false;
-    bool stale_issuing = false;       // 'issuing' for more than five minutes
+    bool stale_issuing = false;       // no sealed key waits for it any more (lost or expired)
 };
 
 // The pickup a link token (hashed) names, locked for this transaction.
@@ -46,9 +46,12 @@ struct PendingKey {
     std::string state;  // of the application: queued, issued, failed, cancelled
     std::optional<int64_t> certificate_id;
     std::string error;
+    bool collected = false;  // inside the grace period after the first collection
 };
 // Unexpired, locked for this transaction.
 std::optional<PendingKey> lock_pending_key(Connection& c, int64_t application_id);
 void delete_pending_key(Connection& c, int64_t application_id);
+// The first collection: the key expires two minutes later at the latest.
+void mark_collected(Connection& c, int64_t application_id);
 
 }  // namespace inkan::store

@@ -24,8 +24,11 @@ std::optional<std::string> certificate_der(Connection& c, int64_t certificate_id
     return r.bytes(0, 0);
 }
 
-bool claimed_pickup(Connection& c, int64_t officer_id) {
-    return !c.query("SELECT 1 FROM officer_pickups WHERE officer_id = $1 AND state = 'issuing'", officer_id).empty();
+bool claimed_pickup(Connection& c, int64_t officer_id, int64_t pickup_id) {
+    return !c.query("SELECT 1 FROM officer_pickups p WHERE p.id = $2 AND p.officer_id = $1 AND p.state = 'issuing' "
+                    "AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.pickup_id = p.id AND a.state = 'issued')",
+                    officer_id, pickup_id)
+                .empty();
 }
 
 bool renewable_officer_certificate(Connection& c, int64_t officer_id, int64_t window_days) {

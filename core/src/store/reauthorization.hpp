@@ -17,8 +17,9 @@ std::vector<std::string> registered_domains(Connection& c, int64_t institution_i
 // The DER of a certificate of the institution and kind, if there is one.
 std::optional<std::string> certificate_der(Connection& c, int64_t certificate_id, int64_t institution_id,
                                            const std::string& kind);
-// The RA claims a pickup (state 'issuing') only after the right PIN.
-bool claimed_pickup(Connection& c, int64_t officer_id);
+// The officer's pickup, claimed with the PIN (state 'issuing'), that no
+// certificate has been issued for yet.
+bool claimed_pickup(Connection& c, int64_t officer_id, int64_t pickup_id);
 // A valid officer certificate whose renewal window (days before notAfter) is open.
 bool renewable_officer_certificate(Connection& c, int64_t officer_id, int64_t window_days);
 

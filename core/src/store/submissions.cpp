@@ -11,10 +11,15 @@ void submit_server(Connection& c, const ServerSubmission& s) {
             s.target_certificate_id, s.revocation_reason, s.comment);
 }
 
-int64_t submit_officer(Connection& c, const std::string& operation, int64_t institution_id, int64_t officer_id,
-                       const std::string& public_key_der) {
-    return c.query("SELECT inkan_submit_officer($1, $2, $3, $4)", operation, institution_id, officer_id,
+int64_t submit_officer_pickup(Connection& c, int64_t institution_id, int64_t officer_id, int64_t pickup_id,
+                              const std::string& public_key_der) {
+    return c.query("SELECT inkan_submit_officer_pickup($1, $2, $3, $4)", institution_id, officer_id, pickup_id,
                    Bytes{public_key_der})
+        .integer(0, 0);
+}
+
+int64_t submit_officer_renewal(Connection& c, int64_t institution_id, int64_t officer_id, const std::string& public_key_der) {
+    return c.query("SELECT inkan_submit_officer('renew', $1, $2, $3)", institution_id, officer_id, Bytes{public_key_der})
         .integer(0, 0);
 }
 

@@ -30,9 +30,12 @@ struct ServerSubmission {
 };
 
 void submit_server(Connection& c, const ServerSubmission& s);
-// Returns the new application's id.
-int64_t submit_officer(Connection& c, const std::string& operation, int64_t institution_id, int64_t officer_id,
-                       const std::string& public_key_der);
+// An officer's first certificate, for the pickup claimed with the PIN (earlier
+// uncollected requests for it are cancelled); returns the application's id.
+int64_t submit_officer_pickup(Connection& c, int64_t institution_id, int64_t officer_id, int64_t pickup_id,
+                              const std::string& public_key_der);
+// A renewal by an officer authenticated with the current certificate.
+int64_t submit_officer_renewal(Connection& c, int64_t institution_id, int64_t officer_id, const std::string& public_key_der);
 void update_subscriber(Connection& c, int64_t application_id, int64_t officer_id, const std::string& name,
                        const std::string& affiliation, const std::string& email);
 
