@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "util/words.hpp"
+
 namespace inkan::authz {
 
 namespace {
@@ -26,27 +28,12 @@ constexpr std::array<std::pair<Action, std::string_view>, 7> kActions = {{
     {Action::subscriber, "subscriber"},
 }};
 
-template <class Table, class Value>
-std::string_view word_of(const Table& table, Value v) {
-    for (const auto& [value, word] : table) {
-        if (value == v) return word;
-    }
-    return {};
-}
-
-template <class Value, class Table>
-std::optional<Value> value_of(const Table& table, std::string_view w) {
-    for (const auto& [value, word] : table) {
-        if (word == w) return value;
-    }
-    return std::nullopt;
-}
 }  // namespace
 
-std::string_view to_string(Kind kind) { return word_of(kKinds, kind); }
-std::string_view to_string(Action action) { return word_of(kActions, action); }
-std::optional<Kind> parse_kind(std::string_view word) { return value_of<Kind>(kKinds, word); }
-std::optional<Action> parse_action(std::string_view word) { return value_of<Action>(kActions, word); }
+std::string_view to_string(Kind kind) { return words::word_of(kKinds, kind); }
+std::string_view to_string(Action action) { return words::word_of(kActions, action); }
+std::optional<Kind> parse_kind(std::string_view word) { return words::value_of<Kind>(kKinds, word); }
+std::optional<Action> parse_action(std::string_view word) { return words::value_of<Action>(kActions, word); }
 
 const std::vector<Kind>& grantable_kinds() {
     static const std::vector<Kind> k = {Kind::server, Kind::client, Kind::smime, Kind::acme};

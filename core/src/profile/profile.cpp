@@ -6,9 +6,10 @@
 
 #include <openssl/core_names.h>
 
-#include "profile/validity.hpp"
 #include "crypto/ossl.hpp"
 #include "crypto/x509.hpp"
+#include "profile/validity.hpp"
+#include "util/words.hpp"
 
 namespace inkan::profile {
 
@@ -41,19 +42,8 @@ int days_in_months(std::time_t from, int months) {
 }
 }  // namespace
 
-std::string_view to_string(KeyType type) {
-    for (const auto& [t, word] : kKeyTypes) {
-        if (t == type) return word;
-    }
-    return {};
-}
-
-std::optional<KeyType> parse_key_type(std::string_view word) {
-    for (const auto& [t, w] : kKeyTypes) {
-        if (w == word) return t;
-    }
-    return std::nullopt;
-}
+std::string_view to_string(KeyType type) { return words::word_of(kKeyTypes, type); }
+std::optional<KeyType> parse_key_type(std::string_view word) { return words::value_of<KeyType>(kKeyTypes, word); }
 
 Message describe(KeyType type) {
     switch (type) {
