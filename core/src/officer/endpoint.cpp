@@ -30,8 +30,17 @@ constexpr std::array kRoutes = {
     Route{"GET", "/server/statistics", statistics},
     Route{"GET", "/api/v1/statistics", statistics},
     Route{"GET", "/api/v1/allowlist.tsv", allowlist_download},
+    Route{"GET", "/api/v1/openapi.json", openapi},
 };
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> api_routes() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : kRoutes) {
+        if (std::string_view(r.pattern).rfind("/api/", 0) == 0) out.emplace_back(r.method, r.pattern);
+    }
+    return out;
+}
 
 http::Response serve(store::Pool& pool, const http::Request& req) {
     std::string fingerprint = presented_fingerprint(req);

@@ -1,10 +1,23 @@
-// The officer endpoint: the officer's home page, /api/v1/me and logout.
+// The officer endpoint: the pages and the JSON API (described by
+// officer/openapi.json, served at /api/v1/openapi.json).
 #pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "http/request.hpp"
 #include "store/pool.hpp"
 
 namespace inkan::officer {
+
+// The (method, path pattern) of every /api/ route, for the test that holds
+// them against the OpenAPI document.
+std::vector<std::pair<std::string, std::string>> api_routes();
+
+// The OpenAPI 3.1 document of the officer API (officer/openapi.json, embedded).
+std::string_view openapi_document();
 
 http::Response serve(store::Pool& pool, const http::Request& req);
 

@@ -36,6 +36,7 @@ using Handler = http::Response (*)(Context&);
 
 // home.cpp
 http::Response home_page(Context& ctx);
+http::Response openapi(Context& ctx);
 http::Response me(Context& ctx);
 http::Response logout(Context& ctx);
 // upload.cpp

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/page.hpp"
+#include "officer/endpoint.hpp"
 #include "officer/functions.hpp"
 #include "officer/handlers.hpp"
 
@@ -40,6 +41,8 @@ http::Response me(Context& ctx) {
                  {"csrf_token", ctx.session.csrf_token}};
     return http::Response::json(200, body.dump());
 }
+
+http::Response openapi(Context&) { return http::Response::json(200, std::string(openapi_document())); }
 
 http::Response home_page(Context& ctx) {
     const auto& req = ctx.req;
