@@ -2,6 +2,8 @@
 served, refuses a request without an officer certificate, refuses a state change without the
 CSRF token, and answers the officer."""
 
+from upki import dn, issue_line, openssl_csr, tsv
+
 ME = "/ra/api/v1/me"
 
 
@@ -32,3 +34,53 @@ def test_every_documented_operation_is_served_and_guarded(local, world, server, 
             # Served: a result, or 404 for the made-up certificate id; never an unknown route.
             assert answered.status in (200, 404), (method, path, answered.status)
             assert answered.status == 200 or answered.json["error"]["code"] == "531", (method, path)
+
+
+def issued_certificate(world, officer, tmp_path, host):
+    """Uploads one issue line and waits for the certificate: (certificate id, serial, key path)."""
+    inst = officer.inst
+    o, l, st, domain = inst["name_en"], "Chiyoda-ku", "Tokyo", inst["domain"]
+    csr, key, _ = openssl_csr(tmp_path, f"{host}.{domain}", o, l, st, name=host)
+    r = world.upload(officer, tsv([issue_line(dn(f"{host}.{domain}", o, l, st), csr, f"{host}.{domain}",
+                                              f"admin@{domain}", sans=f"dNSName={host}.{domain},dNSName=alt-{host}.{domain}")]))
+    assert r.status == 200 and r.json["accepted"] == 1, r.text
+    state, serial, _ = world.wait_for_batch(r.json["batch_id"])[1]
+    assert state == "issued"
+    cert_id = world.local.psql(f"SELECT id FROM certificates WHERE serial = '{serial}'")
+    return cert_id, serial, key, (o, l, st, domain)
+
+
+def test_revoke_and_renew_through_the_api_follow_the_tsv_rules(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    cert_id, serial, key, (o, l, st, domain) = issued_certificate(world, officer, tmp_path, "api")
+    csrf = {"X-CSRF-Token": officer.csrf, "Accept": "application/json"}
+    base = local.url(server, f"/ra/api/v1/certificates/{cert_id}")
+
+    # Renewal: the same key is refused (418) like in a file; a new key is issued with the old names.
+    _, _, same_pem = openssl_csr(tmp_path, f"api.{domain}", o, l, st, key=key, name="api-same")
+    same = world.client.post(base + "/renew", cert=officer.cert, headers=csrf, form={"csr": same_pem})
+    assert same.status == 200 and same.json["accepted"] == 0
+    assert [e["code"] for e in same.json["lines"][0]["errors"]] == ["418"], same.text
+    _, _, new_pem = openssl_csr(tmp_path, f"api.{domain}", o, l, st, name="api-new")
+    renewed = world.client.post(base + "/renew", cert=officer.cert, headers=csrf, form={"csr": new_pem})
+    assert renewed.status == 200 and renewed.json["accepted"] == 1, renewed.text
+    state, new_serial, _ = world.wait_for_batch(renewed.json["batch_id"])[1]
+    assert state == "issued" and new_serial != serial
+    names = local.psql(f"SELECT array_to_string(dns_names, ',') FROM applications a JOIN certificates c "
+                       f"ON c.application_id = a.id WHERE c.serial = '{new_serial}'")
+    assert names == f"api.{domain},alt-api.{domain}"
+    assert local.psql(f"SELECT file_name FROM batches WHERE id = {renewed.json['batch_id']}") == f"api-renew-{serial}.tsv"
+
+    # Revocation: reason 2 is not a UPKI reason (420); 4 revokes; a second request is 426.
+    bad = world.client.post(base + "/revoke", cert=officer.cert, headers=csrf, form={"reason": "2"})
+    assert bad.status == 200 and bad.json["lines"][0]["errors"][0]["code"] == "420"
+    done = world.client.post(base + "/revoke", cert=officer.cert, headers=csrf, form={"reason": "4"})
+    assert done.status == 200 and done.json["accepted"] == 1, done.text
+    assert world.wait_for_batch(done.json["batch_id"])[1][0] == "completed"
+    assert local.psql(f"SELECT revocation_reason FROM certificates WHERE id = {cert_id}") == "4"
+    again = world.client.post(base + "/revoke", cert=officer.cert, headers=csrf, form={"reason": "4"})
+    assert again.json["lines"][0]["errors"][0]["code"] == "426"
+    # Without the CSRF token nothing happens.
+    forged = world.client.post(base + "/revoke", cert=officer.cert, headers={"Accept": "application/json"},
+                               form={"reason": "4"})
+    assert forged.status == 403 and forged.json["error"]["code"] == "504"

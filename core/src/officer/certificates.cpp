@@ -35,12 +35,15 @@ json row_json(const store::ServerListRow& r) {
 
 Error not_found() { return Error(codes::kNotFound, {"証明書が見つかりません。", "Certificate not found."}, 404); }
 
-// The certificate's inventory row, if the officer's grants cover it.
+}  // namespace
+
 store::ServerListRow visible_certificate(Context& ctx) {
     auto row = store::server_certificate_row(ctx.c, ctx.who.institution_id, ctx.id);
     if (!row || !authz::covers(ctx.grants(), row->fqdn, authz::Kind::server)) throw not_found();
     return *row;
 }
+
+namespace {
 
 std::string status_label(const json& status, http::Lang lang) {
     if (status.is_null()) return pick(lang, {"未発行", "not issued"});

@@ -3,13 +3,17 @@
 #pragma once
 
 #include <optional>
+
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "authz/grants.hpp"
 #include "http/request.hpp"
 #include "officer/auth.hpp"
 #include "store/grants.hpp"
+#include "store/inventory.hpp"
 #include "store/pg.hpp"
+#include "workflow/server_upload.hpp"
 
 namespace inkan::officer {
 
@@ -50,6 +54,15 @@ http::Response subscriber_update(Context& ctx);
 http::Response inventory_export(Context& ctx);
 http::Response statistics(Context& ctx);
 http::Response allowlist_download(Context& ctx);
+
+// upload.cpp: the per-line result of an upload, as the API answers it.
+nlohmann::json batch_result_json(const workflow::UploadResult& r, const Identity& who);
+// certificates.cpp: the certificate's inventory row if the officer's grants
+// cover it; Error 531 (404) otherwise.
+store::ServerListRow visible_certificate(Context& ctx);
+// actions.cpp: revocation and renewal of one certificate
+http::Response revoke_certificate(Context& ctx);
+http::Response renew_certificate(Context& ctx);
 
 // Error 403 unless a grant gives the officer `action` for some kind.
 void require_action(Context& ctx, authz::Action action);

@@ -17,8 +17,9 @@ namespace {
 using http::escape;
 using http::pick;
 using nlohmann::json;
+}  // namespace
 
-json result_json(const workflow::UploadResult& r, const Identity& who) {
+nlohmann::json batch_result_json(const workflow::UploadResult& r, const Identity& who) {
     json lines = json::array();
     for (const auto& line : r.lines) {
         json errors = json::array();
@@ -39,6 +40,7 @@ json result_json(const workflow::UploadResult& r, const Identity& who) {
             {"aborted", r.aborted}, {"lines", lines}};
 }
 
+namespace {
 std::string result_table(const workflow::UploadResult& r, const Identity& who, http::Lang lang) {
     std::string out = "<p>" + escape(pick(lang, {"文字コード", "Encoding"})) + ": " + escape(r.encoding) + " / " +
                       escape(pick(lang, {"受付件数", "Accepted"})) + ": <span id=\"accepted\">" +
@@ -121,7 +123,7 @@ http::Response upload(Context& ctx) {
     input.type = workflow::parse_apply_type(apply_type);
     input.abort_on_error = error_flag != "0";
     auto result = workflow::upload_server_batch(ctx.c, ctx.who, ctx.grants(), input);
-    if (req.wants_json()) return http::Response::json(200, result_json(result, ctx.who).dump());
+    if (req.wants_json()) return http::Response::json(200, batch_result_json(result, ctx.who).dump());
     return http::page(req, 200, {"申請結果", "Application result"}, result_table(result, ctx.who, req.lang()));
 }
 

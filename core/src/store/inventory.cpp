@@ -11,7 +11,8 @@ constexpr const char* kListColumns =
     "SELECT application_id, operation, state, fqdn, subject_dn, profile, coalesce(serial, ''), status, "
     "to_char(created_at, 'YYYY-MM-DD HH24:MI'), coalesce(to_char(not_after, 'YYYY-MM-DD'), ''), certificate_id, "
     "coalesce(error, ''), coalesce(subscriber_name, ''), coalesce(subscriber_affiliation, ''), "
-    "coalesce(subscriber_email, ''), array_to_json(dns_names)::text, coalesce(old_serial, '') ";
+    "coalesce(subscriber_email, ''), array_to_json(dns_names)::text, coalesce(old_serial, ''), "
+    "coalesce(server_software, '') ";
 
 ServerListRow list_row(const Result& r, int i) {
     ServerListRow row;
@@ -32,6 +33,7 @@ ServerListRow list_row(const Result& r, int i) {
     row.subscriber_email = r.text(i, 14);
     if (!r.is_null(i, 15)) row.dns_names = nlohmann::json::parse(r.text(i, 15)).get<std::vector<std::string>>();
     row.old_serial = r.text(i, 16);
+    row.server_software = r.text(i, 17);
     return row;
 }
 
@@ -65,7 +67,7 @@ std::optional<ServerListRow> server_certificate_row(Connection& c, int64_t insti
                      certificate_id, institution_id);
     if (r.empty()) return std::nullopt;
     ServerListRow row = list_row(r, 0);
-    row.der = r.bytes(0, 17);
+    row.der = r.bytes(0, 18);
     return row;
 }
 

@@ -20,7 +20,7 @@ struct ServerListRow {
     std::optional<int64_t> certificate_id;
     std::string error, subscriber_name, subscriber_affiliation, subscriber_email;
     std::vector<std::string> dns_names;
-    std::string old_serial;
+    std::string old_serial, server_software;
     std::string der;  // only from server_certificate_row
 };
 

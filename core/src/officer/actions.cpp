@@ -1,0 +1,90 @@
+// Revocation and renewal of one certificate through the API.  The request
+// becomes the UPKI line an officer would otherwise upload, kept as a batch
+// like any file, so every rule and code of the TSV path applies unchanged.
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "http/fields.hpp"
+#include "officer/handlers.hpp"
+#include "util/codes.hpp"
+
+namespace inkan::officer {
+
+namespace {
+constexpr size_t kColumns = workflow::kServerColumns;
+
+std::string tsv_line(const std::vector<std::string>& fields) {
+    std::string out;
+    for (size_t i = 0; i < fields.size(); ++i) out += (i ? "\t" : "") + fields[i];
+    return out + "\r\n";
+}
+
+http::Response submit_line(Context& ctx, workflow::ApplyType type, const std::string& file_name,
+                           const std::vector<std::string>& fields) {
+    workflow::UploadInput input{file_name, tsv_line(fields), type, true};
+    auto result = workflow::upload_server_batch(ctx.c, ctx.who, ctx.grants(), input);
+    return http::Response::json(200, batch_result_json(result, ctx.who).dump());
+}
+
+// The PEM body on one line (UPKI column 7), whatever line breaks the form carried.
+std::string one_line_csr(std::string pem) {
+    std::string out;
+    size_t pos = 0;
+    while (pos < pem.size()) {
+        size_t end = pem.find('\n', pos);
+        std::string line = pem.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        if (line.find("-----") == std::string::npos) {
+            line.erase(std::remove_if(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); }),
+                       line.end());
+            out += line;
+        }
+        if (end == std::string::npos) break;
+        pos = end + 1;
+    }
+    return out;
+}
+
+store::ServerListRow issued_certificate(Context& ctx) {
+    auto row = visible_certificate(ctx);
+    if (row.serial.empty()) throw Error(codes::kNotFound, {"証明書が見つかりません。", "Certificate not found."});
+    return row;
+}
+}  // namespace
+
+http::Response revoke_certificate(Context& ctx) {
+    require_csrf(ctx.req, ctx.session);
+    auto row = issued_certificate(ctx);
+    const auto& form = ctx.req.form();
+    std::vector<std::string> f(kColumns);
+    f[0] = row.subject_dn;
+    f[3] = "0x" + row.serial;
+    f[4] = http::text_field(form, "reason");
+    f[5] = http::text_field(form, "comment");
+    return submit_line(ctx, workflow::ApplyType::revoke, "api-revoke-" + row.serial + ".tsv", f);
+}
+
+http::Response renew_certificate(Context& ctx) {
+    require_csrf(ctx.req, ctx.session);
+    auto row = issued_certificate(ctx);
+    const auto& form = ctx.req.form();
+    auto csr = form.find("csr");
+    std::string software = http::text_field(form, "software");
+    std::string sans;
+    for (size_t i = 1; i < row.dns_names.size(); ++i) sans += (sans.empty() ? "" : ",") + ("dNSName=" + row.dns_names[i]);
+    std::vector<std::string> f(kColumns);
+    f[0] = row.subject_dn;
+    f[1] = row.profile;
+    f[3] = "0x" + row.serial;
+    f[6] = csr == form.end() ? "" : one_line_csr(csr->second);
+    f[7] = row.subscriber_name;
+    f[8] = row.subscriber_affiliation;
+    f[9] = row.subscriber_email;
+    f[10] = row.fqdn;
+    f[11] = software.empty() ? row.server_software : software;
+    f[12] = sans;
+    return submit_line(ctx, workflow::ApplyType::renew, "api-renew-" + row.serial + ".tsv", f);
+}
+
+}  // namespace inkan::officer
