@@ -84,3 +84,30 @@ def test_revoke_and_renew_through_the_api_follow_the_tsv_rules(local, world, ser
     forged = world.client.post(base + "/revoke", cert=officer.cert, headers={"Accept": "application/json"},
                                form={"reason": "4"})
     assert forged.status == 403 and forged.json["error"]["code"] == "504"
+
+
+def test_upload_history_keeps_each_file_and_its_results(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    inst = officer.inst
+    o, l, st, domain = inst["name_en"], "Chiyoda-ku", "Tokyo", inst["domain"]
+    csr, _, _ = openssl_csr(tmp_path, f"hist.{domain}", o, l, st, name="hist")
+    content = tsv([issue_line(dn(f"hist.{domain}", o, l, st), csr, f"hist.{domain}", f"admin@{domain}"),
+                   issue_line(dn(f"bad.{domain}", o, l, st), csr, f"bad.{domain}", f"admin@{domain}")])
+    up = world.upload(officer, content, error_flg="0", filename="history.tsv")
+    assert up.status == 200 and up.json["accepted"] == 1
+    batch = up.json["batch_id"]
+
+    listed = world.client.get(local.url(server, "/ra/api/v1/batches"), cert=officer.cert).json["batches"]
+    assert listed[0]["id"] == batch and listed[0]["file_name"] == "history.tsv"
+    assert listed[0]["encoding"] == "Shift_JIS (CP932)" and listed[0]["lines"] == 2 and listed[0]["accepted"] == 1
+    detail = world.client.get(local.url(server, f"/ra/api/v1/batches/{batch}"), cert=officer.cert).json
+    assert [line["result"] for line in detail["results"]] == ["OK", "NG"]
+    assert detail["results"][1]["errors"][0]["code"] == "408"  # the CSR is for another name: every error is kept
+    assert detail["results"] == up.json["lines"]
+    file = world.client.get(local.url(server, f"/ra/api/v1/batches/{batch}/file"), cert=officer.cert)
+    assert file.status == 200 and file.raw == content
+
+    # Another officer of the same institution sees only their own uploads.
+    other = world.logged_in(server, tmp_path, inst=inst)
+    assert world.client.get(local.url(server, f"/ra/api/v1/batches/{batch}"), cert=other.cert).status == 404
+    assert world.client.get(local.url(server, "/ra/api/v1/batches"), cert=other.cert).json["batches"] == []

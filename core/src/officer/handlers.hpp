@@ -60,6 +60,10 @@ nlohmann::json batch_result_json(const workflow::UploadResult& r, const Identity
 // certificates.cpp: the certificate's inventory row if the officer's grants
 // cover it; Error 531 (404) otherwise.
 store::ServerListRow visible_certificate(Context& ctx);
+// batches.cpp: upload history
+http::Response batch_list(Context& ctx);
+http::Response batch_detail(Context& ctx);
+http::Response batch_file(Context& ctx);
 // actions.cpp: revocation and renewal of one certificate
 http::Response revoke_certificate(Context& ctx);
 http::Response renew_certificate(Context& ctx);

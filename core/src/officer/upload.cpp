@@ -20,24 +20,9 @@ using nlohmann::json;
 }  // namespace
 
 nlohmann::json batch_result_json(const workflow::UploadResult& r, const Identity& who) {
-    json lines = json::array();
-    for (const auto& line : r.lines) {
-        json errors = json::array();
-        for (const auto& e : line.errors) {
-            errors.push_back({{"code", e.code},
-                              {"field", {{"ja", e.field.ja}, {"en", e.field.en}}},
-                              {"message", {{"ja", e.message.ja}, {"en", e.message.en}}},
-                              {"text", {{"ja", tsv::upki_text(e, line.row, http::Lang::ja)},
-                                        {"en", tsv::upki_text(e, line.row, http::Lang::en)}}}});
-        }
-        bool ok = line.errors.empty();
-        lines.push_back({{"seq", line.row}, {"result", ok ? "OK" : "NG"}, {"applied", ok && !r.aborted},
-                         {"errors", errors}, {"institution", who.institution}, {"affiliation", line.affiliation},
-                         {"name", line.name}, {"mail", line.mail}});
-    }
     return {{"batch_id", r.batch_id}, {"encoding", r.encoding}, {"accepted", r.accepted},
             {"rejected", std::count_if(r.lines.begin(), r.lines.end(), [](const auto& l) { return !l.errors.empty(); })},
-            {"aborted", r.aborted}, {"lines", lines}};
+            {"aborted", r.aborted}, {"lines", workflow::line_results_json(r.lines, r.aborted, who.institution)}};
 }
 
 namespace {

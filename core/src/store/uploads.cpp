@@ -46,11 +46,38 @@ std::vector<std::string> domains_allowing_ou(Connection& c, int64_t institution_
 
 int64_t insert_server_batch(Connection& c, const NewBatch& b) {
     return c.query("INSERT INTO batches (institution_id, officer_id, kind, apply_type, abort_on_error, file_name, "
-                   "content, sha256, encoding, lines, accepted) "
-                   "VALUES ($1, $2, 'server', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                   "content, sha256, encoding, lines, accepted, results) "
+                   "VALUES ($1, $2, 'server', $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) RETURNING id",
                    b.institution_id, b.officer_id, b.apply_type, b.abort_on_error, b.file_name, Bytes{b.content},
-                   Bytes{b.sha256}, b.encoding, b.lines, b.accepted)
+                   Bytes{b.sha256}, b.encoding, b.lines, b.accepted, b.results_json)
         .integer(0, 0);
+}
+
+namespace {
+constexpr const char* kBatchColumns =
+    "SELECT id, file_name, encoding, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "apply_type, lines, accepted, abort_on_error, encode(sha256, 'hex') ";
+
+BatchSummary summary_of(const Result& r, int i) {
+    return {r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), static_cast<int>(r.integer(i, 4)),
+            static_cast<int>(r.integer(i, 5)), static_cast<int>(r.integer(i, 6)), r.boolean(i, 7), r.text(i, 8)};
+}
+}  // namespace
+
+std::vector<BatchSummary> batches_of(Connection& c, int64_t officer_id, int limit) {
+    auto r = c.query(std::string(kBatchColumns) + "FROM batches WHERE officer_id = $1 ORDER BY id DESC LIMIT $2::int",
+                     officer_id, limit);
+    std::vector<BatchSummary> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(summary_of(r, i));
+    return out;
+}
+
+std::optional<BatchRecord> batch_of(Connection& c, int64_t officer_id, int64_t batch_id) {
+    auto r = c.query(std::string(kBatchColumns) + ", coalesce(results::text, 'null'), content FROM batches "
+                     "WHERE id = $1 AND officer_id = $2",
+                     batch_id, officer_id);
+    if (r.empty()) return std::nullopt;
+    return BatchRecord{summary_of(r, 0), r.text(0, 9), r.bytes(0, 10)};
 }
 
 void notify_work(Connection& c) { c.query("SELECT pg_notify('inkan_work', 'application')"); }

@@ -44,8 +44,26 @@ struct NewBatch {
     bool abort_on_error = false;
     std::string file_name, content, sha256, encoding;
     int lines = 0, accepted = 0;
+    std::string results_json;  // the per-line results, kept for the upload history
 };
 int64_t insert_server_batch(Connection& c, const NewBatch& b);
+
+// Upload history: an officer's own batches, newest first.
+struct BatchSummary {
+    int64_t id = 0;
+    std::string file_name, encoding, uploaded_at;  // uploaded_at: ISO 8601 UTC
+    int apply_type = 0, lines = 0, accepted = 0;
+    bool abort_on_error = false;
+    std::string sha256_hex;
+};
+std::vector<BatchSummary> batches_of(Connection& c, int64_t officer_id, int limit);
+
+struct BatchRecord {
+    BatchSummary summary;
+    std::string results_json;  // "null" for batches from before the history was kept
+    std::string content;       // the file, verbatim
+};
+std::optional<BatchRecord> batch_of(Connection& c, int64_t officer_id, int64_t batch_id);
 
 // Wakes the signer at commit.
 void notify_work(Connection& c);

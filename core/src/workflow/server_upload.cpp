@@ -12,6 +12,7 @@
 #include "store/submissions.hpp"
 #include "store/uploads.hpp"
 #include "tsv/encoding.hpp"
+#include "tsv/line_error.hpp"
 
 namespace inkan::workflow {
 
@@ -110,6 +111,25 @@ void record(store::Connection& c, const authz::Identity& who, int64_t batch, con
 
 }  // namespace
 
+nlohmann::json line_results_json(const std::vector<LineResult>& lines, bool aborted, const std::string& institution) {
+    using nlohmann::json;
+    json out = json::array();
+    for (const auto& line : lines) {
+        json errors = json::array();
+        for (const auto& e : line.errors) {
+            errors.push_back({{"code", e.code},
+                              {"field", {{"ja", e.field.ja}, {"en", e.field.en}}},
+                              {"message", {{"ja", e.message.ja}, {"en", e.message.en}}},
+                              {"text", {{"ja", tsv::upki_text(e, line.row, Lang::ja)}, {"en", tsv::upki_text(e, line.row, Lang::en)}}}});
+        }
+        bool ok = line.errors.empty();
+        out.push_back({{"seq", line.row}, {"result", ok ? "OK" : "NG"}, {"applied", ok && !aborted}, {"errors", errors},
+                       {"institution", institution}, {"affiliation", line.affiliation}, {"name", line.name},
+                       {"mail", line.mail}});
+    }
+    return out;
+}
+
 ApplyType parse_apply_type(const std::string& text) {
     // UPKI's applyType values are the enum's numbers.
     for (ApplyType t : {ApplyType::issue, ApplyType::renew, ApplyType::revoke}) {
@@ -158,7 +178,8 @@ UploadResult upload_server_batch(store::Connection& c, const authz::Identity& wh
     int accepted = result.aborted ? 0 : static_cast<int>(rows.size()) - failed;
     result.batch_id = store::insert_server_batch(
         c, {who.institution_id, who.officer_id, static_cast<int>(input.type), input.abort_on_error, input.file_name,
-            input.content, crypto::sha256(input.content), text.encoding, static_cast<int>(rows.size()), accepted});
+            input.content, crypto::sha256(input.content), text.encoding, static_cast<int>(rows.size()), accepted,
+            line_results_json(result.lines, result.aborted, inst.o).dump()});
     if (!result.aborted) {
         for (const auto& line : result.lines) {
             if (line.application) record(c, who, result.batch_id, *line.application);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "authz/identity.hpp"
 #include "store/pg.hpp"
 #include "workflow/server_checks.hpp"
@@ -31,6 +33,10 @@ struct UploadResult {
 // File-level problems throw Error (208, 209, 213, 214, 422) and record nothing.
 UploadResult upload_server_batch(store::Connection& c, const authz::Identity& who,
                                  const std::vector<authz::Grant>& grants, const UploadInput& input);
+
+// The per-line results as the API shows them (and the batch keeps them):
+// seq, OK/NG, applied, every error with code, field, message and the UPKI text.
+nlohmann::json line_results_json(const std::vector<LineResult>& lines, bool aborted, const std::string& institution);
 
 // Parses UPKI's applyType (1 issue, 2 renew, 3 revoke); throws Error 530 otherwise.
 ApplyType parse_apply_type(const std::string& text);
