@@ -2,6 +2,8 @@
 served, refuses a request without an officer certificate, refuses a state change without the
 CSRF token, and answers the officer."""
 
+import re
+
 from upki import dn, issue_line, openssl_csr, tsv
 
 ME = "/ra/api/v1/me"
@@ -71,6 +73,21 @@ def test_revoke_and_renew_through_the_api_follow_the_tsv_rules(local, world, ser
     assert names == f"api.{domain},alt-api.{domain}"
     assert local.psql(f"SELECT file_name FROM batches WHERE id = {renewed.json['batch_id']}") == f"api-renew-{serial}.tsv"
 
+    # A new download link for the subscriber: the mailer mints and mails it; it opens the landing page.
+    first_links = len([m for m in local.mails() if m["to"] == f"admin@{domain}" and m["kind"] == "server-download-link"])
+    resent = world.client.post(base + "/resend", cert=officer.cert, headers=csrf, body="")
+    assert resent.status == 202 and resent.json["to"] == f"admin@{domain}", resent.text
+    local.wait_for_mail(lambda m: m["to"] == f"admin@{domain}" and m["kind"] == "server-download-link"
+                        and serial in m["body"] and
+                        len([x for x in local.mails() if x["to"] == f"admin@{domain}"
+                             and x["kind"] == "server-download-link"]) > first_links)
+    links = [m for m in local.mails() if m["to"] == f"admin@{domain}" and m["kind"] == "server-download-link"
+             and serial in m["body"]]
+    tokens = {re.search(r"/download/\?t=([A-Za-z0-9_\-]+)", m["body"]).group(1) for m in links}
+    assert len(tokens) == 2  # a new link; the first one still works until it expires
+    for token in tokens:
+        assert world.client.get(local.url(server, f"/download/?t={token}")).status == 200
+
     # Revocation: reason 2 is not a UPKI reason (420); 4 revokes; a second request is 426.
     bad = world.client.post(base + "/revoke", cert=officer.cert, headers=csrf, form={"reason": "2"})
     assert bad.status == 200 and bad.json["lines"][0]["errors"][0]["code"] == "420"
@@ -80,6 +97,8 @@ def test_revoke_and_renew_through_the_api_follow_the_tsv_rules(local, world, ser
     assert local.psql(f"SELECT revocation_reason FROM certificates WHERE id = {cert_id}") == "4"
     again = world.client.post(base + "/revoke", cert=officer.cert, headers=csrf, form={"reason": "4"})
     assert again.json["lines"][0]["errors"][0]["code"] == "426"
+    revoked = world.client.post(base + "/resend", cert=officer.cert, headers=csrf, body="")
+    assert revoked.status == 400 and revoked.json["error"]["code"] == "426"
     # Without the CSRF token nothing happens.
     forged = world.client.post(base + "/revoke", cert=officer.cert, headers={"Accept": "application/json"},
                                form={"reason": "4"})

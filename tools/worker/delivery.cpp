@@ -15,9 +15,11 @@
 namespace inkan::worker {
 
 namespace {
+// A first link counts from the application (UPKI), a re-sent one from the request.
 void mail_download_link(store::Connection& c, const store::PendingDelivery& d) {
     std::string token = crypto::random_token();
-    std::string expires = store::insert_download_token(c, d.certificate_id, crypto::sha256(token), d.applied_at,
+    const std::string& from = d.event == store::DeliveryEvent::resent ? d.handed_over_at : d.applied_at;
+    std::string expires = store::insert_download_token(c, d.certificate_id, crypto::sha256(token), from,
                                                        settings::get_int(c, "download_link_days"));
     std::string url = settings::get(c, "download_url");
     url += (url.find('?') == std::string::npos ? "?t=" : "&t=") + text::url_encode(token);
@@ -38,10 +40,10 @@ void deliver(store::Connection& c, const profile::Profile& p, const store::Pendi
     if (p.delivery != profile::Delivery::download_link) {
         throw InternalError("profile " + p.id + " has a delivery this mailer does not carry out yet");
     }
-    if (d.event == store::DeliveryEvent::issued) {
-        mail_download_link(c, d);
-    } else {
+    if (d.event == store::DeliveryEvent::revoked) {
         mail_revocation(c, d);
+    } else {
+        mail_download_link(c, d);
     }
 }
 // 40xxx transaction rollback (serialization, deadlock), 55P03 lock not available, 57014 canceled.
@@ -73,8 +75,10 @@ bool deliver_next(store::Connection& c, const std::string& actor) {
         if (!p) throw InternalError("the certificate names no known profile '" + d->profile + "'");
         deliver(c, *p, *d);
         store::mark_delivered(c, d->id);
-        audit::append(c, actor, d->event == store::DeliveryEvent::issued ? "certificate.delivered" : "revocation.notified",
-                      target, {{"serial", d->serial}});
+        const char* action = d->event == store::DeliveryEvent::issued    ? "certificate.delivered"
+                             : d->event == store::DeliveryEvent::resent ? "certificate.link_resent"
+                                                                        : "revocation.notified";
+        audit::append(c, actor, action, target, {{"serial", d->serial}});
     } catch (const store::QueryError& e) {
         // A conflict or a timeout passes; the next round tries again.
         if (transient(e)) throw;

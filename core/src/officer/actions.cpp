@@ -8,6 +8,8 @@
 
 #include "http/fields.hpp"
 #include "officer/handlers.hpp"
+#include "store/audit.hpp"
+#include "store/submissions.hpp"
 #include "util/codes.hpp"
 
 namespace inkan::officer {
@@ -85,6 +87,21 @@ http::Response renew_certificate(Context& ctx) {
     f[11] = software.empty() ? row.server_software : software;
     f[12] = sans;
     return submit_line(ctx, workflow::ApplyType::renew, "api-renew-" + row.serial + ".tsv", f);
+}
+
+http::Response resend_link(Context& ctx) {
+    require_csrf(ctx.req, ctx.session);
+    auto row = issued_certificate(ctx);
+    if (!authz::permits(ctx.grants(), row.fqdn, authz::Kind::server, authz::Action::issue)) {
+        throw Error("424", {"この証明書の発行は許可されていません。", "You are not granted issuance for this certificate."});
+    }
+    if (row.status == 7) throw Error("426", {"この証明書は失効しています。", "This certificate is revoked."});
+    store::Transaction tx(ctx.c);
+    store::request_resend(ctx.c, *row.certificate_id, ctx.who.officer_id);
+    audit::append(ctx.c, actor(ctx.who), "certificate.resend_requested", "certificate:" + std::to_string(ctx.id),
+                  {{"to", row.subscriber_email}});
+    tx.commit();
+    return http::Response::json(202, nlohmann::json{{"resending", true}, {"to", row.subscriber_email}}.dump());
 }
 
 }  // namespace inkan::officer

@@ -31,6 +31,7 @@ constexpr std::array kRoutes = {
     Route{"POST", "/server/certificates/{id}/subscriber", subscriber_update},
     Route{"POST", "/api/v1/certificates/{id}/revoke", revoke_certificate},
     Route{"POST", "/api/v1/certificates/{id}/renew", renew_certificate},
+    Route{"POST", "/api/v1/certificates/{id}/resend", resend_link},
     Route{"GET", "/api/v1/exports/serverAll.tsv", inventory_export},
     Route{"GET", "/server/statistics", statistics},
     Route{"GET", "/api/v1/statistics", statistics},

@@ -67,6 +67,7 @@ http::Response batch_file(Context& ctx);
 // actions.cpp: revocation and renewal of one certificate
 http::Response revoke_certificate(Context& ctx);
 http::Response renew_certificate(Context& ctx);
+http::Response resend_link(Context& ctx);
 
 // Error 403 unless a grant gives the officer `action` for some kind.
 void require_action(Context& ctx, authz::Action action);

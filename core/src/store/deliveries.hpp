@@ -11,7 +11,7 @@
 
 namespace inkan::store {
 
-enum class DeliveryEvent { issued, revoked };
+enum class DeliveryEvent { issued, revoked, resent };
 
 void hand_over(Connection& c, int64_t certificate_id, int64_t application_id, DeliveryEvent event);
 
@@ -21,6 +21,7 @@ struct PendingDelivery {
     std::string profile, subject_dn, serial;
     int revocation_reason = 0;
     std::string applied_at;        // when the application was made (download links count from it)
+    std::string handed_over_at;    // when this delivery was asked for (a re-sent link counts from it)
     std::string officer_email;     // who applied
     std::string subscriber_email;  // named on the application
     std::string original_subscriber_email;  // who received the certificate

@@ -23,6 +23,10 @@ int64_t submit_officer_renewal(Connection& c, int64_t institution_id, int64_t of
         .integer(0, 0);
 }
 
+void request_resend(Connection& c, int64_t certificate_id, int64_t officer_id) {
+    c.query("SELECT inkan_request_resend($1, $2)", certificate_id, officer_id);
+}
+
 void update_subscriber(Connection& c, int64_t application_id, int64_t officer_id, const std::string& name,
                        const std::string& affiliation, const std::string& email) {
     c.query("SELECT inkan_update_subscriber($1, $2, $3, $4, $5)", application_id, officer_id, name, affiliation, email);

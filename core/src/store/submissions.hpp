@@ -36,6 +36,8 @@ int64_t submit_officer_pickup(Connection& c, int64_t institution_id, int64_t off
                               const std::string& public_key_der);
 // A renewal by an officer authenticated with the current certificate.
 int64_t submit_officer_renewal(Connection& c, int64_t institution_id, int64_t officer_id, const std::string& public_key_der);
+// Asks the mailer to send the subscriber a new download link for a valid certificate.
+void request_resend(Connection& c, int64_t certificate_id, int64_t officer_id);
 void update_subscriber(Connection& c, int64_t application_id, int64_t officer_id, const std::string& name,
                        const std::string& affiliation, const std::string& email);
 
