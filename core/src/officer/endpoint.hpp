@@ -1,5 +1,5 @@
 // The officer endpoint: the pages and the JSON API (described by
-// officer/openapi.json, served at /api/v1/openapi.json).
+// core/api/openapi.json, served at /api/v1/openapi.json).
 #pragma once
 
 #include <string>
@@ -16,7 +16,7 @@ namespace inkan::officer {
 // them against the OpenAPI document.
 std::vector<std::pair<std::string, std::string>> api_routes();
 
-// The OpenAPI 3.1 document of the officer API (officer/openapi.json, embedded).
+// The OpenAPI 3.1 document of the officer API (core/api/openapi.json, embedded).
 std::string_view openapi_document();
 
 http::Response serve(store::Pool& pool, const http::Request& req);
