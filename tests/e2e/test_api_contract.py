@@ -130,3 +130,33 @@ def test_upload_history_keeps_each_file_and_its_results(local, world, server, tm
     other = world.logged_in(server, tmp_path, inst=inst)
     assert world.client.get(local.url(server, f"/ra/api/v1/batches/{batch}"), cert=other.cert).status == 404
     assert world.client.get(local.url(server, "/ra/api/v1/batches"), cert=other.cert).json["batches"] == []
+
+
+def test_state_changes_from_another_site_are_refused_even_with_the_token(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    url = local.url(server, "/ra/api/v1/logout")
+    token = {"X-CSRF-Token": officer.csrf, "Accept": "application/json"}
+    for hostile in ({"Origin": "https://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Sec-Fetch-Site": "same-site"}):
+        r = world.client.post(url, cert=officer.cert, headers={**token, **hostile}, body="")
+        assert r.status == 403 and r.json["error"]["code"] == "504", (hostile, r.text)
+    own = local.url(server, "").rstrip("/")
+    ok = world.client.post(url, cert=officer.cert, headers={**token, "Origin": own, "Sec-Fetch-Site": "same-origin"},
+                           body="")
+    assert ok.status == 200 and ok.json == {"logged_out": True}, ok.text
+
+
+def test_certificate_list_pages_sorts_and_reads_every_serial_notation(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    cert_id, serial, _, _ = issued_certificate(world, officer, tmp_path, "list")
+    url = local.url(server, "/ra/api/v1/certificates")
+    colons = ":".join(serial.rjust(len(serial) + len(serial) % 2, "0")[i:i + 2] for i in range(0, len(serial) + len(serial) % 2, 2))
+    for notation in (serial, "0x" + serial, colons.upper(), str(int(serial, 16))):
+        found = world.client.get(f"{url}?serial={notation}", cert=officer.cert).json["certificates"]
+        assert [c["serial"] for c in found] == [serial], notation
+    assert world.client.get(f"{url}?serial=zz", cert=officer.cert).json["certificates"] == []
+    page = world.client.get(f"{url}?limit=1&offset=0&sort=oldest", cert=officer.cert).json
+    assert page["limit"] == 1 and len(page["certificates"]) == 1
+    bad = world.client.get(f"{url}?limit=0", cert=officer.cert)
+    assert bad.status == 400 and bad.json["error"]["field"] == "limit"
+    assert world.client.get(f"{url}?sort=sideways", cert=officer.cert).json["error"]["field"] == "sort"

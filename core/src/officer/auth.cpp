@@ -75,7 +75,26 @@ void end_session(store::Connection& c, const Identity& who, const Session& s) {
     tx.commit();
 }
 
+namespace {
+// The host[:port] of an Origin header value ("https://ra.example:8443" -> "ra.example:8443").
+std::string_view origin_host(std::string_view origin) {
+    size_t scheme = origin.find("://");
+    return scheme == std::string_view::npos ? std::string_view() : origin.substr(scheme + 3);
+}
+}  // namespace
+
 void require_csrf(const http::Request& req, const Session& s) {
+    // Browsers say where a request comes from; a state change from another site is refused
+    // even with a token (defence in depth: the token alone is what scripts present).
+    auto site = req.header("Sec-Fetch-Site");
+    auto origin = req.header("Origin");
+    auto host = req.header("Host");
+    bool cross_site = site && *site != "same-origin" && *site != "none";
+    bool foreign_origin = origin && (*origin == "null" || !host || origin_host(*origin) != *host);
+    if (cross_site || foreign_origin) {
+        throw Error(codes::kCsrf,
+                    {"別のサイトからのリクエストは受け付けません。", "Requests from another site are refused."}, 403);
+    }
     std::string presented;
     if (auto h = req.header("X-CSRF-Token")) {
         presented = std::string(*h);

@@ -9,6 +9,7 @@
 #include "http/page.hpp"
 #include "officer/handlers.hpp"
 #include "policy/names.hpp"
+#include "policy/serial.hpp"
 #include "store/audit.hpp"
 #include "store/inventory.hpp"
 #include "store/submissions.hpp"
@@ -35,6 +36,21 @@ json row_json(const store::ServerListRow& r) {
 
 Error not_found() { return Error(codes::kNotFound, {"証明書が見つかりません。", "Certificate not found."}, 404); }
 
+}  // namespace
+
+namespace {
+// A whole number in [low, high] from the query, `fallback` when absent; 530 naming the field otherwise.
+int bounded_number(const std::map<std::string, std::string>& q, const char* name, int low, int high, int fallback) {
+    std::string v = http::text_field(q, name);
+    if (v.empty()) return fallback;
+    if (v.size() > 7 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < low || std::stoi(v) > high) {
+        throw Error(codes::kBadRequest, {std::string(name) + " は " + std::to_string(low) + "〜" + std::to_string(high) + " の整数です。",
+                                         std::string(name) + " is a whole number from " + std::to_string(low) + " to " +
+                                             std::to_string(high) + "."})
+            .about(name);
+    }
+    return std::stoi(v);
+}
 }  // namespace
 
 store::ServerListRow visible_certificate(Context& ctx) {
@@ -68,13 +84,28 @@ http::Response certificate_list(Context& ctx) {
         std::string v = http::text_field(q, k);
         return v.empty() ? std::nullopt : std::optional<std::string>(v);
     };
-    // Scoped by grants in SQL so that the limit applies to what the officer may see.
-    store::ListFilter filter{opt("fqdn"), opt("serial"), opt("status"), authz::scopes(ctx.grants(), authz::Kind::server)};
+    // Scoped by grants in SQL so that limit and offset count only what the officer may see.
+    store::ListFilter filter;
+    filter.fqdn_part = opt("fqdn");
+    filter.status = opt("status");
+    if (auto serial = opt("serial")) filter.serials = policy::serial_candidates(*serial);
+    filter.scopes = authz::scopes(ctx.grants(), authz::Kind::server);
+    filter.limit = bounded_number(q, "limit", 1, 1000, 1000);
+    filter.offset = bounded_number(q, "offset", 0, 1000000, 0);
+    std::string sort = http::text_field(q, "sort");
+    if (sort == "oldest") filter.order = store::ListOrder::oldest;
+    else if (sort == "expiring") filter.order = store::ListOrder::expiring;
+    else if (!sort.empty() && sort != "newest") {
+        throw Error(codes::kBadRequest, {"sort は newest, oldest, expiring のいずれかです。", "sort is newest, oldest or expiring."})
+            .about("sort");
+    }
     json rows = json::array();
-    for (const auto& row : store::server_list(ctx.c, ctx.who.institution_id, filter, 1000)) {
+    for (const auto& row : store::server_list(ctx.c, ctx.who.institution_id, filter)) {
         if (authz::covers(ctx.grants(), row.fqdn, authz::Kind::server)) rows.push_back(row_json(row));
     }
-    if (ctx.req.wants_json()) return http::Response::json(200, json{{"certificates", rows}}.dump());
+    if (ctx.req.wants_json()) {
+        return http::Response::json(200, json{{"certificates", rows}, {"limit", filter.limit}, {"offset", filter.offset}}.dump());
+    }
 
     http::Lang lang = ctx.req.lang();
     std::string body = "<form method=\"get\">FQDN <input name=\"fqdn\" value=\"" + escape(q["fqdn"]) + "\"> " +

@@ -26,4 +26,19 @@ std::optional<std::string> normalize_serial(std::string_view text) {
     return out;
 }
 
+std::vector<std::string> serial_candidates(std::string_view text) {
+    std::string compact;
+    for (char c : text) {
+        if (c != ':' && c != ' ') compact += c;
+    }
+    std::vector<std::string> out;
+    auto add = [&](std::optional<std::string> s) {
+        if (s && std::find(out.begin(), out.end(), *s) == out.end()) out.push_back(*s);
+    };
+    bool digits_only = !compact.empty() && std::all_of(compact.begin(), compact.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits_only && compact.size() == text.size()) add(normalize_serial(compact));  // decimal, as UPKI files write it
+    add(normalize_serial(compact.rfind("0x", 0) == 0 || compact.rfind("0X", 0) == 0 ? compact : "0x" + compact));
+    return out;
+}
+
 }  // namespace inkan::policy

@@ -5,9 +5,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace inkan::policy {
 
 std::optional<std::string> normalize_serial(std::string_view text);
+
+// The stored serials a person may mean when searching: 0x-hex, hex octets
+// separated by colons or spaces (as openssl and browsers show them), bare
+// hex, or decimal.  Digits alone are read both ways.
+std::vector<std::string> serial_candidates(std::string_view text);
 
 }  // namespace inkan::policy

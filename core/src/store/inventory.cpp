@@ -49,14 +49,21 @@ std::string one_line(std::string s) {
 }
 }  // namespace
 
-std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, const ListFilter& filter, int limit) {
+std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, const ListFilter& filter) {
+    // The order is chosen from fixed SQL, never from request text.
+    const char* order = filter.order == ListOrder::oldest     ? "application_id ASC"
+                        : filter.order == ListOrder::expiring ? "not_after ASC NULLS LAST, application_id DESC"
+                                                              : "application_id DESC";
+    std::optional<std::string> serials;
+    if (filter.serials) serials = text_array(*filter.serials);
     auto r = c.query(std::string(kListColumns) +
                          "FROM server_inventory WHERE institution_id = $1 "
-                         "AND ($2::text IS NULL OR strpos(fqdn, $2) > 0) AND ($3::text IS NULL OR serial = lower($3)) "
+                         "AND ($2::text IS NULL OR strpos(fqdn, $2) > 0) AND ($3::text[] IS NULL OR serial = ANY($3::text[])) "
                          "AND ($4::text IS NULL OR status::text = $4 OR state = $4) "
                          "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE inkan_within(fqdn, s)) "
-                         "ORDER BY application_id DESC LIMIT $6::int",
-                     institution_id, filter.fqdn_part, filter.serial, filter.status, text_array(filter.scopes), limit);
+                         "ORDER BY " + order + " LIMIT $6::int OFFSET $7::int",
+                     institution_id, filter.fqdn_part, serials, filter.status, text_array(filter.scopes), filter.limit,
+                     filter.offset);
     std::vector<ServerListRow> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(list_row(r, i));
     return out;

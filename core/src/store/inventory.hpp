@@ -24,13 +24,18 @@ struct ServerListRow {
     std::string der;  // only from server_certificate_row
 };
 
+enum class ListOrder { newest, oldest, expiring };
+
 struct ListFilter {
-    std::optional<std::string> fqdn_part, serial, status;
-    std::vector<std::string> scopes;  // domains/subtrees the officer may see
+    std::optional<std::string> fqdn_part, status;
+    std::optional<std::vector<std::string>> serials;  // any of these (stored notation); empty matches nothing
+    std::vector<std::string> scopes;                  // domains/subtrees the officer may see
+    ListOrder order = ListOrder::newest;
+    int limit = 1000, offset = 0;
 };
 
-// Newest first, at most `limit`, within the scopes (so the limit counts only visible rows).
-std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, const ListFilter& filter, int limit);
+// One page within the scopes (so limit and offset count only visible rows).
+std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, const ListFilter& filter);
 std::optional<ServerListRow> server_certificate_row(Connection& c, int64_t institution_id, int64_t certificate_id);
 
 // One application with everything serverAll.tsv shows; times as

@@ -47,7 +47,7 @@ std::vector<std::string> domains_allowing_ou(Connection& c, int64_t institution_
 int64_t insert_server_batch(Connection& c, const NewBatch& b) {
     return c.query("INSERT INTO batches (institution_id, officer_id, kind, apply_type, abort_on_error, file_name, "
                    "content, sha256, encoding, lines, accepted, results) "
-                   "VALUES ($1, $2, 'server', $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) RETURNING id",
+                   "VALUES ($1, $2, 'server', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                    b.institution_id, b.officer_id, b.apply_type, b.abort_on_error, b.file_name, Bytes{b.content},
                    Bytes{b.sha256}, b.encoding, b.lines, b.accepted, b.results_json)
         .integer(0, 0);
@@ -73,7 +73,7 @@ std::vector<BatchSummary> batches_of(Connection& c, int64_t officer_id, int limi
 }
 
 std::optional<BatchRecord> batch_of(Connection& c, int64_t officer_id, int64_t batch_id) {
-    auto r = c.query(std::string(kBatchColumns) + ", coalesce(results::text, 'null'), content FROM batches "
+    auto r = c.query(std::string(kBatchColumns) + ", coalesce(results, 'null'), content FROM batches "
                      "WHERE id = $1 AND officer_id = $2",
                      batch_id, officer_id);
     if (r.empty()) return std::nullopt;
