@@ -66,6 +66,14 @@ def test_ra_role_cannot_write_applications(local, world):
     forged_pickup = as_ra(local, f"INSERT INTO officer_pickups (officer_id, token_hash, pin_hash, expires_at, state) "
                                  f"VALUES ({off['officer_id']}, '\\x01', 'x', now() + interval '1 day', 'issuing')")
     assert forged_pickup.returncode != 0 and "permission denied" in forged_pickup.stderr
+    # Nor can it mark a pickup as claimed: only the database, given the right PIN, does that.
+    claimed = as_ra(local, f"UPDATE officer_pickups SET state = 'issuing' WHERE id = {off['pickup_id']}")
+    assert claimed.returncode != 0 and "permission denied" in claimed.stderr
+    wrong = as_ra(local, f"SELECT inkan_try_pin({off['pickup_id']}, 'NOT-THE-PIN')")
+    assert wrong.returncode == 0 and wrong.stdout.strip() == "wrong", wrong.stderr
+    completed = as_ra(local, f"SELECT inkan_end_pickup({off['pickup_id']}, 'completed')")
+    assert completed.returncode != 0 and "has no certificate" in completed.stderr
+    assert local.psql(f"SELECT state, failed_attempts FROM officer_pickups WHERE id = {off['pickup_id']}") == "open|1"
 
 
 def test_worker_refuses_names_outside_the_registration(local, world, tmp_path):

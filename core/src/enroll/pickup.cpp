@@ -26,9 +26,17 @@ Error locked() {
                  403);
 }
 
-// Loads and locks the pickup row; checks everything except the PIN.
+Error busy() {
+    return Error(codes::kPickupBusy,
+                 {"この証明書は発行処理中です。しばらくお待ちください。",
+                  "This certificate is being issued right now. Please wait a moment."},
+                 409);
+}
+
+// Loads the pickup row and checks everything except the PIN (which the
+// database checks, with the row locked, in inkan_try_pin).
 store::PickupRow load(store::Connection& c, const std::string& token) {
-    auto found = store::lock_pickup(c, crypto::sha256(token));
+    auto found = store::find_pickup(c, crypto::sha256(token));
     if (!found) throw denied();
     const store::PickupRow& row = *found;
     if (!row.usable || row.state == "completed" || row.state == "superseded") throw denied();
@@ -36,12 +44,7 @@ store::PickupRow load(store::Connection& c, const std::string& token) {
         throw Error(codes::kInstitutionInactive, {"機関が有効ではありません。", "The institution is not active."}, 403);
     }
     if (row.state == "locked") throw locked();
-    if (row.state == "issuing" && !row.stale_issuing) {
-        throw Error(codes::kPickupBusy,
-                    {"この証明書は発行処理中です。しばらくお待ちください。",
-                     "This certificate is being issued right now. Please wait a moment."},
-                    409);
-    }
+    if (row.state == "issuing" && !row.stale_issuing) throw busy();
     return row;
 }
 
@@ -56,26 +59,24 @@ Pickup open_pickup(store::Connection& c, const std::string& token) {
 }
 
 Pickup claim_pickup(store::Connection& c, const std::string& token, const std::string& pin, const std::string& peer) {
-    int64_t max_attempts = settings::get_int(c, "pickup_max_attempts");
     store::Transaction tx(c);
     store::PickupRow row = load(c, token);
     Pickup pickup = pickup_of(row);
     std::string actor = "enroll:" + peer;
-    if (!crypto::verify_secret(pin, row.pin_hash)) {
-        int failed = row.failed_attempts + 1;
-        bool now_locked = failed >= max_attempts;
-        store::set_pickup_state(c, row.id, now_locked ? "locked" : row.state, failed);
-        audit::append(c, actor, now_locked ? "officer.pickup_locked" : "officer.pickup_wrong_pin", object(pickup),
-                      {{"failed_attempts", failed}});
+    std::string outcome = store::try_pin(c, row.id, pin);
+    if (outcome == "accepted") {
+        audit::append(c, actor, "officer.pickup_pin_accepted", object(pickup));
         tx.commit();
-        if (now_locked) throw locked();
-        throw Error(codes::kWrongPin,
-                    {"有効な証明書情報がありません", "No valid certificate information"}, 403);
+        return pickup;
     }
-    store::set_pickup_state(c, row.id, "issuing", row.failed_attempts);
-    audit::append(c, actor, "officer.pickup_pin_accepted", object(pickup));
+    if (outcome == "busy") throw busy();
+    if (outcome != "wrong" && outcome != "locked") throw denied();
+    bool now_locked = outcome == "locked";
+    audit::append(c, actor, now_locked ? "officer.pickup_locked" : "officer.pickup_wrong_pin", object(pickup),
+                  {{"failed_attempts", row.failed_attempts + 1}});
     tx.commit();
-    return pickup;
+    if (now_locked) throw locked();
+    throw Error(codes::kWrongPin, {"有効な証明書情報がありません", "No valid certificate information"}, 403);
 }
 
 void release_pickup(store::Connection& c, const Pickup& p) {
@@ -97,8 +98,9 @@ NewPickup create_pickup(store::Connection& c, int64_t officer_id, const std::str
         throw Error(codes::kUnknownObject, {"有効な登録担当者 " + std::to_string(officer_id) + " がありません。",
                                             "No active officer " + std::to_string(officer_id) + "."});
     }
-    std::tie(out.id, out.expires_at) =
-        store::open_pickup_row(c, officer_id, crypto::sha256(token), crypto::hash_secret(out.pin), days);
+    std::string salt = crypto::random_bytes(16);
+    store::PinRecord pin{crypto::hash_secret(out.pin), salt, crypto::sha256(salt + out.pin)};
+    std::tie(out.id, out.expires_at) = store::open_pickup_row(c, officer_id, crypto::sha256(token), pin, days);
     out.mailed_to = o->email;
     mail::enqueue(c, mail::officer_pickup(out.mailed_to, o->name, o->institution,
                                           base + "pickup?t=" + http::url_encode(token), out.expires_at));

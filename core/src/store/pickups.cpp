@@ -4,27 +4,25 @@
 
 namespace inkan::store {
 
-std::optional<PickupRow> lock_pickup(Connection& c, const std::string& token_hash) {
+std::optional<PickupRow> find_pickup(Connection& c, const std::string& token_hash) {
     auto r = c.query(
         "SELECT p.id, p.officer_id, o.institution_id, o.name, p.pin_hash, p.state, p.failed_attempts, "
         "p.expires_at > now() AND o.status = 'active', i.status = 'active', "
         "NOT EXISTS (SELECT 1 FROM pending_keys k WHERE k.pickup_id = p.id AND k.expires_at > now()) "
         "FROM officer_pickups p JOIN officers o ON o.id = p.officer_id JOIN institutions i ON i.id = o.institution_id "
-        "WHERE p.token_hash = $1 FOR UPDATE OF p",
+        "WHERE p.token_hash = $1",
         Bytes{token_hash});
     if (r.empty()) return std::nullopt;
     return PickupRow{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5),
                      static_cast<int>(r.integer(0, 6)), r.boolean(0, 7), r.boolean(0, 8), r.boolean(0, 9)};
 }
 
-void set_pickup_state(Connection& c, int64_t pickup_id, const std::string& state, int failed_attempts) {
-    c.query("UPDATE officer_pickups SET failed_attempts = $2, state = $3, updated_at = now() WHERE id = $1", pickup_id,
-            failed_attempts, state);
+std::string try_pin(Connection& c, int64_t pickup_id, const std::string& pin) {
+    return c.query("SELECT inkan_try_pin($1, $2)", pickup_id, pin).text(0, 0);
 }
 
 void end_issuing(Connection& c, int64_t pickup_id, const std::string& state) {
-    c.query("UPDATE officer_pickups SET state = $2, updated_at = now() WHERE id = $1 AND state = 'issuing'", pickup_id,
-            state);
+    c.query("SELECT inkan_end_pickup($1, $2)", pickup_id, state);
 }
 
 std::optional<OfficerContact> active_officer_contact(Connection& c, int64_t officer_id) {
@@ -36,13 +34,13 @@ std::optional<OfficerContact> active_officer_contact(Connection& c, int64_t offi
 }
 
 std::pair<int64_t, std::string> open_pickup_row(Connection& c, int64_t officer_id, const std::string& token_hash,
-                                                const std::string& pin_hash, int64_t days) {
+                                                const PinRecord& pin, int64_t days) {
     supersede_unfinished_pickups(c, officer_id);
     auto r = c.query(
-        "INSERT INTO officer_pickups (officer_id, token_hash, pin_hash, expires_at) "
-        "VALUES ($1, $2, $3, now() + make_interval(days => $4::int)) "
+        "INSERT INTO officer_pickups (officer_id, token_hash, pin_hash, pin_salt, pin_verifier, expires_at) "
+        "VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6::int)) "
         "RETURNING id, to_char(expires_at, 'YYYY-MM-DD HH24:MI \"UTC\"')",
-        officer_id, Bytes{token_hash}, pin_hash, days);
+        officer_id, Bytes{token_hash}, pin.pbkdf2, Bytes{pin.salt}, Bytes{pin.verifier}, days);
     return {r.integer(0, 0), r.text(0, 1)};
 }
 

@@ -19,9 +19,11 @@ struct PickupRow {
     bool stale_issuing = false;       // no sealed key waits for it any more (lost or expired)
 };
 
-// The pickup a link token (hashed) names, locked for this transaction.
-std::optional<PickupRow> lock_pickup(Connection& c, const std::string& token_hash);
-void set_pickup_state(Connection& c, int64_t pickup_id, const std::string& state, int failed_attempts);
+// The pickup a link token (hashed) names.
+std::optional<PickupRow> find_pickup(Connection& c, const std::string& token_hash);
+// The database checks the PIN (inkan_try_pin, sql/013) and counts failures:
+// "accepted" (now 'issuing'), "wrong", "locked", "busy" or "refused".
+std::string try_pin(Connection& c, int64_t pickup_id, const std::string& pin);
 // Moves a pickup out of 'issuing' (to completed, or open again after a failure).
 void end_issuing(Connection& c, int64_t pickup_id, const std::string& state);
 
@@ -30,10 +32,16 @@ struct OfficerContact {
 };
 std::optional<OfficerContact> active_officer_contact(Connection& c, int64_t officer_id);
 
+// The stored forms of an access PIN: a PBKDF2 hash, and the salted SHA-256
+// verifier the database checks (inkan_try_pin).
+struct PinRecord {
+    std::string pbkdf2, salt, verifier;
+};
+
 // Supersedes the officer's unfinished pickups and opens a new one valid for
 // `days`; returns its id and expiry ("YYYY-MM-DD HH:MM UTC").
 std::pair<int64_t, std::string> open_pickup_row(Connection& c, int64_t officer_id, const std::string& token_hash,
-                                                const std::string& pin_hash, int64_t days);
+                                                const PinRecord& pin, int64_t days);
 
 // A key waiting for the certificate of application `application_id` (expired ones are dropped first).
 void put_pending_key(Connection& c, int64_t application_id, int64_t officer_id, std::optional<int64_t> pickup_id,
