@@ -19,6 +19,7 @@
 #include "http/server_errors.hpp"
 #include "officer/endpoint.hpp"
 #include "store/pool.hpp"
+#include "util/catalogue.hpp"
 #include "util/codes.hpp"
 #include "util/log.hpp"
 
@@ -90,7 +91,7 @@ Response dispatch(inkan::store::Pool& pool, const Request& req) {
     } catch (const std::exception& e) {
         inkan::log::error("internal error on " + req.method + " " + req.path + ": " + e.what());
         return inkan::http::error_response(
-            req, Error(codes::kInternal, {"内部エラーが発生しました。", "An internal error occurred."}, 500));
+            req, inkan::catalogued(codes::kInternal));
     }
 }
 

@@ -106,7 +106,18 @@ void claims_take_officer_pickups_first(void**) {
     assert_string_equal(first->institution_o.c_str(), "Store Test claims");
     assert_true(store::acting_officer(c, institution, officer));
     assert_false(store::acting_officer(c, institution + 1000000, officer));
-    assert_false(store::claimed_pickup(c, officer, 1));
+    // A pickup claimed with the PIN counts until a certificate is issued for it.
+    int64_t pickup = c.query("INSERT INTO officer_pickups (officer_id, token_hash, pin_hash, expires_at, state) "
+                             "VALUES ($1, sha256(random()::text::bytea), 'x', now() + interval '1 day', 'issuing') "
+                             "RETURNING id",
+                             officer)
+                         .integer(0, 0);
+    assert_true(store::claimed_pickup(c, officer, pickup));
+    assert_false(store::claimed_pickup(c, officer + 1, pickup));
+    c.query("INSERT INTO applications (kind, operation, institution_id, officer_id, public_key, pickup_id, state) "
+            "VALUES ('officer', 'issue', $1, $2, '\\x00', $3, 'issued')",
+            institution, officer, pickup);
+    assert_false(store::claimed_pickup(c, officer, pickup));
     assert_true(store::registered_domains(c, institution) == std::vector<std::string>{"claims.store-test.ac.jp"});
 }
 

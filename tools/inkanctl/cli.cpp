@@ -73,20 +73,6 @@ std::string actor() {
     return std::string("cli:") + (pw ? pw->pw_name : std::to_string(geteuid()));
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t comma = text.find(',', start);
-        std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        while (!part.empty() && part.front() == ' ') part.erase(part.begin());
-        while (!part.empty() && part.back() == ' ') part.pop_back();
-        if (!part.empty()) out.push_back(part);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
 
 void usage_error(const std::string& en, const std::string& ja) {
     throw inkan::Error(inkan::codes::kBadRequest, {ja, en});

@@ -46,8 +46,6 @@ struct Register {
 
 // Who is acting, for the audit log: "cli:<login name>".
 std::string actor();
-// Comma-separated list, trimmed, empty parts dropped.
-std::vector<std::string> split_list(const std::string& text);
 // Error 606: the named object (e.g. "機関" / "institution", id) does not exist.
 [[noreturn]] void not_found(const std::string& what_ja, const std::string& what_en, const std::string& id);
 // Throws a usage Error (code 530) with both languages.

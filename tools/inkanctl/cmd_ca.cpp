@@ -21,6 +21,7 @@
 #include "store/audit.hpp"
 #include "store/cas.hpp"
 #include "util/codes.hpp"
+#include "util/text.hpp"
 
 namespace inkanctl {
 namespace {
@@ -98,7 +99,7 @@ json ca_init(inkan::store::Connection& c, const Args& a) {
     refuse_if_initialized(c);
     // The issuing CAs point at the root's CRL and certificate (BR 7.1.2.10.2, .3).
     std::string crl_url = inkan::settings::get(c, "crl_url"), issuers_url = inkan::settings::get(c, "ca_issuers_url");
-    auto tls_policies = split_list(inkan::settings::get(c, "server_policy_oids"));
+    auto tls_policies = inkan::text::comma_list(inkan::settings::get(c, "server_policy_oids"));
     std::time_t now = std::time(nullptr);
     inkan::store::Transaction tx(c);
 

@@ -8,6 +8,7 @@
 #include "store/audit.hpp"
 #include "store/registry.hpp"
 #include "util/codes.hpp"
+#include "util/text.hpp"
 
 namespace inkanctl {
 namespace {
@@ -88,7 +89,7 @@ json grant_add(inkan::store::Connection& c, const Args& a) {
     int64_t officer = a.need_id("officer");
     std::string domain = a.need("domain");
     auto subtree = a.get("subtree");
-    auto kinds = split_list(a.need("kinds")), actions = split_list(a.need("actions"));
+    auto kinds = inkan::text::comma_list(a.need("kinds")), actions = inkan::text::comma_list(a.need("actions"));
     require_known(kinds, inkan::authz::grantable_kinds(), "kinds");
     require_known(actions, inkan::authz::all_actions(), "actions");
     if (subtree) {

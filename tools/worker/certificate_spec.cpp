@@ -6,23 +6,11 @@
 #include "settings/settings.hpp"
 #include "tsv/dn.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace inkan::worker {
 
 namespace {
-std::vector<std::string> comma_list(const std::string& text) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t comma = text.find(',', start);
-        std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!item.empty()) out.push_back(item);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
-
 // Certificate subjects encode C first; officer certificates name the officer
 // under the institution, the others carry the DN of the application.
 std::vector<tsv::Rdn> subject_of(const store::QueuedIssuance& a) {
@@ -36,11 +24,11 @@ std::vector<tsv::Rdn> subject_of(const store::QueuedIssuance& a) {
 }  // namespace
 
 IssuanceSettings::IssuanceSettings(store::Connection& c, const profile::Profile& p)
-    : crl_url(settings::get_optional(c, "crl_url")),
-      ocsp_url(settings::get_optional(c, "ocsp_url")),
-      ca_issuers_url(settings::get_optional(c, "ca_issuers_url")),
+    : crl_url(profile::has_status_pointers(p) ? settings::get_optional(c, "crl_url") : ""),
+      ocsp_url(profile::has_status_pointers(p) ? settings::get_optional(c, "ocsp_url") : ""),
+      ca_issuers_url(profile::has_status_pointers(p) ? settings::get_optional(c, "ca_issuers_url") : ""),
       policy_oids(p.policy_oids_setting.empty() ? std::vector<std::string>{}
-                                                : comma_list(settings::get_optional(c, p.policy_oids_setting))),
+                                                : text::comma_list(settings::get_optional(c, p.policy_oids_setting))),
       rsa_key_encipherment(settings::get_bool(c, "rsa_key_encipherment")) {}
 
 ca::CertSpec certificate_spec(const profile::Profile& p, const IssuanceSettings& s, const store::QueuedIssuance& a,
@@ -56,9 +44,6 @@ ca::CertSpec certificate_spec(const profile::Profile& p, const IssuanceSettings&
     spec.extended_key_usage = p.extended_key_usage;
     spec.dns_names = a.dns_names;
     spec.policy_oids = s.policy_oids;
-    // Officer certificates are checked against the database at every login,
-    // so they carry no CRL or OCSP pointers that would need serving.
-    if (p.kind == authz::Kind::officer) return spec;
     if (!s.crl_url.empty()) {
         spec.extensions.push_back({NID_crl_distribution_points, "URI:" + s.crl_url + std::to_string(ca_id) + ".crl"});
     }

@@ -14,7 +14,8 @@
 
 namespace inkan::worker {
 
-// The settings that shape certificates, read once per issuance.
+// The settings that shape certificates, read once per issuance; the status
+// URLs stay empty for a profile without status pointers.
 struct IssuanceSettings {
     std::string crl_url, ocsp_url, ca_issuers_url;
     std::vector<std::string> policy_oids;  // of the profile's policy setting

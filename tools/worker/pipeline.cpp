@@ -44,9 +44,7 @@ void issue(store::Connection& c, KeyStore& keys, const store::QueuedIssuance& a,
     Authority ca = load_authority(c, keys, p->issuing_ca);
     IssuanceSettings s(c, *p);
     auto spec = certificate_spec(*p, s, a, public_key.get(), ca.id, crypto::not_after(ca.cert.get()));
-    ca::LintExpectations expect{*p, !s.crl_url.empty() && p->kind != authz::Kind::officer,
-                                !s.ocsp_url.empty() && p->kind != authz::Kind::officer, s.policy_oids,
-                                s.rsa_key_encipherment};
+    ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment};
     auto cert = lint_and_sign(spec, expect, ca.cert.get(), ca.key);
     std::string serial = crypto::serial_hex(cert.get());
     std::string kind(authz::to_string(p->kind));
@@ -60,7 +58,7 @@ void issue(store::Connection& c, KeyStore& keys, const store::QueuedIssuance& a,
     if (a.old_certificate_id) store::mark_replaced(c, *a.old_certificate_id, cert_id);
     store::mark_issued(c, a.id, cert_id);
     store::hand_over(c, cert_id, a.id, store::DeliveryEvent::issued);
-    if (p->kind != authz::Kind::officer) publish_ocsp(c, keys, cert_id);
+    if (profile::has_status_pointers(*p)) publish_ocsp(c, keys, cert_id);
     audit::append(c, actor, "certificate.issued", "certificate:" + std::to_string(cert_id),
                   {{"kind", kind}, {"serial", serial}, {"application_id", a.id}, {"subject", row.subject_dn},
                    {"profile", p->id}});

@@ -66,8 +66,7 @@ std::string collect_cookie(const Request& req, int64_t application_id, const std
            "; Secure; HttpOnly; SameSite=Strict";
 }
 
-int64_t application_param(const Request& req) {
-    auto params = req.method == "POST" ? req.form() : req.query_params();
+int64_t application_param(const std::map<std::string, std::string>& params) {
     std::string a = http::text_field(params, "a");
     if (a.empty() || a.size() > 18 || a.find_first_not_of("0123456789") != std::string::npos) {
         throw bad_request({"申請番号 (a) が正しくありません。", "The application number (a) is not valid."});
@@ -76,11 +75,14 @@ int64_t application_param(const Request& req) {
 }
 
 // Issuing: a JSON client polls (Retry-After); a browser reloads the page.
-Response progress(const Request& req, int64_t application_id) {
+// `resume`, when the request was just queued, goes to a script in the body.
+Response progress(const Request& req, int64_t application_id, const std::string& resume = "") {
     std::string next = req.link("collect") + "?a=" + std::to_string(application_id);
     Response resp;
     if (req.wants_json()) {
-        resp = Response::json(202, nlohmann::json{{"status", "issuing"}, {"application", application_id}, {"collect", next}}.dump());
+        nlohmann::json body = {{"status", "issuing"}, {"application", application_id}, {"collect", next}};
+        if (!resume.empty()) body["resume"] = resume;
+        resp = Response::json(202, body.dump());
     } else {
         http::Lang lang = req.lang();
         std::string body = "<p role=\"status\">" +
@@ -96,12 +98,8 @@ Response progress(const Request& req, int64_t application_id) {
 
 // Queued: the requester gets the sealing key (JSON: "resume"; browser: cookie).
 Response accepted(const Request& req, const Queued& q) {
-    Response resp = progress(req, q.application_id);
-    if (req.wants_json()) {
-        auto body = nlohmann::json::parse(resp.body);
-        body["resume"] = q.resume;
-        resp.body = body.dump();
-    } else {
+    Response resp = progress(req, q.application_id, q.resume);
+    if (!req.wants_json()) {
         resp.headers.emplace_back("Set-Cookie", collect_cookie(req, q.application_id, q.resume, q.valid_minutes * 60));
     }
     return resp;
@@ -179,7 +177,7 @@ Response renew(store::Pool& pool, const Request& req) {
 // twice, or without the key, yields nothing.
 Response collect(store::Pool& pool, const Request& req) {
     auto params = req.method == "POST" ? req.form() : req.query_params();
-    int64_t id = application_param(req);
+    int64_t id = application_param(params);
     // A HEAD (link checkers, prefetchers) must not collect.
     if (req.method == "HEAD") return Response{204, {{"Cache-Control", "no-store"}}, ""};
     std::string resume = http::text_field(params, "resume");

@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include "util/catalogue.hpp"
 #include "util/codes.hpp"
 
 namespace inkan::http {
@@ -9,10 +10,7 @@ bool path_matches(std::string_view pattern, std::string_view path, Captured& out
     if (brace == std::string_view::npos) return pattern == path;
     if (path.substr(0, brace) != pattern.substr(0, brace)) return false;
     std::string_view rest = path.substr(brace);
-    if (pattern.substr(brace) == "{*}") {
-        out.rest = std::string(rest);
-        return true;
-    }
+    if (pattern.substr(brace) == "{*}") return true;
     if (pattern.substr(brace, 4) != "{id}") return false;
     std::string_view tail = pattern.substr(brace + 4);
     size_t digits = 0;
@@ -26,7 +24,7 @@ bool method_matches(std::string_view route_method, std::string_view request_meth
     return route_method == request_method || (route_method == "GET" && request_method == "HEAD");
 }
 
-Error not_found() { return Error(codes::kNotFound, {"ページが見つかりません。", "Page not found."}, 404); }
+Error not_found() { return catalogued(codes::kNotFound); }
 
 Error method_not_allowed(const std::string& allow) {
     return Error(codes::kMethodNotAllowed, {"このメソッドは使用できません (" + allow + ")。", "Method not allowed (use " + allow + ")."},

@@ -1,7 +1,7 @@
 // The one router of every endpoint: method + path pattern -> handler.
-// Patterns are literal paths below the mount with at most one capture:
-// "{id}" (a decimal object id, up to 18 digits) or "{*}" (the rest of the
-// path, possibly empty).  HEAD is served by GET routes.  A path no route
+// Patterns are literal paths below the mount, with at most one "{id}" (a
+// decimal object id, up to 18 digits) or a trailing "{*}" (any rest of the
+// path, possibly empty; the handler reads the path itself).  HEAD is served by GET routes.  A path no route
 // knows is 404 (531); a known path with another method is 405 (532) with an
 // Allow header listing the methods it takes.
 #pragma once
@@ -24,8 +24,7 @@ struct Route {
 };
 
 struct Captured {
-    int64_t id = 0;    // from {id}
-    std::string rest;  // from {*}
+    int64_t id = 0;  // from {id}
 };
 
 // Whether `path` fits `pattern`; fills `out` with the capture.

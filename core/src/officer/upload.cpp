@@ -87,11 +87,12 @@ http::Response upload_form(Context& ctx) {
 
 http::Response upload(Context& ctx) {
     const auto& req = ctx.req;
+    // The CSRF check comes first, as for every state change: a forged request learns nothing more.
+    require_csrf(req, ctx.session);
     auto type = req.header("Content-Type");
     if (!type || type->find("multipart/form-data") == std::string_view::npos) {
         throw Error(codes::kBadRequest, {"multipart/form-data で送信してください。", "Send multipart/form-data."}, 400);
     }
-    require_csrf(req, ctx.session);
     workflow::UploadInput input;
     std::string apply_type = "", error_flag = "1";
     for (auto& part : http::parse_multipart(req.body, *type)) {

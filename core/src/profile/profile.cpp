@@ -76,6 +76,8 @@ bool accepts_key(const Profile& p, EVP_PKEY* key) {
     return type && std::find(p.key_types.begin(), p.key_types.end(), *type) != p.key_types.end();
 }
 
+bool has_status_pointers(const Profile& p) { return p.kind != authz::Kind::officer; }
+
 int validity_days(const Profile& p, std::time_t not_before) {
     int days = p.validity_days ? *p.validity_days : days_in_months(not_before, p.validity_months.value_or(0));
     switch (p.cap) {

@@ -46,6 +46,11 @@ Message describe(KeyType type);
 std::optional<KeyType> key_type_of(EVP_PKEY* key);
 bool accepts_key(const Profile& p, EVP_PKEY* key);
 
+// Whether certificates of the profile carry CRL and OCSP pointers (and get
+// pre-signed OCSP responses).  Officer certificates do not: every login
+// checks them against the database.
+bool has_status_pointers(const Profile& p);
+
 // Days of validity for a certificate whose notBefore is `not_before`: the
 // profile's own length, capped by the CA/Browser Forum rule it falls under.
 int validity_days(const Profile& p, std::time_t not_before);

@@ -67,4 +67,19 @@ std::string url_encode(std::string_view text) {
 }
 
 
+std::vector<std::string> comma_list(std::string_view text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        std::string_view part = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        if (!part.empty()) out.emplace_back(part);
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
 }  // namespace inkan::text

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace inkan::text {
@@ -15,6 +16,9 @@ size_t utf8_length(std::string_view s);
 // NUL, TAB, CR, LF, the other C0 controls or DEL: they truncate strings in
 // libpq, forge rows in TSV exports and split mail headers.
 bool has_control_character(std::string_view s);
+
+// The items of a comma-separated list, trimmed of spaces; empty items dropped.
+std::vector<std::string> comma_list(std::string_view text);
 
 // Percent-encoding of everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);
