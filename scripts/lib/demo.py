@@ -69,6 +69,7 @@ def start(state):
 
     env = {
         "INKAN_OFFICER_URL": officer_url,
+        "INKAN_CONSOLE_URL": officer_url,
         "INKAN_OFFICER_URL_APACHE": local.url("apache", "/ra/"),
         "INKAN_OFFICER_P12": str(p12),
         "INKAN_OFFICER_P12_PASSWORD": issued["password"],
@@ -84,8 +85,8 @@ def start(state):
     print(f"""
 inkan is running.
 
-  Officer page (nginx):   {officer_url}
-  Officer page (Apache):  {env['INKAN_OFFICER_URL_APACHE']}
+  Officer console (nginx):   {officer_url}
+  Officer console (Apache):  {env['INKAN_OFFICER_URL_APACHE']}
   Officer PKCS#12:        {p12}
   PKCS#12 password:       {issued['password']}
   CA certificate:         {local.ca_cert}
@@ -98,12 +99,11 @@ Try it:
   curl --cert-type P12 --cert "$INKAN_OFFICER_P12:$INKAN_OFFICER_P12_PASSWORD" \\
        --cacert "$INKAN_CA_CERT" "$INKAN_OFFICER_URL"api/v1/me
 
-Server certificates: upload a UPKI TSV file (13 columns, CP932 or UTF-8) at {officer_url}server/
-for names under demo.ac.jp with O=Demo University, L=Chiyoda-ku, ST=Tokyo, C=JP; the download
-link goes to the subscriber's mail in {state / 'mail'}.
-
 In a browser: import {p12} (password above) as your certificate and
-{local.ca_cert} as a trusted authority, then open {officer_url}.
+{local.ca_cert} as a trusted authority, then open the console at {officer_url}.
+Server certificates: upload a UPKI TSV file (13 columns, CP932 or UTF-8; the upload page has a
+template) for names under demo.ac.jp with O=Demo University, L=Chiyoda-ku, ST=Tokyo, C=JP; the
+download link goes to the subscriber's mail in {state / 'mail'}.
 
 Service desk:  INKAN_DB='{local.admin_db}' build/bin/inkanctl --help
 Stop:          scripts/demo stop

@@ -58,6 +58,8 @@ class Local:
         self.build = Path(build or os.environ.get("INKAN_BUILD_DIR") or ROOT / "build").resolve()
         self.bin = self.build / "bin"
         self.modules = self.build / "lib"
+        # The console as a package installs it: a copy the servers' users can read.
+        self.console = self.state / "console"
         self.procs = {}
         self.as_root = os.geteuid() == 0
         self.pg_user = "postgres" if self.as_root else pwd.getpwuid(os.geteuid()).pw_name
@@ -258,7 +260,7 @@ class Local:
 
     def _render(self, template, dest, extra):
         text = (ROOT / "conf-examples" / template).read_text()
-        values = {"STATE": str(self.state), "MODULE_DIR": str(self.modules),
+        values = {"STATE": str(self.state), "MODULE_DIR": str(self.modules), "CONSOLE_DIR": str(self.console),
                   "RA_CONNINFO": self.conninfo("inkan_ra"), **extra}
         for k, v in values.items():
             text = text.replace(f"@{k}@", str(v))
@@ -294,6 +296,17 @@ class Local:
         proc = self._spawn("apache", ["apache2", "-f", conf, "-DFOREGROUND"], "apache/stderr.log")
         wait_for_port(port, proc, log=d / "error.log")
 
+    def install_console(self):
+        built = self.build / "console"
+        if not (built / "index.html").exists():
+            raise RuntimeError(f"{built}: the console is not built (scripts/build builds it)")
+        shutil.rmtree(self.console, ignore_errors=True)
+        shutil.copytree(built, self.console)
+        for d, _, files in os.walk(self.console):
+            os.chmod(d, 0o755)
+            for f in files:
+                os.chmod(os.path.join(d, f), 0o644)
+
     def configure(self, server="nginx"):
         base = self.url(server)
         self.inkanctl("setting", "set", "enroll_url", f"{base}/enroll/")
@@ -304,6 +317,7 @@ class Local:
     def up(self, servers=("nginx", "apache"), fast_pg=True):
         self.state.mkdir(parents=True, exist_ok=True)
         os.chmod(self.state, 0o755)
+        self.install_console()
         self.start_postgres(fast=fast_pg)
         self.init_database()
         self.set_status_urls(servers[0])

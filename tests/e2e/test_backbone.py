@@ -160,7 +160,7 @@ def test_cli_rejects_bad_registration_data(local, args, code):
     import json
     assert res.returncode == 1
     err = json.loads(res.stderr)["error"]
-    assert err["code"] == code and err["message"]["ja"] and err["message"]["en"]
+    assert err["code"] == code and err["ja"] and err["en"] and "line" in err and "field" in err
 
 
 def test_grant_subtree_must_lie_inside_domain(local, world):

@@ -63,7 +63,10 @@ void print(std::ostream& out, const nlohmann::ordered_json& result, bool as_json
 
 void print_error(std::ostream& out, const std::string& code, const std::string& en, const std::string& ja, bool as_json) {
     if (as_json) {
-        out << nlohmann::ordered_json{{"error", {{"code", code}, {"message", {{"en", en}, {"ja", ja}}}}}}.dump() << "\n";
+        // The API's error shape (core/api/openapi.json).
+        out << nlohmann::ordered_json{{"error", {{"code", code}, {"ja", ja}, {"en", en}, {"field", nullptr}, {"line", nullptr}}}}
+                   .dump()
+            << "\n";
     } else {
         out << "inkanctl: [" << code << "] " << en << "\n          " << ja << "\n";
     }

@@ -13,6 +13,7 @@ struct Identity {
     int64_t institution_id = 0;
     std::string name, email, institution, serial, not_after;
     bool renewable = false;  // inside the renewal window before expiry
+    std::string language;    // "ja", "en", or "" when the officer has not chosen
 };
 
 // The audit log's name for the officer ("officer:<id>").

@@ -43,8 +43,13 @@ Response page(const Request& req, int status, const Message& title, std::string 
 Response error_response(const Request& req, const Error& e) {
     Response r;
     if (req.wants_json()) {
-        nlohmann::json j = {{"error", {{"code", e.code()}, {"message", {{"ja", e.message().ja}, {"en", e.message().en}}}}}};
-        if (!e.field().empty()) j["error"]["field"] = e.field();
+        // One shape for every error; field and line are null when the error is about neither.
+        nlohmann::json j = {{"error",
+                             {{"code", e.code()},
+                              {"ja", e.message().ja},
+                              {"en", e.message().en},
+                              {"field", e.field().empty() ? nlohmann::json(nullptr) : nlohmann::json(e.field())},
+                              {"line", e.line() ? nlohmann::json(e.line()) : nlohmann::json(nullptr)}}}};
         r = Response::json(e.http_status(), j.dump());
     } else {
         std::string body = "<p class=\"error\"><code>" + escape(e.code()) + "</code> " + escape(e.message().ja) +

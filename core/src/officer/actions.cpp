@@ -27,7 +27,7 @@ http::Response submit_line(Context& ctx, workflow::ApplyType type, const std::st
                            const std::vector<std::string>& fields) {
     workflow::UploadInput input{file_name, tsv_line(fields), type, true};
     auto result = workflow::upload_server_batch(ctx.c, ctx.who, ctx.grants(), input);
-    return http::Response::json(200, batch_result_json(result, ctx.who).dump());
+    return http::Response::json(200, batch_result_json(ctx, result).dump());
 }
 
 // The PEM body on one line (UPKI column 7), whatever line breaks the form carried.

@@ -24,6 +24,20 @@ store::BatchRecord own_batch(Context& ctx) {
 }
 }  // namespace
 
+nlohmann::json with_progress(Context& ctx, int64_t batch_id, nlohmann::json lines) {
+    auto created = store::batch_applications(ctx.c, batch_id);
+    for (auto& line : lines) {
+        line["application_id"] = line["state"] = line["certificate_id"] = nullptr;
+        for (const auto& a : created) {
+            if (a.line_no != line.value("seq", 0)) continue;
+            line["application_id"] = a.application_id;
+            line["state"] = a.state;
+            if (a.certificate_id) line["certificate_id"] = *a.certificate_id;
+        }
+    }
+    return lines;
+}
+
 http::Response batch_list(Context& ctx) {
     json out = json::array();
     for (const auto& b : store::batches_of(ctx.c, ctx.who.officer_id, 200)) out.push_back(summary_json(b));
@@ -33,7 +47,7 @@ http::Response batch_list(Context& ctx) {
 http::Response batch_detail(Context& ctx) {
     auto b = own_batch(ctx);
     json out = summary_json(b.summary);
-    out["results"] = json::parse(b.results_json);
+    out["results"] = with_progress(ctx, b.summary.id, json::parse(b.results_json));
     return http::Response::json(200, out.dump());
 }
 

@@ -1,12 +1,16 @@
-// Server certificates of the officer's scope: list with search, detail with
-// the certificate itself (retrieval on behalf, 取得代行), subscriber update.
+// Server certificates of the officer's scope: list with search, detail,
+// download on behalf (取得代行) in every format, subscriber update.
 // Every object is checked against the officer's grants here, not in the UI.
+#include <algorithm>
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
 #include "http/fields.hpp"
-#include "http/page.hpp"
+#include "download/formats.hpp"
+#include "store/chains.hpp"
 #include "officer/handlers.hpp"
 #include "policy/names.hpp"
 #include "policy/serial.hpp"
@@ -20,18 +24,25 @@
 namespace inkan::officer {
 
 namespace {
-using http::escape;
-using http::pick;
 using nlohmann::json;
+
+template <typename T>
+json or_null(const std::optional<T>& v) {
+    return v ? json(*v) : json(nullptr);
+}
+json or_null(const std::string& v) { return v.empty() ? json(nullptr) : json(v); }
 
 json row_json(const store::ServerListRow& r) {
     return {{"application_id", r.application_id}, {"operation", r.operation}, {"state", r.state},
             {"fqdn", r.fqdn}, {"subject_dn", r.subject_dn}, {"profile", r.profile},
-            {"serial", r.serial}, {"status", r.status ? json(*r.status) : json(nullptr)},
-            {"submitted", r.submitted}, {"not_after", r.not_after},
-            {"certificate_id", r.certificate_id ? json(*r.certificate_id) : json(nullptr)}, {"error", r.error},
+            {"serial", r.serial}, {"status", or_null(r.status)},
+            {"submitted", r.submitted}, {"issued_at", or_null(r.issued_at)}, {"not_before", or_null(r.not_before)},
+            {"not_after", or_null(r.not_after)}, {"revoked_at", or_null(r.revoked_at)},
+            {"revocation_reason", or_null(r.revocation_reason)},
+            {"certificate_id", or_null(r.certificate_id)}, {"batch_id", or_null(r.batch_id)}, {"line", r.line_no},
+            {"error", r.error},
             {"subscriber", {{"name", r.subscriber_name}, {"affiliation", r.subscriber_affiliation}, {"email", r.subscriber_email}}},
-            {"dns_names", r.dns_names}, {"old_serial", r.old_serial}};
+            {"dns_names", r.dns_names}, {"old_serial", r.old_serial}, {"server_software", r.server_software}};
 }
 
 Error not_found() { return Error(codes::kNotFound, {"証明書が見つかりません。", "Certificate not found."}, 404); }
@@ -40,6 +51,23 @@ Error not_found() { return Error(codes::kNotFound, {"証明書が見つかりま
 
 namespace {
 // A whole number in [low, high] from the query, `fallback` when absent; 530 naming the field otherwise.
+// A YYYY-MM-DD date from the query (nullopt when absent); 530 naming the field otherwise.
+std::optional<std::string> date_field(const std::map<std::string, std::string>& q, const char* name) {
+    std::string v = http::text_field(q, name);
+    if (v.empty()) return std::nullopt;
+    bool shaped = v.size() == 10 && v[4] == '-' && v[7] == '-' &&
+                  std::all_of(v.begin(), v.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    if (!shaped || v.substr(0, 4) == "0000" || !std::chrono::year_month_day(std::chrono::year(std::stoi(v.substr(0, 4))),
+                                                std::chrono::month(static_cast<unsigned>(std::stoi(v.substr(5, 2)))),
+                                                std::chrono::day(static_cast<unsigned>(std::stoi(v.substr(8, 2)))))
+                        .ok()) {
+        throw Error(codes::kBadRequest, {std::string(name) + " は YYYY-MM-DD 形式の日付です。",
+                                         std::string(name) + " is a date as YYYY-MM-DD."})
+            .about(name);
+    }
+    return v;
+}
+
 int bounded_number(const std::map<std::string, std::string>& q, const char* name, int low, int high, int fallback) {
     std::string v = http::text_field(q, name);
     if (v.empty()) return fallback;
@@ -59,19 +87,6 @@ store::ServerListRow visible_certificate(Context& ctx) {
     return *row;
 }
 
-namespace {
-
-std::string status_label(const json& status, http::Lang lang) {
-    if (status.is_null()) return pick(lang, {"未発行", "not issued"});
-    switch (status.get<int>()) {
-        case 4: return pick(lang, {"4 取得待ち", "4 awaiting download"});
-        case 5: return pick(lang, {"5 発行済", "5 issued"});
-        case 6: return pick(lang, {"6 更新済", "6 renewed"});
-        default: return pick(lang, {"7 失効済", "7 revoked"});
-    }
-}
-}  // namespace
-
 void require_action(Context& ctx, authz::Action action) {
     if (!authz::allows(ctx.grants(), action)) {
         throw Error("424", {"この機能は許可されていません。", "You are not granted this function."}, 403);
@@ -88,6 +103,11 @@ http::Response certificate_list(Context& ctx) {
     store::ListFilter filter;
     filter.fqdn_part = opt("fqdn");
     filter.status = opt("status");
+    filter.profile = opt("profile");
+    filter.subscriber_part = opt("subscriber");
+    filter.submitted_from = date_field(q, "from");
+    filter.submitted_to = date_field(q, "to");
+    if (auto batch = opt("batch")) filter.batch_id = bounded_number(q, "batch", 1, 999999999, 0);
     if (auto serial = opt("serial")) filter.serials = policy::serial_candidates(*serial);
     filter.scopes = authz::scopes(ctx.grants(), authz::Kind::server);
     filter.limit = bounded_number(q, "limit", 1, 1000, 1000);
@@ -103,31 +123,7 @@ http::Response certificate_list(Context& ctx) {
     for (const auto& row : store::server_list(ctx.c, ctx.who.institution_id, filter)) {
         if (authz::covers(ctx.grants(), row.fqdn, authz::Kind::server)) rows.push_back(row_json(row));
     }
-    if (ctx.req.wants_json()) {
-        return http::Response::json(200, json{{"certificates", rows}, {"limit", filter.limit}, {"offset", filter.offset}}.dump());
-    }
-
-    http::Lang lang = ctx.req.lang();
-    std::string body = "<form method=\"get\">FQDN <input name=\"fqdn\" value=\"" + escape(q["fqdn"]) + "\"> " +
-                       escape(pick(lang, {"シリアル番号", "Serial"})) + " <input name=\"serial\" value=\"" +
-                       escape(q["serial"]) + "\"> " + escape(pick(lang, {"状態", "Status"})) +
-                       " <input name=\"status\" size=\"8\" value=\"" + escape(q["status"]) + "\"> <button>" +
-                       escape(pick(lang, {"検索", "Search"})) + "</button></form><table border=\"1\"><tr><th>ID</th><th>FQDN</th><th>" +
-                       escape(pick(lang, {"シリアル番号", "Serial"})) + "</th><th>" + escape(pick(lang, {"状態", "Status"})) +
-                       "</th><th>" + escape(pick(lang, {"有効期限", "Valid until"})) + "</th></tr>";
-    for (const auto& row : rows) {
-        std::string serial = row["serial"].get<std::string>();
-        std::string link = row["certificate_id"].is_null()
-                               ? escape(serial)
-                               : "<a href=\"" + escape(ctx.req.link("server/certificates/" + std::to_string(row["certificate_id"].get<int64_t>()))) +
-                                     "\">" + escape(serial) + "</a>";
-        body += "<tr><td>" + std::to_string(row["application_id"].get<int64_t>()) + "</td><td>" +
-                escape(row["fqdn"].get<std::string>()) + "</td><td><code>" + link + "</code></td><td>" +
-                escape(row["state"] == "failed" ? pick(lang, {"失敗", "failed"}) : status_label(row["status"], lang)) +
-                "</td><td>" + escape(row["not_after"].get<std::string>()) + "</td></tr>";
-    }
-    body += "</table>";
-    return http::page(ctx.req, 200, {"サーバ証明書一覧", "Server certificates"}, std::move(body));
+    return http::Response::json(200, json{{"certificates", rows}, {"limit", filter.limit}, {"offset", filter.offset}}.dump());
 }
 
 http::Response certificate_detail(Context& ctx) {
@@ -135,14 +131,30 @@ http::Response certificate_detail(Context& ctx) {
     json detail = row_json(r);
     auto cert = crypto::cert_from_der(r.der);
     detail["pem"] = crypto::cert_to_pem(cert.get());
+    auto serial = policy::serial_notations(r.serial);
+    detail["serial_notations"] = {{"hex", serial.hex}, {"decimal", serial.decimal}, {"colons", serial.colons}};
+    detail["history"] = json::array();
+    for (const auto& event : audit::events_of(ctx.c, "certificate:" + std::to_string(ctx.id), "certificate.viewed")) {
+        detail["history"].push_back({{"at", event.at}, {"action", event.action}, {"actor", event.actor}});
+    }
     audit::append(ctx.c, actor(ctx.who), "certificate.viewed", "certificate:" + std::to_string(ctx.id));
-    if (ctx.req.wants_json()) return http::Response::json(200, detail.dump());
-    http::Lang lang = ctx.req.lang();
-    std::string body = "<dl><dt>" + escape(pick(lang, {"主体者DN", "Subject DN"})) + "</dt><dd>" +
-                       escape(detail["subject_dn"].get<std::string>()) + "</dd><dt>" +
-                       escape(pick(lang, {"状態", "Status"})) + "</dt><dd>" + escape(status_label(detail["status"], lang)) +
-                       "</dd></dl><pre id=\"pem\">" + escape(detail["pem"].get<std::string>()) + "</pre>";
-    return http::page(ctx.req, 200, {"証明書の詳細", "Certificate"}, std::move(body));
+    return http::Response::json(200, detail.dump());
+}
+
+http::Response certificate_download(Context& ctx) {
+    auto r = visible_certificate(ctx);
+    std::string format = http::text_field(ctx.req.query_params(), "format");
+    auto chained = store::load_with_issuers(ctx.c, ctx.id);
+    chained.issuers.pop_back();  // the chain a server installs stops below the root
+    auto file = download::render(format.empty() ? "pem" : format, chained.cert.get(), chained.issuers);
+    audit::append(ctx.c, actor(ctx.who), "certificate.downloaded_on_behalf", "certificate:" + std::to_string(ctx.id),
+                  {{"format", format.empty() ? "pem" : format}});
+    return http::Response{200,
+                          {{"Content-Type", file.content_type},
+                           {"Content-Disposition", "attachment; filename=\"" + r.serial + "." + file.extension + "\""},
+                           {"X-Content-Type-Options", "nosniff"},
+                           {"Cache-Control", "no-store"}},
+                          std::move(file.body)};
 }
 
 http::Response subscriber_update(Context& ctx) {

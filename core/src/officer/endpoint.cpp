@@ -13,38 +13,31 @@ using Route = http::Route<Handler>;
 
 // "{id}" is handed to the handler as ctx.id.
 constexpr std::array kRoutes = {
-    Route{"GET", "/", home_page},
-    Route{"GET", "/api/v1/me", me},
-    Route{"POST", "/logout", logout},
-    Route{"POST", "/api/v1/logout", logout},
-    Route{"GET", "/server/", upload_form},
-    Route{"POST", "/server/upload", upload},
-    Route{"POST", "/api/v1/batches", upload},
-    Route{"GET", "/api/v1/batches", batch_list},
-    Route{"GET", "/api/v1/batches/{id}", batch_detail},
-    Route{"GET", "/api/v1/batches/{id}/file", batch_file},
-    Route{"GET", "/server/certificates", certificate_list},
-    Route{"GET", "/api/v1/certificates", certificate_list},
-    Route{"GET", "/server/certificates/{id}", certificate_detail},
-    Route{"GET", "/api/v1/certificates/{id}", certificate_detail},
-    Route{"POST", "/api/v1/certificates/{id}/subscriber", subscriber_update},
-    Route{"POST", "/server/certificates/{id}/subscriber", subscriber_update},
-    Route{"POST", "/api/v1/certificates/{id}/revoke", revoke_certificate},
-    Route{"POST", "/api/v1/certificates/{id}/renew", renew_certificate},
-    Route{"POST", "/api/v1/certificates/{id}/resend", resend_link},
-    Route{"GET", "/api/v1/exports/serverAll.tsv", inventory_export},
-    Route{"GET", "/server/statistics", statistics},
-    Route{"GET", "/api/v1/statistics", statistics},
-    Route{"GET", "/api/v1/allowlist.tsv", allowlist_download},
-    Route{"GET", "/api/v1/openapi.json", openapi},
+    Route{"GET", "/v1/me", me},
+    Route{"POST", "/v1/me/language", set_language},
+    Route{"POST", "/v1/logout", logout},
+    Route{"POST", "/v1/batches", upload},
+    Route{"GET", "/v1/batches", batch_list},
+    Route{"GET", "/v1/batches/{id}", batch_detail},
+    Route{"GET", "/v1/batches/{id}/file", batch_file},
+    Route{"GET", "/v1/certificates", certificate_list},
+    Route{"GET", "/v1/certificates/{id}", certificate_detail},
+    Route{"GET", "/v1/certificates/{id}/download", certificate_download},
+    Route{"POST", "/v1/certificates/{id}/subscriber", subscriber_update},
+    Route{"POST", "/v1/certificates/{id}/revoke", revoke_certificate},
+    Route{"POST", "/v1/certificates/{id}/renew", renew_certificate},
+    Route{"POST", "/v1/certificates/{id}/resend", resend_link},
+    Route{"GET", "/v1/exports/serverAll.tsv", inventory_export},
+    Route{"GET", "/v1/statistics", statistics},
+    Route{"GET", "/v1/allowlist", allowlist},
+    Route{"GET", "/v1/allowlist.tsv", allowlist_download},
+    Route{"GET", "/v1/openapi.json", openapi},
 };
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& r : kRoutes) {
-        if (std::string_view(r.pattern).rfind("/api/", 0) == 0) out.emplace_back(r.method, r.pattern);
-    }
+    for (const auto& r : kRoutes) out.emplace_back(r.method, r.pattern);
     return out;
 }
 

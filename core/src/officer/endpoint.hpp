@@ -1,5 +1,6 @@
-// The officer endpoint: the pages and the JSON API (described by
-// core/api/openapi.json, served at /api/v1/openapi.json).
+// The officer endpoint: the JSON API the console and scripts use (described by
+// core/api/openapi.json, served at /ra/api/v1/openapi.json).  It answers JSON
+// only; the console is a static app the web server serves next to it.
 #pragma once
 
 #include <string>
@@ -12,8 +13,8 @@
 
 namespace inkan::officer {
 
-// The (method, path pattern) of every /api/ route, for the test that holds
-// them against the OpenAPI document.
+// The (method, path pattern) of every route, for the test that holds them
+// against the OpenAPI document.
 std::vector<std::pair<std::string, std::string>> api_routes();
 
 // The OpenAPI 3.1 document of the officer API (core/api/openapi.json, embedded).

@@ -39,24 +39,28 @@ private:
 using Handler = http::Response (*)(Context&);
 
 // home.cpp
-http::Response home_page(Context& ctx);
 http::Response openapi(Context& ctx);
 http::Response me(Context& ctx);
+http::Response set_language(Context& ctx);
 http::Response logout(Context& ctx);
 // upload.cpp
-http::Response upload_form(Context& ctx);
 http::Response upload(Context& ctx);
 // certificates.cpp
 http::Response certificate_list(Context& ctx);
 http::Response certificate_detail(Context& ctx);
+http::Response certificate_download(Context& ctx);
 http::Response subscriber_update(Context& ctx);
 // reports.cpp
 http::Response inventory_export(Context& ctx);
 http::Response statistics(Context& ctx);
+http::Response allowlist(Context& ctx);
 http::Response allowlist_download(Context& ctx);
 
 // upload.cpp: the per-line result of an upload, as the API answers it.
-nlohmann::json batch_result_json(const workflow::UploadResult& r, const Identity& who);
+nlohmann::json batch_result_json(Context& ctx, const workflow::UploadResult& r);
+// batches.cpp: per-line results with the application each accepted line
+// created and its progress (application_id, state, certificate_id).
+nlohmann::json with_progress(Context& ctx, int64_t batch_id, nlohmann::json lines);
 // certificates.cpp: the certificate's inventory row if the officer's grants
 // cover it; Error 531 (404) otherwise.
 store::ServerListRow visible_certificate(Context& ctx);

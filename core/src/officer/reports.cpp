@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/encoding.hpp"
-#include "http/page.hpp"
 #include "officer/handlers.hpp"
 #include "policy/names.hpp"
 #include "store/inventory.hpp"
@@ -103,32 +102,33 @@ http::Response statistics(Context& ctx) {
             for (const auto& [profile, c] : profiles)
                 out.push_back({{"domain", domain}, {"month", month}, {"profile", profile}, {"issued", c[0]},
                                {"valid", c[1]}, {"revoked", c[2]}});
-    if (ctx.req.wants_json()) return http::Response::json(200, json{{"statistics", out}}.dump());
-    http::Lang lang = ctx.req.lang();
-    std::string body = "<table border=\"1\"><tr><th>" + http::escape(http::pick(lang, {"ドメイン", "Domain"})) +
-                       "</th><th>" + http::escape(http::pick(lang, {"年月", "Month"})) + "</th><th>" +
-                       http::escape(http::pick(lang, {"プロファイル", "Profile"})) + "</th><th>" +
-                       http::escape(http::pick(lang, {"発行", "Issued"})) + "</th><th>" +
-                       http::escape(http::pick(lang, {"有効", "Valid"})) + "</th><th>" +
-                       http::escape(http::pick(lang, {"失効", "Revoked"})) + "</th></tr>";
-    for (const auto& row : out) {
-        body += "<tr><td>" + http::escape(row["domain"].get<std::string>()) + "</td><td>" +
-                http::escape(row["month"].get<std::string>()) + "</td><td>" + http::escape(row["profile"].get<std::string>()) +
-                "</td><td>" + std::to_string(row["issued"].get<int>()) + "</td><td>" + std::to_string(row["valid"].get<int>()) +
-                "</td><td>" + std::to_string(row["revoked"].get<int>()) + "</td></tr>";
+    return http::Response::json(200, json{{"statistics", out}}.dump());
+}
+
+namespace {
+// The OU allow list entries of domains the officer holds the allowlist action for.
+std::vector<store::AllowlistEntry> visible_allowlist(Context& ctx) {
+    require_action(ctx, authz::Action::allowlist);
+    std::vector<store::AllowlistEntry> out;
+    for (auto& entry : store::ou_allowlist(ctx.c, ctx.who.institution_id)) {
+        if (authz::permits(ctx.grants(), entry.domain, authz::Kind::server, authz::Action::allowlist) ||
+            authz::permits(ctx.grants(), entry.domain, authz::Kind::client, authz::Action::allowlist)) {
+            out.push_back(std::move(entry));
+        }
     }
-    return http::page(ctx.req, 200, {"統計情報", "Statistics"}, body + "</table>");
+    return out;
+}
+}  // namespace
+
+http::Response allowlist(Context& ctx) {
+    json out = json::array();
+    for (const auto& entry : visible_allowlist(ctx)) out.push_back({{"domain", entry.domain}, {"ou", entry.ou}});
+    return http::Response::json(200, json{{"allowlist", out}}.dump());
 }
 
 http::Response allowlist_download(Context& ctx) {
-    require_action(ctx, authz::Action::allowlist);
     std::string out = tsv::join_row({"ドメイン", "OU"});
-    for (const auto& entry : store::ou_allowlist(ctx.c, ctx.who.institution_id)) {
-        if (authz::permits(ctx.grants(), entry.domain, authz::Kind::server, authz::Action::allowlist) ||
-            authz::permits(ctx.grants(), entry.domain, authz::Kind::client, authz::Action::allowlist)) {
-            out += tsv::join_row({entry.domain, entry.ou});
-        }
-    }
+    for (const auto& entry : visible_allowlist(ctx)) out += tsv::join_row({entry.domain, entry.ou});
     return tsv_file("allowlist.tsv", out);
 }
 

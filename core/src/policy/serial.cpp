@@ -41,4 +41,20 @@ std::vector<std::string> serial_candidates(std::string_view text) {
     return out;
 }
 
+SerialNotations serial_notations(const std::string& stored_hex) {
+    SerialNotations out;
+    out.hex = "0x" + stored_hex;
+    BIGNUM* raw = nullptr;
+    if (!stored_hex.empty() && BN_hex2bn(&raw, stored_hex.c_str()) != 0) {
+        crypto::BigNum bn(raw);
+        char* d = BN_bn2dec(bn.get());
+        out.decimal = d;
+        OPENSSL_free(d);
+    }
+    // Whole octets: an odd number of hex digits gets its leading zero back.
+    std::string even = stored_hex.size() % 2 ? "0" + stored_hex : stored_hex;
+    for (size_t i = 0; i < even.size(); i += 2) out.colons += (i ? ":" : "") + even.substr(i, 2);
+    return out;
+}
+
 }  // namespace inkan::policy

@@ -16,4 +16,11 @@ std::optional<std::string> normalize_serial(std::string_view text);
 // hex, or decimal.  Digits alone are read both ways.
 std::vector<std::string> serial_candidates(std::string_view text);
 
+// A stored serial in the notations people meet: "0x…" and decimal (both
+// accepted in UPKI files), and colon-separated octets (as openssl shows it).
+struct SerialNotations {
+    std::string hex, decimal, colons;
+};
+SerialNotations serial_notations(const std::string& stored_hex);
+
 }  // namespace inkan::policy

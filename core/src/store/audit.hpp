@@ -31,6 +31,13 @@ Verdict verify(store::Connection& c);
 // The newest `limit` entries, newest first (seq, at, actor, action, object, detail).
 store::Listing newest(store::Connection& c, int64_t limit);
 
+// What happened to one object ("certificate:12"), oldest first, without
+// `skipped_action` (e.g. views, which would drown the rest).
+struct Event {
+    std::string at, actor, action;  // at: ISO 8601 UTC
+};
+std::vector<Event> events_of(store::Connection& c, std::string_view object, std::string_view skipped_action);
+
 // The exact text a row's hash covers; shared with the SQL trigger's definition.
 std::string canonical(std::string_view seq, std::string_view at, std::string_view actor, std::string_view action,
                       std::string_view object, std::string_view detail);

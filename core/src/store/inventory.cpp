@@ -9,10 +9,11 @@ namespace inkan::store {
 namespace {
 constexpr const char* kListColumns =
     "SELECT application_id, operation, state, fqdn, subject_dn, profile, coalesce(serial, ''), status, "
-    "to_char(created_at, 'YYYY-MM-DD HH24:MI'), coalesce(to_char(not_after, 'YYYY-MM-DD'), ''), certificate_id, "
+    "inkan_iso(created_at), coalesce(inkan_iso(not_after), ''), certificate_id, "
     "coalesce(error, ''), coalesce(subscriber_name, ''), coalesce(subscriber_affiliation, ''), "
     "coalesce(subscriber_email, ''), array_to_json(dns_names)::text, coalesce(old_serial, ''), "
-    "coalesce(server_software, '') ";
+    "coalesce(server_software, ''), coalesce(inkan_iso(not_before), ''), coalesce(inkan_iso(issued_at), ''), "
+    "coalesce(inkan_iso(revoked_at), ''), revocation_reason, batch_id, line_no ";
 
 ServerListRow list_row(const Result& r, int i) {
     ServerListRow row;
@@ -34,6 +35,12 @@ ServerListRow list_row(const Result& r, int i) {
     if (!r.is_null(i, 15)) row.dns_names = nlohmann::json::parse(r.text(i, 15)).get<std::vector<std::string>>();
     row.old_serial = r.text(i, 16);
     row.server_software = r.text(i, 17);
+    row.not_before = r.text(i, 18);
+    row.issued_at = r.text(i, 19);
+    row.revoked_at = r.text(i, 20);
+    if (!r.is_null(i, 21)) row.revocation_reason = static_cast<int>(r.integer(i, 21));
+    if (!r.is_null(i, 22)) row.batch_id = r.integer(i, 22);
+    if (!r.is_null(i, 23)) row.line_no = static_cast<int>(r.integer(i, 23));
     return row;
 }
 
@@ -61,9 +68,15 @@ std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, co
                          "AND ($2::text IS NULL OR strpos(fqdn, $2) > 0) AND ($3::text[] IS NULL OR serial = ANY($3::text[])) "
                          "AND ($4::text IS NULL OR status::text = $4 OR state = $4) "
                          "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE inkan_within(fqdn, s)) "
+                         "AND ($8::text IS NULL OR profile = $8) "
+                         "AND ($9::text IS NULL OR strpos(lower(subscriber_name || ' ' || subscriber_email), lower($9)) > 0) "
+                         "AND ($10::date IS NULL OR created_at >= $10::date) "
+                         "AND ($11::date IS NULL OR created_at < $11::date + 1) "
+                         "AND ($12::bigint IS NULL OR batch_id = $12) "
                          "ORDER BY " + order + " LIMIT $6::int OFFSET $7::int",
                      institution_id, filter.fqdn_part, serials, filter.status, text_array(filter.scopes), filter.limit,
-                     filter.offset);
+                     filter.offset, filter.profile, filter.subscriber_part, filter.submitted_from, filter.submitted_to,
+                     filter.batch_id);
     std::vector<ServerListRow> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(list_row(r, i));
     return out;
@@ -74,7 +87,7 @@ std::optional<ServerListRow> server_certificate_row(Connection& c, int64_t insti
                      certificate_id, institution_id);
     if (r.empty()) return std::nullopt;
     ServerListRow row = list_row(r, 0);
-    row.der = r.bytes(0, 18);
+    row.der = r.bytes(0, 24);
     return row;
 }
 

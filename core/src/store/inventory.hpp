@@ -15,9 +15,11 @@ struct ServerListRow {
     int64_t application_id = 0;
     std::string operation, state, fqdn, subject_dn, profile, serial;
     std::optional<int> status;  // UPKI 4-7 once issued
-    std::string submitted;      // "YYYY-MM-DD HH:MM" UTC
-    std::string not_after;      // "YYYY-MM-DD", empty before issuance
-    std::optional<int64_t> certificate_id;
+    // Times: ISO 8601 UTC ("2026-12-01T09:30:00Z"), empty when not applicable.
+    std::string submitted, not_before, not_after, issued_at, revoked_at;
+    std::optional<int> revocation_reason;
+    std::optional<int64_t> certificate_id, batch_id;
+    int line_no = 0;
     std::string error, subscriber_name, subscriber_affiliation, subscriber_email;
     std::vector<std::string> dns_names;
     std::string old_serial, server_software;
@@ -27,7 +29,10 @@ struct ServerListRow {
 enum class ListOrder { newest, oldest, expiring };
 
 struct ListFilter {
-    std::optional<std::string> fqdn_part, status;
+    std::optional<std::string> fqdn_part, status, profile;
+    std::optional<std::string> subscriber_part;                // in the subscriber's name or mail
+    std::optional<std::string> submitted_from, submitted_to;   // YYYY-MM-DD (UTC), both inclusive
+    std::optional<int64_t> batch_id;
     std::optional<std::vector<std::string>> serials;  // any of these (stored notation); empty matches nothing
     std::vector<std::string> scopes;                  // domains/subtrees the officer may see
     ListOrder order = ListOrder::newest;

@@ -22,4 +22,7 @@ struct OfficerCredential {
 std::optional<OfficerCredential> officer_by_fingerprint(Connection& c, const std::string& fingerprint,
                                                         int64_t renew_window_days);
 
+// Remembers the console language ("ja" or "en") the officer chose.
+void set_officer_language(Connection& c, int64_t officer_id, const std::string& language);
+
 }  // namespace inkan::store

@@ -53,6 +53,19 @@ int64_t insert_server_batch(Connection& c, const NewBatch& b) {
         .integer(0, 0);
 }
 
+std::vector<BatchApplication> batch_applications(Connection& c, int64_t batch_id) {
+    auto r = c.query("SELECT line_no, id, state, coalesce(certificate_id, target_certificate_id) FROM applications "
+                     "WHERE batch_id = $1 ORDER BY line_no",
+                     batch_id);
+    std::vector<BatchApplication> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        BatchApplication a{static_cast<int>(r.integer(i, 0)), r.integer(i, 1), r.text(i, 2), std::nullopt};
+        if (!r.is_null(i, 3)) a.certificate_id = r.integer(i, 3);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
 namespace {
 constexpr const char* kBatchColumns =
     "SELECT id, file_name, encoding, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "

@@ -48,6 +48,15 @@ struct NewBatch {
 };
 int64_t insert_server_batch(Connection& c, const NewBatch& b);
 
+// The applications a batch created, one per accepted line, with their progress.
+struct BatchApplication {
+    int line_no = 0;
+    int64_t application_id = 0;
+    std::string state;                      // queued, issued, failed, cancelled
+    std::optional<int64_t> certificate_id;  // once issued (for revocations: the revoked certificate)
+};
+std::vector<BatchApplication> batch_applications(Connection& c, int64_t batch_id);
+
 // Upload history: an officer's own batches, newest first.
 struct BatchSummary {
     int64_t id = 0;

@@ -54,7 +54,7 @@ private:
 namespace {
 Error encoding_error(size_t line, const std::string& ja_why, const std::string& en_why) {
     std::string n = std::to_string(line);
-    return Error("422", {n + " 行目: " + ja_why, "Line " + n + ": " + en_why});
+    return Error("422", {n + " 行目: " + ja_why, "Line " + n + ": " + en_why}).at_line(static_cast<int>(line));
 }
 
 bool ascii(std::string_view s) {

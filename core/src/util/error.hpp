@@ -40,6 +40,12 @@ public:
         field_ = std::move(field);
         return std::move(*this);
     }
+    // The line of an uploaded file the error is about (0 when none).
+    int line() const noexcept { return line_; }
+    Error&& at_line(int line) && {
+        line_ = line;
+        return std::move(*this);
+    }
 
     // A header the error response carries, e.g. Allow on a 405.
     Error&& with_header(std::string name, std::string value) && {
@@ -53,6 +59,7 @@ private:
     Message message_;
     int http_status_;
     std::string field_;
+    int line_ = 0;
     std::vector<std::pair<std::string, std::string>> headers_;
 };
 

@@ -292,6 +292,8 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
                  "The line has " + std::to_string(f.size()) + " fields (13 TAB-separated fields expected)."});
         return result;
     }
+    result.subject_dn = f[kDn];
+    result.fqdn = f[kFqdn];
     result.affiliation = f[kSubAffiliation];
     result.name = f[kSubName];
     result.mail = f[kSubMail];

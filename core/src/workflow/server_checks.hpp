@@ -66,7 +66,7 @@ struct LineResult {
     int row = 0;
     std::vector<tsv::LineError> errors;
     std::optional<ServerApplication> application;  // set when errors is empty
-    std::string affiliation, name, mail;            // for the result table
+    std::string subject_dn, fqdn, affiliation, name, mail;  // for the result table
 };
 
 inline constexpr size_t kServerColumns = 13;

@@ -117,14 +117,19 @@ nlohmann::json line_results_json(const std::vector<LineResult>& lines, bool abor
     for (const auto& line : lines) {
         json errors = json::array();
         for (const auto& e : line.errors) {
+            // The API's error shape; the field is the column as the UPKI header names it.
             errors.push_back({{"code", e.code},
-                              {"field", {{"ja", e.field.ja}, {"en", e.field.en}}},
-                              {"message", {{"ja", e.message.ja}, {"en", e.message.en}}},
+                              {"ja", e.message.ja},
+                              {"en", e.message.en},
+                              {"field", e.field.ja},
+                              {"line", line.row},
+                              {"column", {{"ja", e.field.ja}, {"en", e.field.en}}},
                               {"text", {{"ja", tsv::upki_text(e, line.row, Lang::ja)}, {"en", tsv::upki_text(e, line.row, Lang::en)}}}});
         }
         bool ok = line.errors.empty();
         out.push_back({{"seq", line.row}, {"result", ok ? "OK" : "NG"}, {"applied", ok && !aborted}, {"errors", errors},
-                       {"institution", institution}, {"affiliation", line.affiliation}, {"name", line.name},
+                       {"institution", institution}, {"subject_dn", line.subject_dn}, {"fqdn", line.fqdn},
+                       {"affiliation", line.affiliation}, {"name", line.name},
                        {"mail", line.mail}});
     }
     return out;

@@ -1,0 +1,2 @@
+// Vite handles stylesheet imports.
+declare module "*.css";

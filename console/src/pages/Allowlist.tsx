@@ -1,0 +1,42 @@
+import { useState } from "preact/hooks";
+import { download } from "../api";
+import { ErrorBox } from "../components/ErrorBox";
+import { useApi } from "../components/useApi";
+import { t } from "../i18n";
+
+export function Allowlist() {
+  const { data, error } = useApi<{ allowlist: { domain: string; ou: string }[] }>("allowlist");
+  const [downloadError, setDownloadError] = useState<unknown>(null);
+  return (
+    <>
+      <h1>{t("allowlist")}</h1>
+      <ErrorBox error={error ?? downloadError} />
+      {!data && !error && <p>{t("loading")}</p>}
+      {data && data.allowlist.length === 0 && <p>{t("noResults")}</p>}
+      {data && data.allowlist.length > 0 && (
+        <table>
+          <caption>{t("allowlistCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("domain")}</th>
+              <th scope="col">OU</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.allowlist.map((e) => (
+              <tr key={`${e.domain}\t${e.ou}`}>
+                <td>{e.domain}</td>
+                <td>{e.ou}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p>
+        <button type="button" onClick={() => download("allowlist.tsv", "allowlist.tsv").catch(setDownloadError)}>
+          {t("allowlistDownload")}
+        </button>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,123 @@
+import { useState } from "preact/hooks";
+import { ErrorBox } from "../components/ErrorBox";
+import { StatusText } from "../components/StatusText";
+import { useApi, usePolling } from "../components/useApi";
+import { t, tKey } from "../i18n";
+import { jstAndUtc } from "../time";
+import type { CertificateDetail as Detail, Me } from "../types";
+import { DownloadForm, RenewForm, ResendForm, RevokeForm, SubscriberForm } from "./CertificateActions";
+
+export function CertificateDetail({ id, me }: { id: number; me: Me }) {
+  const { data, error, reload } = useApi<Detail>(`certificates/${id}`);
+  // After a revocation or renewal request, watch until the signer has acted.
+  const [watchFor, setWatchFor] = useState<number | null>(null);
+  const done = watchFor !== null && data?.status === watchFor;
+  usePolling(watchFor !== null && !done, reload);
+
+  if (error) return <ErrorBox error={error} />;
+  if (!data) return <p>{t("loading")}</p>;
+  const active = data.status === 4 || data.status === 5;
+  return (
+    <>
+      <p>
+        <a href="#/certificates">← {t("certificates")}</a>
+      </p>
+      <h1 class="fqdn">{data.fqdn}</h1>
+      <p aria-live="polite">
+        {t("status")}: <StatusText row={data} />
+        {watchFor !== null && !done && <span class="sub"> — {t("watching")}</span>}
+      </p>
+      <section>
+        <h2>{t("details")}</h2>
+        <dl class="fields">
+          <dt>{t("subjectDn")}</dt>
+          <dd class="wrap">{data.subject_dn}</dd>
+          <dt>{t("sans")}</dt>
+          <dd>{data.dns_names.join(", ")}</dd>
+          <dt>{t("serialNotations")}</dt>
+          <dd>
+            <ul class="plain">
+              <li>
+                {t("hexNotation")}: <code class="wrap">{data.serial_notations.hex}</code>
+              </li>
+              <li>
+                {t("decimalNotation")}: <code class="wrap">{data.serial_notations.decimal}</code>
+              </li>
+              <li>
+                {t("colonNotation")}: <code class="wrap">{data.serial_notations.colons}</code>
+              </li>
+            </ul>
+          </dd>
+          <dt>{t("profile")}</dt>
+          <dd>{data.profile}</dd>
+          <dt>{t("validFrom")}</dt>
+          <dd>{jstAndUtc(data.not_before)}</dd>
+          <dt>{t("validUntil")}</dt>
+          <dd>{jstAndUtc(data.not_after)}</dd>
+          <dt>{t("issuedAt")}</dt>
+          <dd>{jstAndUtc(data.issued_at)}</dd>
+          {data.revoked_at && (
+            <>
+              <dt>{t("revokedAt")}</dt>
+              <dd>
+                {jstAndUtc(data.revoked_at)} ({tKey("reason", data.revocation_reason ?? 0)})
+              </dd>
+            </>
+          )}
+          <dt>{t("submitted")}</dt>
+          <dd>
+            {jstAndUtc(data.submitted)}
+            {data.batch_id && (
+              <>
+                {" "}
+                (<a href={`#/history/${data.batch_id}`}>{t("batch")} {data.batch_id}</a>, {t("line")} {data.line})
+              </>
+            )}
+          </dd>
+          <dt>{t("software")}</dt>
+          <dd>{data.server_software}</dd>
+          <dt>{t("subscriber")}</dt>
+          <dd>
+            {data.subscriber.name} / {data.subscriber.affiliation} / {data.subscriber.email}
+          </dd>
+        </dl>
+      </section>
+      <section>
+        <h2>{t("actions")}</h2>
+        <DownloadForm id={id} />
+        {active && <ResendForm id={id} />}
+        {active && me.functions.includes("subscriber") && <SubscriberForm id={id} detail={data} onSaved={reload} />}
+        {active && <RenewForm id={id} onAccepted={() => setWatchFor(6)} />}
+        {active && <RevokeForm id={id} onAccepted={() => setWatchFor(7)} />}
+      </section>
+      <section>
+        <h2>{t("historyTitle")}</h2>
+        <table>
+          <caption>{t("historyTitle")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("at")}</th>
+              <th scope="col">{t("actor")}</th>
+              <th scope="col">{t("action")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.history.map((h, i) => (
+              <tr key={i}>
+                <td>{jstAndUtc(h.at)}</td>
+                <td>{h.actor}</td>
+                <td>
+                  <code>{h.action}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <details>
+        <summary>PEM</summary>
+        <pre id="pem">{data.pem}</pre>
+      </details>
+    </>
+  );
+}

@@ -1,0 +1,156 @@
+import { useCallback, useState } from "preact/hooks";
+import { getJson, postMultipart } from "../api";
+import { ErrorBox } from "../components/ErrorBox";
+import { ResultTable, stillIssuing } from "../components/ResultTable";
+import { usePolling } from "../components/useApi";
+import { t } from "../i18n";
+import { href } from "../router";
+import type { BatchResult, LineResult } from "../types";
+
+// One example line of the 13 UPKI columns (issuance), for the template.
+const TEMPLATE =
+  [
+    "CN=www.example.ac.jp,OU=Information Center,O=Example University,L=Chiyoda-ku,ST=Tokyo,C=JP",
+    "3",
+    "",
+    "",
+    "",
+    "",
+    "MIIC...(CSR, base64 on one line)",
+    "山田 太郎",
+    "情報基盤センター",
+    "admin@example.ac.jp",
+    "www.example.ac.jp",
+    "nginx",
+    "",
+  ].join("\t") + "\r\n";
+
+function downloadTemplate() {
+  const url = URL.createObjectURL(new Blob([TEMPLATE], { type: "text/tab-separated-values" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = "server-issue-template.tsv";
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function Upload() {
+  const [file, setFile] = useState<File | null>(null);
+  const [applyType, setApplyType] = useState("1");
+  const [errorFlg, setErrorFlg] = useState("1");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<BatchResult | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!file) return;
+    const form = new FormData();
+    form.set("applyType", applyType);
+    form.set("errorFlg", errorFlg);
+    form.set("file", file, file.name);
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setResult(await postMultipart<BatchResult>("batches", form));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Live progress: the batch's lines are fetched again while any waits for the signer.
+  const refresh = useCallback(async () => {
+    if (!result) return;
+    try {
+      const b = await getJson<{ results: LineResult[] }>(`batches/${result.batch_id}`);
+      setResult({ ...result, lines: b.results });
+    } catch (err) {
+      setError(err);
+    }
+  }, [result]);
+  usePolling(!!result && stillIssuing(result.lines), refresh);
+
+  return (
+    <>
+      <h1>{t("upload")}</h1>
+      <details class="help">
+        <summary>{t("formatHelp")}</summary>
+        <p>{t("formatHelpText")}</p>
+        <button type="button" onClick={downloadTemplate}>
+          {t("template")}
+        </button>
+      </details>
+      <form onSubmit={submit} class="upload">
+        <fieldset>
+          <legend>{t("applyType")}</legend>
+          {[
+            ["1", "issue"],
+            ["2", "renew"],
+            ["3", "revoke"],
+          ].map(([value, label]) => (
+            <label key={value}>
+              <input type="radio" name="applyType" value={value} checked={applyType === value}
+                     onChange={() => setApplyType(value)} />{" "}
+              {t(label as "issue" | "renew" | "revoke")}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>{t("errorHandling")}</legend>
+          <label>
+            <input type="radio" name="errorFlg" value="1" checked={errorFlg === "1"} onChange={() => setErrorFlg("1")} />{" "}
+            {t("rejectAll")}
+          </label>
+          <label>
+            <input type="radio" name="errorFlg" value="0" checked={errorFlg === "0"} onChange={() => setErrorFlg("0")} />{" "}
+            {t("acceptGood")}
+          </label>
+        </fieldset>
+        <div
+          class={dragging ? "drop dragging" : "drop"}
+          onDragOver={(e) => (e.preventDefault(), setDragging(true))}
+          onDragLeave={() => setDragging(false)}
+          onDrop={(e) => {
+            e.preventDefault();
+            setDragging(false);
+            const dropped = e.dataTransfer?.files?.[0];
+            if (dropped) setFile(dropped);
+          }}
+        >
+          <label for="file">{t("file")}</label>
+          <p>{t("dropHere")}</p>
+          <input id="file" type="file" accept=".tsv,.txt,text/tab-separated-values,text/plain"
+                 onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null)} />
+          {file && (
+            <p class="chosen">
+              {t("chosen")}: <strong>{file.name}</strong>
+            </p>
+          )}
+        </div>
+        <button type="submit" disabled={!file || busy}>
+          {busy ? t("sending") : t("submit")}
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      {result && (
+        <section aria-live="polite">
+          <h2>{t("result")}</h2>
+          <p>
+            {t("encoding")}: {result.encoding} / {t("accepted")}: <span id="accepted">{result.accepted}</span> /{" "}
+            {t("rejected")}: {result.rejected}
+          </p>
+          {result.aborted && <p class="error">{t("abortedNote")}</p>}
+          {stillIssuing(result.lines) && <p class="sub">{t("watching")}</p>}
+          <ResultTable lines={result.lines} />
+          <p>
+            <a href={href(`/history/${result.batch_id}`)}>{t("seeBatch")}</a>
+          </p>
+        </section>
+      )}
+    </>
+  );
+}

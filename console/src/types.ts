@@ -1,0 +1,97 @@
+// Shapes of the officer API's answers (see core/api/openapi.json).
+export interface Me {
+  officer: { id: number; name: string; email: string };
+  institution: { id: number; name: string };
+  certificate: { serial: string; not_after: string; renewable: boolean };
+  language: "ja" | "en" | null;
+  domains: string[];
+  grants: { domain: string; subtree: string | null; kinds: string[]; actions: string[] }[];
+  functions: string[];
+  csrf_token: string;
+}
+
+export interface LineErrorItem {
+  code: string;
+  ja: string;
+  en: string;
+  field: string;
+  line: number;
+  column: { ja: string; en: string };
+  text: { ja: string; en: string };
+}
+
+export interface LineResult {
+  seq: number;
+  result: "OK" | "NG";
+  applied: boolean;
+  errors: LineErrorItem[];
+  subject_dn: string;
+  fqdn: string;
+  affiliation: string;
+  name: string;
+  mail: string;
+  application_id: number | null;
+  state: string | null;
+  certificate_id: number | null;
+}
+
+export interface BatchResult {
+  batch_id: number;
+  encoding: string;
+  accepted: number;
+  rejected: number;
+  aborted: boolean;
+  lines: LineResult[];
+}
+
+export interface BatchSummary {
+  id: number;
+  file_name: string;
+  encoding: string;
+  uploaded_at: string;
+  apply_type: number;
+  error_flg: number;
+  lines: number;
+  accepted: number;
+  sha256: string;
+}
+
+export interface Certificate {
+  application_id: number;
+  operation: string;
+  state: string;
+  fqdn: string;
+  subject_dn: string;
+  profile: string;
+  serial: string;
+  status: number | null;
+  submitted: string;
+  issued_at: string | null;
+  not_before: string | null;
+  not_after: string | null;
+  revoked_at: string | null;
+  revocation_reason: number | null;
+  certificate_id: number | null;
+  batch_id: number | null;
+  line: number;
+  error: string;
+  subscriber: { name: string; affiliation: string; email: string };
+  dns_names: string[];
+  old_serial: string;
+  server_software: string;
+}
+
+export interface CertificateDetail extends Certificate {
+  pem: string;
+  serial_notations: { hex: string; decimal: string; colons: string };
+  history: { at: string; actor: string; action: string }[];
+}
+
+export interface StatisticsRow {
+  domain: string;
+  month: string;
+  profile: string;
+  issued: number;
+  valid: number;
+  revoked: number;
+}

@@ -1,0 +1,91 @@
+"""The officer console in a real browser (Debian's chromium, driven by playwright-core), on both
+servers: pickup of the officer certificate → login with it (an NSS database and the
+AutoSelectCertificateForUrls policy, as an institution would deploy it) → upload (good and bad
+file) → watch issuance → detail → download on behalf → renew → revoke → export → statistics →
+language switch on every page → logout.  Screenshots of each page are kept in
+build/artifacts/console/<server>/."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from upki import dn, issue_line, openssl_csr, tsv
+
+ROOT = Path(__file__).resolve().parents[2]
+WALK = ROOT / "console" / "tests" / "walkthrough.mjs"
+POLICY_DIR = Path("/etc/chromium/policies/managed")
+
+
+@pytest.fixture
+def certificate_policy(local, server):
+    """Chromium presents the officer certificate to this server without asking."""
+    if os.geteuid() != 0:
+        pytest.skip("the AutoSelectCertificateForUrls policy is a file under /etc (run as root, as CI does)")
+    POLICY_DIR.mkdir(parents=True, exist_ok=True)
+    path = POLICY_DIR / f"inkan-test-{os.getpid()}-{server}.json"
+    rule = json.dumps({"pattern": local.url(server, "").rstrip("/"), "filter": {}})
+    path.write_text(json.dumps({"AutoSelectCertificateForUrls": [rule]}))
+    yield path
+    path.unlink()
+
+
+def test_officer_walks_through_the_console(local, world, server, tmp_path, certificate_policy):
+    inst = world.institution()
+    off = world.officer(inst, kinds="server", actions="issue,renew,revoke,export,stats,allowlist,subscriber")
+    domain = inst["domain"]
+    o, l, st = inst["name_en"], "Chiyoda-ku", "Tokyo"
+    local.inkanctl("allowlist", "add", "Information Center", "--domain", domain)
+
+    # Two certificates to issue; the line of the bad file has two errors of its own.
+    lines = []
+    for host in ("www", "mail"):
+        csr, _, _ = openssl_csr(tmp_path, f"{host}.{domain}", o, l, st, name=host)
+        lines.append(issue_line(dn(f"{host}.{domain}", o, l, st), csr, f"{host}.{domain}", f"{host}-admin@{domain}"))
+    good = tmp_path / "good.tsv"
+    good.write_bytes(tsv(lines))
+    wrong = list(lines[0])
+    wrong[7], wrong[9] = "あ" * 65, "not-a-mail"
+    bad = tmp_path / "bad.tsv"
+    bad.write_bytes(tsv([wrong]))
+    _, _, renewal_pem = openssl_csr(tmp_path, f"www.{domain}", o, l, st, name="www-renewal")
+    renewal = tmp_path / "renewal.csr"
+    renewal.write_text(renewal_pem)
+
+    # The officer's browser profile: an NSS database that trusts the server's CA.
+    home = tmp_path / "home"
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True)
+    subprocess.run(["certutil", "-A", "-d", f"sql:{nssdb}", "-n", "inkan test TLS CA", "-t", "C,,",
+                    "-i", str(local.ca_cert)], check=True)
+
+    artefacts = ROOT / "build" / "artifacts" / "console" / server
+    artefacts.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, INKAN_CONSOLE=local.url(server, "/ra/"),
+               INKAN_PICKUP=local.url(server, f"/enroll/pickup?t={world.pickup_token(off['mailed_to'])}"),
+               INKAN_PIN=off["pin"], INKAN_HOME=str(home), INKAN_NSSDB=f"sql:{nssdb}",
+               INKAN_GOOD_TSV=str(good), INKAN_BAD_TSV=str(bad), INKAN_RENEWAL_CSR=str(renewal),
+               INKAN_DOMAIN=domain, INKAN_SCREENSHOTS=str(artefacts), INKAN_DOWNLOADS=str(tmp_path / "downloads"))
+    walk = subprocess.run(["node", str(WALK)], env=env, capture_output=True, text=True, timeout=300)
+    assert walk.returncode == 0, walk.stdout[-4000:] + walk.stderr[-4000:]
+    seen = json.loads(walk.stdout.strip().splitlines()[-1])
+
+    # What the clicks did, as the database records it.
+    www, mail = f"www.{domain}", f"mail.{domain}"
+    status = dict(r.split("|") for r in local.psql(
+        f"SELECT c.serial, CASE WHEN c.revoked_at IS NOT NULL THEN 'revoked' WHEN c.replaced_by IS NOT NULL "
+        f"THEN 'renewed' ELSE 'valid' END FROM certificates c JOIN applications a ON a.certificate_id = c.id "
+        f"WHERE a.fqdn IN ('{www}', '{mail}')").splitlines())
+    assert status[seen["renewed_serial"]] == "renewed" and status[seen["revoked_serial"]] == "revoked"
+    assert list(status.values()).count("valid") == 1  # the renewal's new certificate
+    assert seen["downloaded_pem"].startswith("-----BEGIN CERTIFICATE-----")
+    assert seen["export_bytes"] > 0 and seen["batches_seen"] >= 2
+    assert local.psql(f"SELECT language FROM officers WHERE id = {off['officer_id']}") in ("ja", "en")
+    actions = local.psql(f"SELECT string_agg(DISTINCT action, ',') FROM audit_log WHERE actor = 'officer:{off['officer_id']}'")
+    for action in ("officer.login", "batch.uploaded", "certificate.downloaded_on_behalf", "officer.logout"):
+        assert action in actions, actions
+    shots = {p.name for p in artefacts.glob("*.png")}
+    assert {"home-ja.png", "upload-result.png", "certificate-detail.png", "statistics.png", "logged-out.png"} <= shots
