@@ -42,9 +42,15 @@ const messages = {
     "サーバ証明書を申請するには、申請ファイル (TSV) をアップロードします。発行された証明書は「サーバ証明書」で確認・失効・更新できます。",
     "To apply for server certificates, upload an application file (TSV). Issued certificates can be viewed, revoked and renewed under “Server certificates”.",
   ],
-  fnUpload: ["TSV ファイルで発行・更新・失効を申請します。", "Apply for issuance, renewal or revocation with a TSV file."],
+  fnUpload: [
+    "TSV ファイルで発行・更新・失効を申請します。",
+    "Apply for issuance, renewal or revocation with a TSV file.",
+  ],
   fnHistory: ["過去のアップロードと各行の結果を確認します。", "Past uploads and the result of each line."],
-  fnCertificates: ["検索、詳細、失効、更新、取得代行、再送。", "Search, details, revoke, renew, download on behalf, resend."],
+  fnCertificates: [
+    "検索、詳細、失効、更新、取得代行、再送。",
+    "Search, details, revoke, renew, download on behalf, resend.",
+  ],
   fnExports: ["serverAll.tsv を取得します。", "Download serverAll.tsv."],
   fnStatistics: ["ドメイン・月・プロファイル別の発行数。", "Issuance per domain, month and profile."],
   fnAllowlist: ["OU (組織単位名) の許可リスト。", "The allowed organizational units (OU)."],
@@ -55,7 +61,10 @@ const messages = {
     "The renewal window is open: renew your officer certificate.",
   ],
   renewNow: ["登録担当者証明書を更新する", "Renew the officer certificate"],
-  renewalNotYet: ["更新期間になると、ここに更新の案内が表示されます。", "When the renewal window opens, a renewal link appears here."],
+  renewalNotYet: [
+    "更新期間になると、ここに更新の案内が表示されます。",
+    "When the renewal window opens, a renewal link appears here.",
+  ],
   serial: ["シリアル番号", "Serial number"],
   applyType: ["申請種別", "Application type"],
   issue: ["発行", "Issue"],
@@ -93,6 +102,7 @@ const messages = {
   state_issued: ["完了", "Done"],
   state_failed: ["失敗", "Failed"],
   state_cancelled: ["取消", "Cancelled"],
+  state_completed: ["完了", "Done"],
   notApplied: ["受付なし", "Not accepted"],
   watching: ["発行の進み具合を自動で更新しています。", "Progress updates automatically."],
   open: ["開く", "Open"],
@@ -210,12 +220,44 @@ const messages = {
   notFoundTitle: ["ページが見つかりません", "Page not found"],
   copy: ["コピー", "Copy"],
   copied: ["コピーしました", "Copied"],
-  jst: ["JST", "JST"],
+  pickupTitle: ["登録担当者証明書の受け取り", "Officer certificate pickup"],
+  pickupNoToken: [
+    "受け取り用URLが不完全です。メールのURLをそのまま開いてください。",
+    "The pickup link is incomplete: open the link from the mail as it is.",
+  ],
+  pickupFor: ["受け取る人", "For"],
+  pickupHelp: [
+    "別便で届いたアクセスPINを入力してください。証明書と鍵はサーバで作られ、このページで一度だけ受け取れます。",
+    "Enter the access PIN you received separately. The certificate and its key are made on the server and can be collected on this page once.",
+  ],
+  accessPin: ["アクセスPIN", "Access PIN"],
+  attemptsLeft: ["ロックまでに試せる回数", "Tries left before the link locks"],
+  getCertificate: ["証明書を受け取る", "Get the certificate"],
+  issuingOfficer: ["証明書を発行しています。このままお待ちください…", "Your certificate is being issued. Please wait…"],
+  officerReady: ["登録担当者証明書ができました", "Your officer certificate is ready"],
+  oneTimeWarning: [
+    "パスワードとファイルはこのページで一度だけ表示されます。ページを離れる前に、両方を保存してください。",
+    "The password and the file are shown on this page only once. Save both before you leave the page.",
+  ],
+  p12Password: ["PKCS#12 パスワード", "PKCS#12 password"],
+  downloadP12: ["PKCS#12 ファイルをダウンロード", "Download the PKCS#12 file"],
+  importHelp: [
+    "ダウンロードしたファイルをブラウザ (またはOS) の証明書ストアに取り込み、パスワードを入力してください。その後、このコンソールを開き直すとログインできます。",
+    "Import the downloaded file into the browser's (or the system's) certificate store and enter the password. Then open this console again to log in.",
+  ],
+  downloadTitle: ["証明書の取得", "Certificate download"],
+  downloadHelp: [
+    "サーバに合わせて形式を選んでください。nginx や Apache では「証明書と中間CA証明書 (PEM)」が一般的です。",
+    "Choose the format your server needs; nginx and Apache usually take “Certificate and intermediate CAs (PEM)”.",
+  ],
+  certificateRevoked: ["この証明書は失効しています。", "This certificate is revoked."],
+  savedBoth: ["ファイルとパスワードを保存しました", "I have saved the file and the password"],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Key = keyof typeof messages;
 
 let current: Lang = navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
+document.documentElement.lang = current;
 
 export function setLang(lang: Lang) {
   current = lang;

@@ -9,12 +9,14 @@ import { Allowlist } from "./pages/Allowlist";
 import { BatchDetail } from "./pages/BatchDetail";
 import { CertificateDetail } from "./pages/CertificateDetail";
 import { Certificates } from "./pages/Certificates";
+import { Download } from "./pages/Download";
 import { Exports } from "./pages/Exports";
 import { History } from "./pages/History";
 import { Home } from "./pages/Home";
+import { Pickup } from "./pages/Pickup";
 import { Statistics } from "./pages/Statistics";
 import { Upload } from "./pages/Upload";
-import { useRoute } from "./router";
+import { useRoute, type Route } from "./router";
 import "./style.css";
 import type { Me } from "./types";
 
@@ -24,8 +26,11 @@ function navItems(functions: string[]): NavItem[] {
   const has = (f: string) => functions.includes(f);
   const items: NavItem[] = [{ path: "/", label: "home" }];
   if (has("server")) {
-    items.push({ path: "/upload", label: "upload" }, { path: "/history", label: "history" },
-               { path: "/certificates", label: "certificates" });
+    items.push(
+      { path: "/upload", label: "upload" },
+      { path: "/history", label: "history" },
+      { path: "/certificates", label: "certificates" },
+    );
   }
   if (has("inventory")) items.push({ path: "/exports", label: "exports" });
   if (has("stats")) items.push({ path: "/statistics", label: "statistics" });
@@ -47,9 +52,10 @@ function Page({ me, items }: { me: Me; items: NavItem[] }) {
   }, [route.path]);
   if (route.path === "/") return <Home me={me} items={items} />;
   if (section === "upload" && allowed("/upload") && !id) return <Upload />;
-  if (section === "history" && allowed("/history")) return id ? <BatchDetail id={number} /> : <History />;
+  // key: a different object is a new page (no state carried over from the previous one).
+  if (section === "history" && allowed("/history")) return id ? <BatchDetail key={id} id={number} /> : <History />;
   if (section === "certificates" && allowed("/certificates"))
-    return id ? <CertificateDetail id={number} me={me} /> : <Certificates query={route.query} />;
+    return id ? <CertificateDetail key={id} id={number} me={me} /> : <Certificates query={route.query} />;
   if (section === "exports" && allowed("/exports")) return <Exports />;
   if (section === "statistics" && allowed("/statistics")) return <Statistics />;
   if (section === "allowlist" && allowed("/allowlist")) return <Allowlist />;
@@ -57,20 +63,30 @@ function Page({ me, items }: { me: Me; items: NavItem[] }) {
   return <h1>{t("notFoundTitle")}</h1>;
 }
 
+// The subscriber-facing pages need no officer certificate.
+function publicPage(route: Route) {
+  if (route.path === "/pickup") return <Pickup token={route.query.get("t") ?? ""} />;
+  if (route.path === "/download") return <Download token={route.query.get("t") ?? ""} />;
+  return null;
+}
+
 function App() {
+  const route = useRoute();
+  const open = publicPage(route);
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loggedOut, setLoggedOut] = useState(false);
   const [, rerender] = useState<Lang>(lang());
 
   useEffect(() => {
+    if (open) return;
     getJson<Me>("me").then((m) => {
       setCsrfToken(m.csrf_token);
       if (m.language) setLang(m.language);
       rerender(lang());
       setMe(m);
     }, setError);
-  }, []);
+  }, [open === null]);
 
   const switchLanguage = async () => {
     const next: Lang = lang() === "ja" ? "en" : "ja";
@@ -107,8 +123,13 @@ function App() {
           {me.officer.name} ({me.institution.name})
         </span>
       )}
-      <button type="button" class="lang" lang={lang() === "ja" ? "en" : "ja"} onClick={switchLanguage}
-              aria-label={`${t("language")}: ${t("switchTo")}`}>
+      <button
+        type="button"
+        class="lang"
+        lang={lang() === "ja" ? "en" : "ja"}
+        onClick={switchLanguage}
+        aria-label={`${t("language")}: ${t("switchTo")}`}
+      >
         {t("switchTo")}
       </button>
       {me && (
@@ -119,6 +140,16 @@ function App() {
     </header>
   );
 
+  if (open) {
+    return (
+      <>
+        {header}
+        <main id="main" tabIndex={-1}>
+          {open}
+        </main>
+      </>
+    );
+  }
   if (loggedOut) {
     return (
       <>

@@ -1,5 +1,6 @@
 // A new officer's first session, in Debian's chromium: pickup of the officer
-// certificate, then every console page.  Driven by tests/e2e/test_console_browser.py,
+// certificate, then every console page (INKAN_WALK=subscriber: a subscriber's
+// download link instead).  Driven by tests/e2e/test_console_browser.py,
 // which prepares the data and checks the database afterwards; this script
 // prints one JSON line of what it saw.  Any failed expectation throws.
 import { execFileSync } from "node:child_process";
@@ -12,10 +13,11 @@ const env = (name) => {
   if (!v) throw new Error(`${name} is not set`);
   return v;
 };
-const CONSOLE = env("INKAN_CONSOLE");
+const SUBSCRIBER = process.env.INKAN_WALK === "subscriber";
+const CONSOLE = SUBSCRIBER ? "" : env("INKAN_CONSOLE");
 const SHOTS = env("INKAN_SCREENSHOTS");
 const DOWNLOADS = env("INKAN_DOWNLOADS");
-const DOMAIN = env("INKAN_DOMAIN");
+const DOMAIN = SUBSCRIBER ? "" : env("INKAN_DOMAIN");
 mkdirSync(DOWNLOADS, { recursive: true });
 
 const launch = () =>
@@ -46,17 +48,38 @@ async function saveDownload(page, trigger, name) {
   return readFileSync(path);
 }
 
-// 1. Pickup: the mailed link and the PIN give the PKCS#12 and its password.
+// 1. Pickup: the mailed link (the console's pickup page) and the PIN give the
+//    PKCS#12 and its one-time password.
 async function pickup() {
   const browser = await launch();
   const page = await browser.newPage({ locale: "ja-JP" });
   await page.goto(env("INKAN_PICKUP"));
+  await page.getByText("ロックまでに試せる回数: 5").waitFor();
+  await shot(page, "pickup");
+  // A mistyped PIN says so, and how many tries are left.
+  await page.getByLabel("アクセスPIN").fill("WRONGPIN2345");
+  await page.getByRole("button", { name: "証明書を受け取る" }).click();
+  await page.getByText(/アクセスPINが違います。あと 4 回/).waitFor();
+  await page.getByText("ロックまでに試せる回数: 4").waitFor();
+  await shot(page, "pickup-wrong-pin");
   await page.getByLabel("アクセスPIN").fill(env("INKAN_PIN"));
-  await page.getByRole("button", { name: "証明書を取得" }).click();
+  await page.getByRole("button", { name: "証明書を受け取る" }).click();
   await page.locator("#password").waitFor({ timeout: 60_000 });
   const password = (await page.locator("#password").textContent()).trim();
   await shot(page, "pickup-password");
   const p12 = await saveDownload(page, () => page.locator("#download").click(), "officer.p12");
+  // Leaving before confirming that both are saved asks first (the page cancels beforeunload),
+  // and no longer once the officer says both are saved.
+  const leaving = () =>
+    page.evaluate(() => {
+      const e = new Event("beforeunload", { cancelable: true });
+      dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+  expect(await leaving(), "a warning before leaving the one-time password");
+  await page.getByLabel("ファイルとパスワードを保存しました").check();
+  await page.waitForTimeout(200); // the re-render after the check
+  expect(!(await leaving()), "no warning once both are saved");
   await browser.close();
   const file = join(DOWNLOADS, "officer.p12");
   execFileSync("pk12util", ["-i", file, "-d", env("INKAN_NSSDB"), "-W", password, "-K", ""]);
@@ -95,7 +118,11 @@ async function visit(page, route, name) {
 
 async function console_(seen) {
   const browser = await launch();
-  const context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    locale: "ja-JP",
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
@@ -106,7 +133,10 @@ async function console_(seen) {
   } catch (e) {
     // What the officer would have seen, for the test's failure message.
     await shot(page, "failure").catch(() => {});
-    const text = await page.locator("body").innerText().catch(() => "");
+    const text = await page
+      .locator("body")
+      .innerText()
+      .catch(() => "");
     throw new Error(`${e.message}\n--- page ${page.url()} ---\n${text.slice(0, 2000)}\n--- ${problems.join("\n")}`);
   } finally {
     await browser.close();
@@ -120,9 +150,15 @@ async function walk(page, seen) {
   await shot(page, "home-ja");
   // Keyboard: the first Tab reaches the skip link, which leads to the content.
   await page.keyboard.press("Tab");
-  expect(await page.evaluate(() => document.activeElement?.classList.contains("skip")), "the skip link takes the first Tab");
+  expect(
+    await page.evaluate(() => document.activeElement?.classList.contains("skip")),
+    "the skip link takes the first Tab",
+  );
   await page.keyboard.press("Enter");
-  expect(await page.evaluate(() => document.activeElement?.id === "main"), "Enter on the skip link focuses the content");
+  expect(
+    await page.evaluate(() => document.activeElement?.id === "main"),
+    "Enter on the skip link focuses the content",
+  );
   expect((await switchLanguage(page)).startsWith("Welcome"), "the English home page");
 
   // Upload a good file, and watch both certificates being issued without reloading.
@@ -130,7 +166,9 @@ async function walk(page, seen) {
   await page.locator("#file").setInputFiles(env("INKAN_GOOD_TSV"));
   await page.getByRole("button", { name: "申請する" }).click();
   await page.locator("#accepted").filter({ hasText: "2" }).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('td.progress[data-state="issued"]').length === 2, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('td.progress[data-state="issued"]').length === 2, null, {
+    timeout: 60_000,
+  });
   await shot(page, "upload-result");
 
   // A bad file: every error of the line is listed, with its code.
@@ -185,13 +223,24 @@ async function walk(page, seen) {
 
   // Exports, statistics, allow list, the officer's own certificate.
   await visit(page, "#/exports", "exports");
-  const tsv = await saveDownload(page, () => page.getByRole("button", { name: /serverAll\.tsv/ }).click(), "serverAll.tsv");
+  const tsv = await saveDownload(
+    page,
+    () => page.getByRole("button", { name: /serverAll\.tsv/ }).click(),
+    "serverAll.tsv",
+  );
   seen.export_bytes = tsv.length;
   await visit(page, "#/statistics", "statistics");
   await page.locator("svg.chart").waitFor();
   await visit(page, "#/allowlist", "allowlist");
   await page.getByRole("cell", { name: "Information Center" }).waitFor();
+  // The officer certificate's renewal window is open (the test widened it): renew from the account page.
   await visit(page, "#/account", "account");
+  await page.getByRole("button", { name: "登録担当者証明書を更新する" }).click();
+  await page.locator("#password").waitFor({ timeout: 60_000 });
+  const renewed = await saveDownload(page, () => page.locator("#download").click(), "renewed.p12");
+  expect(renewed.length > 1000, "the renewed PKCS#12");
+  await page.getByLabel("ファイルとパスワードを保存しました").check();
+  await shot(page, "account-renewed");
 
   // A phone's width: the menu moves above the page, nothing overflows the window.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -203,12 +252,17 @@ async function walk(page, seen) {
   await page.setViewportSize({ width: 1280, height: 900 });
 
   // The language is remembered by the server: a new page in English stays English.
-  await page.locator("button.lang").click();
-  await page.waitForFunction(() => document.documentElement.lang === "en");
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/me/language") && r.status() === 200),
+    page.locator("button.lang").click(),
+  ]);
   await page.goto(CONSOLE);
   await page.reload();
   await page.getByRole("heading", { level: 1, name: /Welcome/ }).waitFor();
-  await page.locator("button.lang").click();
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/me/language") && r.status() === 200),
+    page.locator("button.lang").click(),
+  ]);
   await page.getByRole("heading", { level: 1, name: /ようこそ/ }).waitFor();
 
   await page.getByRole("button", { name: "ログアウト" }).click();
@@ -216,6 +270,26 @@ async function walk(page, seen) {
   await shot(page, "logged-out");
 }
 
-const seen = { p12_bytes: await pickup() };
-await console_(seen);
-console.log(JSON.stringify(seen));
+// The subscriber's mailed link: the console's download page, no certificate needed.
+async function subscriber() {
+  const browser = await launch();
+  const page = await browser.newPage({ locale: "en-US" });
+  await page.goto(env("INKAN_DOWNLOAD_LINK"));
+  await page.getByRole("heading", { level: 1, name: "Certificate download" }).waitFor();
+  await shot(page, "subscriber-download");
+  const pem = await saveDownload(
+    page,
+    () => page.getByRole("button", { name: "Certificate and intermediate CAs (PEM)" }).click(),
+    "fullchain.pem",
+  );
+  await browser.close();
+  return { fullchain: pem.toString("utf8") };
+}
+
+if (SUBSCRIBER) {
+  console.log(JSON.stringify(await subscriber()));
+} else {
+  const seen = { p12_bytes: await pickup() };
+  await console_(seen);
+  console.log(JSON.stringify(seen));
+}

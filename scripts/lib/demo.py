@@ -55,10 +55,11 @@ def start(state):
     # The officer's first steps, as a person would take them: the link from
     # the mail, the PIN from the service desk.
     mail = local.wait_for_mail(lambda m: m["to"] == "officer@demo.ac.jp")
+    # The link opens the console's pickup page (https://host/ra/#/pickup?t=…), which calls /enroll/.
     link = re.search(r"https://\S+", mail["body"]).group(0)
-    token = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["t"][0]
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(link).fragment.split("?", 1)[1])["t"][0]
     queued = json.loads(curl(local, "-H", "Accept: application/json", "--data-urlencode", f"t={token}",
-                             "--data-urlencode", f"pin={off['pin']}", link.split("?")[0]))
+                             "--data-urlencode", f"pin={off['pin']}", local.url("nginx", "/enroll/pickup")))
     issued = collect(local, queued)
     p12 = state / "officer.p12"
     p12.write_bytes(base64.b64decode(issued["pkcs12"]))

@@ -309,10 +309,8 @@ class Local:
 
     def configure(self, server="nginx"):
         base = self.url(server)
-        self.inkanctl("setting", "set", "enroll_url", f"{base}/enroll/")
         self.inkanctl("setting", "set", "officer_url", f"{base}/ra/")
         self.inkanctl("setting", "set", "mail_from", "inkan <inkan@localhost>")
-        self.inkanctl("setting", "set", "download_url", f"{base}/download/")
 
     def up(self, servers=("nginx", "apache"), fast_pg=True):
         self.state.mkdir(parents=True, exist_ok=True)

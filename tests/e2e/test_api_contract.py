@@ -3,6 +3,7 @@ served, refuses a request without an officer certificate, refuses a state change
 CSRF token, and answers the officer."""
 
 import re
+from datetime import datetime, timedelta
 
 from upki import dn, issue_line, openssl_csr, tsv
 
@@ -83,7 +84,7 @@ def test_revoke_and_renew_through_the_api_follow_the_tsv_rules(local, world, ser
                              and x["kind"] == "server-download-link"]) > first_links)
     links = [m for m in local.mails() if m["to"] == f"admin@{domain}" and m["kind"] == "server-download-link"
              and serial in m["body"]]
-    tokens = {re.search(r"/download/\?t=([A-Za-z0-9_\-]+)", m["body"]).group(1) for m in links}
+    tokens = {re.search(r"#/download\?t=([A-Za-z0-9_\-]+)", m["body"]).group(1) for m in links}
     assert len(tokens) == 2  # a new link; the first one still works until it expires
     for token in tokens:
         assert world.client.get(local.url(server, f"/download/?t={token}")).status == 200
@@ -165,3 +166,76 @@ def test_certificate_list_pages_sorts_and_reads_every_serial_notation(local, wor
     bad = world.client.get(f"{url}?limit=0", cert=officer.cert)
     assert bad.status == 400 and bad.json["error"]["field"] == "limit"
     assert world.client.get(f"{url}?sort=sideways", cert=officer.cert).json["error"]["field"] == "sort"
+
+
+def test_certificate_detail_download_filters_and_allowlist(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    cert_id, serial, _, (_, _, _, domain) = issued_certificate(world, officer, tmp_path, "detail")
+    api = local.url(server, "/ra/api/v1")
+
+    detail = world.client.get(f"{api}/certificates/{cert_id}", cert=officer.cert).json
+    notations = detail["serial_notations"]
+    assert notations["hex"] == "0x" + serial and int(notations["decimal"]) == int(serial, 16)
+    assert notations["colons"].replace(":", "").lstrip("0") == serial.lstrip("0")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", detail["not_after"]), detail["not_after"]
+    assert detail["not_before"] < detail["not_after"] and detail["issued_at"] and detail["revoked_at"] is None
+    assert "certificate.issued" in [h["action"] for h in detail["history"]]
+    assert "certificate.viewed" not in [h["action"] for h in detail["history"]]
+
+    # Download on the subscriber's behalf, in every format; audited.
+    pem = world.client.get(f"{api}/certificates/{cert_id}/download", cert=officer.cert)
+    assert pem.status == 200 and pem.text.startswith("-----BEGIN CERTIFICATE-----")
+    assert f'filename="{serial}.pem"' in pem.headers["content-disposition"]
+    assert world.client.get(f"{api}/certificates/{cert_id}/download?format=fullchain", cert=officer.cert).text.count(
+        "BEGIN CERTIFICATE") == 2
+    der = world.client.get(f"{api}/certificates/{cert_id}/download?format=der", cert=officer.cert)
+    assert der.headers["content-type"] == "application/pkix-cert" and der.raw[0] == 0x30
+    p7 = world.client.get(f"{api}/certificates/{cert_id}/download?format=p7b", cert=officer.cert)
+    assert p7.headers["content-type"] == "application/pkcs7-mime"
+    odd = world.client.get(f"{api}/certificates/{cert_id}/download?format=pfx", cert=officer.cert)
+    assert odd.status == 400 and odd.json["error"]["code"] == "530"
+    assert local.psql(f"SELECT count(*) FROM audit_log WHERE action = 'certificate.downloaded_on_behalf' "
+                      f"AND object = 'certificate:{cert_id}'") == "4"
+
+    # Filters: profile, subscriber, dates, batch; bad dates name their field.
+    url = f"{api}/certificates"
+    get = lambda q: world.client.get(f"{url}?{q}", cert=officer.cert)  # noqa: E731
+    assert [c["serial"] for c in get("profile=3").json["certificates"]] == [serial]
+    assert get("profile=11").json["certificates"] == []
+    assert [c["serial"] for c in get(f"subscriber=ADMIN@{domain.upper()}").json["certificates"]] == [serial]
+    assert get("subscriber=nobody").json["certificates"] == []
+    # Dates are days in Japan time.
+    today = (datetime.fromisoformat(detail["submitted"].replace("Z", "+00:00")) + timedelta(hours=9)).date().isoformat()
+    assert len(get(f"from={today}&to={today}").json["certificates"]) == 1
+    assert get("to=2000-01-01").json["certificates"] == []
+    assert [c["serial"] for c in get(f"batch={detail['batch_id']}").json["certificates"]] == [serial]
+    for q, field in (("from=2026-13-01", "from"), ("to=0000-01-01", "to"), ("from=yesterday", "from"),
+                     ("batch=-1", "batch")):
+        r = get(q)
+        assert r.status == 400 and r.json["error"]["field"] == field, (q, r.text)
+
+    # The allow list as JSON and as the TSV file.
+    local.inkanctl("allowlist", "add", "Information Center", "--domain", domain)
+    assert {"domain": domain, "ou": "Information Center"} in world.client.get(f"{api}/allowlist", cert=officer.cert).json["allowlist"]
+
+
+def test_functions_not_granted_are_refused_and_objects_of_others_are_invisible(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    cert_id, _, _, _ = issued_certificate(world, officer, tmp_path, "mine")
+    api = local.url(server, "/ra/api/v1")
+    # Same institution, issuance only: statistics, export and the allow list are refused (424).
+    clerk = world.logged_in(server, tmp_path, inst=officer.inst, actions="issue")
+    for path in ("statistics", "exports/serverAll.tsv", "allowlist", "allowlist.tsv"):
+        r = world.client.get(f"{api}/{path}", cert=clerk.cert)
+        assert r.status == 403 and r.json["error"]["code"] == "424", (path, r.text)
+    # Another institution sees nothing of this one: 404, never 403 (which would confirm the id).
+    stranger = world.logged_in(server, tmp_path)
+    for path in (f"certificates/{cert_id}", f"certificates/{cert_id}/download"):
+        r = world.client.get(f"{api}/{path}", cert=stranger.cert)
+        assert r.status == 404 and r.json["error"]["code"] == "531", (path, r.text)
+    forged = {"X-CSRF-Token": stranger.csrf, "Accept": "application/json"}
+    for action in ("revoke", "renew", "resend", "subscriber"):
+        r = world.client.post(f"{api}/certificates/{cert_id}/{action}", cert=stranger.cert, headers=forged,
+                              form={"reason": "4", "name": "x", "affiliation": "y", "email": "z@example.ac.jp"})
+        assert r.status == 404, (action, r.text)
+    assert local.psql(f"SELECT revoked_at IS NULL FROM certificates WHERE id = {cert_id}") == "t"

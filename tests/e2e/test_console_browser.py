@@ -1,12 +1,13 @@
 """The officer console in a real browser (Debian's chromium, driven by playwright-core), on both
-servers: pickup of the officer certificate → login with it (an NSS database and the
-AutoSelectCertificateForUrls policy, as an institution would deploy it) → upload (good and bad
-file) → watch issuance → detail → download on behalf → renew → revoke → export → statistics →
-language switch on every page → logout.  Screenshots of each page are kept in
+servers: pickup of the officer certificate (a wrong PIN first) → login with it (an NSS database
+and the AutoSelectCertificateForUrls policy, as an institution would deploy it) → upload (good and
+bad file) → watch issuance → detail → download on behalf → renew → revoke → export → statistics →
+allow list → renewal of the officer certificate → language switch on every page → logout.  Screenshots of each page are kept in
 build/artifacts/console/<server>/."""
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -17,6 +18,29 @@ from upki import dn, issue_line, openssl_csr, tsv
 ROOT = Path(__file__).resolve().parents[2]
 WALK = ROOT / "console" / "tests" / "walkthrough.mjs"
 POLICY_DIR = Path("/etc/chromium/policies/managed")
+
+
+def browser_profile(local, tmp_path):
+    """A HOME whose NSS database (what chromium reads) trusts the server's CA: (home, nssdb)."""
+    home = tmp_path / "home"
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True)
+    subprocess.run(["certutil", "-A", "-d", f"sql:{nssdb}", "-n", "inkan test TLS CA", "-t", "C,,",
+                    "-i", str(local.ca_cert)], check=True)
+    return home, nssdb
+
+
+def artefacts_of(server):
+    path = ROOT / "build" / "artifacts" / "console" / server
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def run_walk(env):
+    walk = subprocess.run(["node", str(WALK)], env=env, capture_output=True, text=True, timeout=300)
+    assert walk.returncode == 0, walk.stdout[-4000:] + walk.stderr[-4000:]
+    return json.loads(walk.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture
@@ -54,24 +78,19 @@ def test_officer_walks_through_the_console(local, world, server, tmp_path, certi
     renewal = tmp_path / "renewal.csr"
     renewal.write_text(renewal_pem)
 
-    # The officer's browser profile: an NSS database that trusts the server's CA.
-    home = tmp_path / "home"
-    nssdb = home / ".pki" / "nssdb"
-    nssdb.mkdir(parents=True)
-    subprocess.run(["certutil", "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True)
-    subprocess.run(["certutil", "-A", "-d", f"sql:{nssdb}", "-n", "inkan test TLS CA", "-t", "C,,",
-                    "-i", str(local.ca_cert)], check=True)
-
-    artefacts = ROOT / "build" / "artifacts" / "console" / server
-    artefacts.mkdir(parents=True, exist_ok=True)
+    home, nssdb = browser_profile(local, tmp_path)
+    artefacts = artefacts_of(server)
     env = dict(os.environ, INKAN_CONSOLE=local.url(server, "/ra/"),
-               INKAN_PICKUP=local.url(server, f"/enroll/pickup?t={world.pickup_token(off['mailed_to'])}"),
+               INKAN_PICKUP=local.url(server, f"/ra/#/pickup?t={world.pickup_token(off['mailed_to'])}"),
                INKAN_PIN=off["pin"], INKAN_HOME=str(home), INKAN_NSSDB=f"sql:{nssdb}",
                INKAN_GOOD_TSV=str(good), INKAN_BAD_TSV=str(bad), INKAN_RENEWAL_CSR=str(renewal),
                INKAN_DOMAIN=domain, INKAN_SCREENSHOTS=str(artefacts), INKAN_DOWNLOADS=str(tmp_path / "downloads"))
-    walk = subprocess.run(["node", str(WALK)], env=env, capture_output=True, text=True, timeout=300)
-    assert walk.returncode == 0, walk.stdout[-4000:] + walk.stderr[-4000:]
-    seen = json.loads(walk.stdout.strip().splitlines()[-1])
+    # Every officer certificate is inside its renewal window, so the walk can renew from the account page.
+    local.inkanctl("setting", "set", "officer_renew_window_days", "3650")
+    try:
+        seen = run_walk(env)
+    finally:
+        local.inkanctl("setting", "set", "officer_renew_window_days", "30")
 
     # What the clicks did, as the database records it.
     www, mail = f"www.{domain}", f"mail.{domain}"
@@ -81,11 +100,39 @@ def test_officer_walks_through_the_console(local, world, server, tmp_path, certi
         f"WHERE a.fqdn IN ('{www}', '{mail}')").splitlines())
     assert status[seen["renewed_serial"]] == "renewed" and status[seen["revoked_serial"]] == "revoked"
     assert list(status.values()).count("valid") == 1  # the renewal's new certificate
-    assert seen["downloaded_pem"].startswith("-----BEGIN CERTIFICATE-----")
+    (tmp_path / "on-behalf.pem").write_text(seen["downloaded_pem"])
+    downloaded = subprocess.run(["openssl", "x509", "-in", str(tmp_path / "on-behalf.pem"), "-noout", "-serial"],
+                                capture_output=True, text=True, check=True).stdout
+    assert int(downloaded.split("=")[1], 16) == int(seen["renewed_serial"], 16)  # that very certificate, alone
     assert seen["export_bytes"] > 0 and seen["batches_seen"] >= 2
-    assert local.psql(f"SELECT language FROM officers WHERE id = {off['officer_id']}") in ("ja", "en")
+    # The walk switched to English and back last: Japanese is remembered.
+    assert local.psql(f"SELECT language FROM officers WHERE id = {off['officer_id']}") == "ja"
     actions = local.psql(f"SELECT string_agg(DISTINCT action, ',') FROM audit_log WHERE actor = 'officer:{off['officer_id']}'")
     for action in ("officer.login", "batch.uploaded", "certificate.downloaded_on_behalf", "officer.logout"):
         assert action in actions, actions
+    renewals = local.psql(f"SELECT count(*) FROM certificates WHERE officer_id = {off['officer_id']} AND kind = 'officer'")
+    assert renewals == "2", "picked up, then renewed in the console"
     shots = {p.name for p in artefacts.glob("*.png")}
     assert {"home-ja.png", "upload-result.png", "certificate-detail.png", "statistics.png", "logged-out.png"} <= shots
+
+
+def test_subscriber_downloads_from_the_mailed_link(local, world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path)
+    inst = officer.inst
+    o, l, st, domain = inst["name_en"], "Chiyoda-ku", "Tokyo", inst["domain"]
+    csr, _, _ = openssl_csr(tmp_path, f"sub.{domain}", o, l, st, name="sub")
+    up = world.upload(officer, tsv([issue_line(dn(f"sub.{domain}", o, l, st), csr, f"sub.{domain}", f"sub@{domain}")]))
+    assert up.json["accepted"] == 1, up.text
+    _, serial, _ = world.wait_for_batch(up.json["batch_id"])[1]
+    mail = local.wait_for_mail(lambda m: m["to"] == f"sub@{domain}" and m["kind"] == "server-download-link")
+    token = re.search(r"#/download\?t=([A-Za-z0-9_\-]+)", mail["body"]).group(1)
+
+    home, _ = browser_profile(local, tmp_path)
+    env = dict(os.environ, INKAN_WALK="subscriber", INKAN_HOME=str(home),
+               INKAN_DOWNLOAD_LINK=local.url(server, f"/ra/#/download?t={token}"),
+               INKAN_SCREENSHOTS=str(artefacts_of(server)), INKAN_DOWNLOADS=str(tmp_path / "downloads"))
+    seen = run_walk(env)
+    assert seen["fullchain"].count("BEGIN CERTIFICATE") == 2
+    # The first download completes the application: counted, and the officer is told.
+    assert local.psql(f"SELECT downloads FROM download_tokens t JOIN certificates c ON c.id = t.certificate_id "
+                      f"WHERE c.serial = '{serial}'") == "1"

@@ -7,7 +7,6 @@ import time
 import pytest
 
 ME = "/ra/api/v1/me"
-NO_CERT_INFO = "有効な証明書情報がありません"
 
 
 def test_pickup_then_login_returns_me(local, world, server, tmp_path):
@@ -39,6 +38,8 @@ def test_pickup_mail_is_bilingual_and_keeps_the_pin_out(local, world, server):
     assert "登録担当者証明書取得URL通知" in mail["subject"] and "Officer certificate pickup URL" in mail["subject"]
     assert "アクセスPIN" in mail["body"] and "access PIN" in mail["body"]
     assert off["pin"] not in mail["body"], "the PIN travels out of band, never in the link mail"
+    # The link opens the console's pickup page; the token is in the fragment, never sent to a server.
+    assert re.search(r"https://127\.0\.0\.1:\d+/ra/#/pickup\?t=[A-Za-z0-9_\-]+", mail["body"]), mail["body"]
     # PINs avoid look-alike characters.
     assert not set(off["pin"]) & set("0O1lIo")
 
@@ -73,11 +74,19 @@ def test_wrong_pin_then_lockout_then_reissue(local, world, server, tmp_path):
     token = world.pickup_token(off["mailed_to"])
     url = local.url(server, "/enroll/pickup")
 
+    local.inkanctl("setting", "set", "service_desk_contact", "desk@example.ac.jp")
+    # Looking at the link consumes nothing; it says how many PINs may be tried.
+    assert world.client.get(f"{url}?t={token}").json == {"officer_name": off["name"], "attempts_left": 5}
     for attempt in range(1, 5):
         r = world.client.post(url, form={"t": token, "pin": "WRONGPIN2345"})
-        assert r.status == 403 and NO_CERT_INFO in r.text, r.text
-    fifth = world.client.post(url, form={"t": token, "pin": "WRONGPIN2345"}, headers={"Accept": "application/json"})
+        assert r.status == 403 and r.json["error"]["code"] == "511", r.text
+        left = 5 - attempt
+        assert f"あと {left} 回" in r.json["error"]["ja"] and f"{left} tr" in r.json["error"]["en"]
+    assert world.client.get(f"{url}?t={token}").json["attempts_left"] == 1
+    fifth = world.client.post(url, form={"t": token, "pin": "WRONGPIN2345"})
     assert fifth.status == 403 and fifth.json["error"]["code"] == "512"
+    assert "desk@example.ac.jp" in fifth.json["error"]["ja"] and "service desk" in fifth.json["error"]["en"]
+    local.inkanctl("setting", "set", "service_desk_contact", "")
     # Locked: even the right PIN is refused now.
     right = world.client.post(url, form={"t": token, "pin": off["pin"]}, headers={"Accept": "application/json"})
     assert right.status == 403 and right.json["error"]["code"] == "512"

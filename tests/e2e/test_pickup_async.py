@@ -3,7 +3,6 @@ accepted at once (202), the private key waits sealed with a key only the
 requester holds, and the PKCS#12 is collected once, when the signer is done."""
 
 import base64
-import re
 import time
 
 import pytest
@@ -69,10 +68,8 @@ def test_pickup_is_accepted_at_once_and_collected_once(local, world, server, sig
     assert forged.status == 404 and forged.json["error"]["code"] == "516"  # the same answer as no request at all
     unknown = world.client.post(collect, form={"a": 999999999, "resume": wrong_key}, headers=JSON)
     assert unknown.status == 404 and unknown.json["error"]["code"] == "516"
-    head = world.client.request("HEAD", f"{collect}?a={application}")
-    assert head.status == 204  # a link checker collects nothing
-    no_key = world.client.get(f"{collect}?a={application}", headers=JSON)
-    assert no_key.status == 400
+    no_key = world.client.post(collect, form={"a": application}, headers=JSON)
+    assert no_key.status == 400 and no_key.json["error"]["field"] == "resume"
     # A mail scanner or a second submission with the PIN gets nothing while it is issuing.
     again = world.client.post(local.url(server, "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
                               headers=JSON)
@@ -100,28 +97,15 @@ def test_pickup_is_accepted_at_once_and_collected_once(local, world, server, sig
     assert picked == "1"
 
 
-def test_browser_gets_a_progress_page_and_the_key_in_a_cookie(local, world, server, signer):
-    _, _, page = claimed_with_signer_stopped(local, world, server, signer, accept={"Accept-Language": "en"})
-    assert "being issued" in page.text
-    refresh = re.search(r'http-equiv="refresh" content="2;url=([^"]+)"', page.text).group(1)
-    assert refresh.startswith("/enroll/collect?a=")
-    cookie = page.headers["set-cookie"]
-    assert cookie.startswith("inkan_collect_") and "HttpOnly" in cookie and "Secure" in cookie
-    assert "SameSite=Strict" in cookie and "Path=/enroll/" in cookie
-    cookie_name, resume = cookie.split(";")[0].split("=", 1)
-    assert resume not in page.text  # never in the page or a URL
+def test_the_sealing_key_travels_only_in_a_post_body(local, world, server, signer):
+    _, token, queued = claimed_with_signer_stopped(local, world, server, signer)
+    assert "set-cookie" not in queued.headers and queued.headers["cache-control"] == "no-store"
+    assert queued.json["collect"] == "/enroll/collect"
+    # No URL carries it: collection is a POST; a link prefetch (GET) collects nothing.
+    r = world.client.get(local.url(server, f"/enroll/collect?a={queued.json['application']}"))
+    assert r.status == 405 and r.headers["allow"] == "POST"
     signer.start()
-
-    deadline = time.time() + 30
-    while True:
-        r = world.client.get(local.url(server, refresh), headers={"Cookie": f"{cookie_name}={resume}",
-                                                                   "Accept-Language": "en"})
-        if r.status != 202:
-            break
-        assert time.time() < deadline
-        time.sleep(0.1)
-    assert r.status == 200 and "PKCS#12 password" in r.text and 'id="password"' in r.text
-    assert r.headers["cache-control"] == "no-store"
+    assert world.collect(server, queued).json["password"]
 
 
 def test_a_failed_issuance_opens_the_pickup_again(local, world, server, signer, tmp_path):

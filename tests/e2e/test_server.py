@@ -14,7 +14,8 @@ def names(officer):
 
 def download_link(local, mail_to):
     mail = local.wait_for_mail(lambda m: m["to"] == mail_to and m["kind"] == "server-download-link")
-    return re.search(r"https://\S+/download/\?t=([A-Za-z0-9_\-]+)", mail["body"]).group(1), mail
+    # The link opens the console's download page; the token is in the fragment.
+    return re.search(r"https://\S+/ra/#/download\?t=([A-Za-z0-9_\-]+)", mail["body"]).group(1), mail
 
 
 def test_cp932_file_issues_downloads_and_revokes(local, world, server, tmp_path):
@@ -52,7 +53,7 @@ def test_cp932_file_issues_downloads_and_revokes(local, world, server, tmp_path)
     token, mail = download_link(local, mail_a)
     assert serial in mail["body"] and "証明書取得URL通知" in mail["subject"]
     landing = world.client.get(local.url(server, f"/download/?t={token}"))
-    assert landing.status == 200 and serial in landing.text and 'value="fullchain"' in landing.text
+    assert landing.status == 200 and landing.json["serial"] == serial and "fullchain" in landing.json["formats"]
     # Prefetching the landing page downloads nothing.
     assert local.psql(f"SELECT downloads FROM download_tokens t JOIN certificates c ON c.id = t.certificate_id "
                       f"WHERE c.serial = '{serial}'") == "0"

@@ -21,7 +21,7 @@ def issue(world, officer, tmp_path, host, key="rsa", profile="3"):
 
 def download(world, local, server, mail_to, fmt="pem"):
     mail = local.wait_for_mail(lambda m: m["to"] == mail_to and m["kind"] == "server-download-link")
-    token = re.search(r"/download/\?t=([A-Za-z0-9_\-]+)", mail["body"]).group(1)
+    token = re.search(r"#/download\?t=([A-Za-z0-9_\-]+)", mail["body"]).group(1)
     return world.client.post(local.url(server, "/download/"), form={"t": token, "format": fmt}), token
 
 

@@ -31,10 +31,15 @@ void openapi_lists_every_api_route_and_nothing_else(void**) {
     auto doc = nlohmann::json::parse(officer::openapi_document());
     assert_string_equal(doc["openapi"].get<std::string>().c_str(), "3.1.0");
     std::set<std::pair<std::string, std::string>> documented, served;
+    std::set<std::string> operation_ids;
     for (const auto& [path, item] : doc["paths"].items()) {
         for (const auto& [method, op] : item.items()) {
             documented.emplace(upper(method), path);
             assert_true(op.contains("responses") && op.contains("operationId"));
+            // OpenAPI requires operationIds to be unique (client generators name functions after them).
+            if (!operation_ids.insert(op["operationId"].get<std::string>()).second) {
+                fail_msg("operationId %s is used twice", op["operationId"].get<std::string>().c_str());
+            }
         }
     }
     for (const auto& route : officer::api_routes()) served.insert(route);

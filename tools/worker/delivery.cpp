@@ -21,8 +21,11 @@ void mail_download_link(store::Connection& c, const store::PendingDelivery& d) {
     const std::string& from = d.event == store::DeliveryEvent::resent ? d.handed_over_at : d.applied_at;
     std::string expires = store::insert_download_token(c, d.certificate_id, crypto::sha256(token), from,
                                                        settings::get_int(c, "download_link_days"));
-    std::string url = settings::get(c, "download_url");
-    url += (url.find('?') == std::string::npos ? "?t=" : "&t=") + text::url_encode(token);
+    // The console's download page; the token rides in the fragment, which no server or log sees.
+    std::string url = settings::get(c, "officer_url");
+    if (url.empty()) throw Error("530", {"officer_url が設定されていません。", "officer_url is not set."});
+    if (url.back() != '/') url += '/';
+    url += "#/download?t=" + text::url_encode(token);
     mail::enqueue(c, mail::server_download_link(d.subscriber_email, d.subject_dn, d.serial, url, expires));
 }
 
@@ -66,7 +69,7 @@ bool deliver_next(store::Connection& c, const std::string& actor) {
     auto d = store::claim_next_delivery(c);
     if (!d) return false;
     std::string target = "certificate:" + std::to_string(d->certificate_id);
-    // inkan::Error (a missing setting such as download_url) and a lost
+    // inkan::Error (a missing setting such as officer_url) and a lost
     // connection propagate: nothing is marked, the delivery waits for the fix.
     c.exec("SAVEPOINT delivery");
     try {

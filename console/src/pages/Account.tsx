@@ -1,11 +1,17 @@
-import { lang, t } from "../i18n";
+import { useState } from "preact/hooks";
+import { CollectCertificate, type Queued } from "../components/CollectCertificate";
+import { ErrorBox } from "../components/ErrorBox";
+import { t } from "../i18n";
 import { jstAndUtc } from "../time";
 import type { Me } from "../types";
+import { requestRenewal } from "./Pickup";
 
 // The officer's own certificate: expiry, and renewal once the window opens
-// (renewal runs on /enroll/, which makes the new key in the browser's stead).
+// (the server makes the new key; it waits sealed until this page collects it).
 export function Account({ me }: { me: Me }) {
-  const renewUrl = new URL(`../enroll/renew?lang=${lang()}`, document.baseURI).href;
+  const [queued, setQueued] = useState<Queued | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const renew = () => requestRenewal().then(setQueued, setError);
   return (
     <>
       <h1>{t("account")}</h1>
@@ -22,9 +28,16 @@ export function Account({ me }: { me: Me }) {
         <dd>{jstAndUtc(me.certificate.not_after)}</dd>
       </dl>
       {me.certificate.renewable ? (
-        <p class="notice">
-          {t("renewalOpen")} <a href={renewUrl}>{t("renewNow")}</a>
-        </p>
+        <section id="renew">
+          <p class="notice">{t("renewalOpen")}</p>
+          {!queued && (
+            <button type="button" onClick={renew}>
+              {t("renewNow")}
+            </button>
+          )}
+          <ErrorBox error={error} />
+          {queued && <CollectCertificate queued={queued} />}
+        </section>
       ) : (
         <p>{t("renewalNotYet")}</p>
       )}

@@ -3,6 +3,7 @@ import { download } from "../api";
 import { ErrorBox } from "../components/ErrorBox";
 import { useApi } from "../components/useApi";
 import { t } from "../i18n";
+import { Table } from "../components/Table";
 
 export function Allowlist() {
   const { data, error } = useApi<{ allowlist: { domain: string; ou: string }[] }>("allowlist");
@@ -14,23 +15,14 @@ export function Allowlist() {
       {!data && !error && <p>{t("loading")}</p>}
       {data && data.allowlist.length === 0 && <p>{t("noResults")}</p>}
       {data && data.allowlist.length > 0 && (
-        <table>
-          <caption>{t("allowlistCaption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("domain")}</th>
-              <th scope="col">OU</th>
+        <Table caption={t("allowlistCaption")} head={[t("domain"), "OU"]}>
+          {data.allowlist.map((e) => (
+            <tr key={`${e.domain}\t${e.ou}`}>
+              <td>{e.domain}</td>
+              <td>{e.ou}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data.allowlist.map((e) => (
-              <tr key={`${e.domain}\t${e.ou}`}>
-                <td>{e.domain}</td>
-                <td>{e.ou}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <p>
         <button type="button" onClick={() => download("allowlist.tsv", "allowlist.tsv").catch(setDownloadError)}>

@@ -49,8 +49,10 @@ export function BatchDetail({ id }: { id: number }) {
             </dd>
           </dl>
           <p>
-            <button type="button"
-                    onClick={() => download(`batches/${id}/file`, data.file_name).catch(setDownloadError)}>
+            <button
+              type="button"
+              onClick={() => download(`batches/${id}/file`, data.file_name).catch(setDownloadError)}
+            >
               {t("redownload")}
             </button>
           </p>

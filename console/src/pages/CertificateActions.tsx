@@ -50,7 +50,13 @@ export function DownloadForm({ id }: { id: number }) {
   const [format, setFormat] = useState("pem");
   const { busy, error, run } = useAction();
   return (
-    <form class="action" onSubmit={(e) => (e.preventDefault(), run(() => download(`certificates/${id}/download?format=${format}`, `${id}.${format}`)))}>
+    <form
+      class="action"
+      onSubmit={(e) => (
+        e.preventDefault(),
+        run(() => download(`certificates/${id}/download?format=${format}`, `${id}.${format}`))
+      )}
+    >
       <h3>{t("downloadOnBehalf")}</h3>
       <label>
         {t("format")}
@@ -74,11 +80,14 @@ export function ResendForm({ id }: { id: number }) {
   const { busy, error, run } = useAction();
   const [to, setTo] = useState<string | null>(null);
   return (
-    <form class="action" onSubmit={async (e) => {
-      e.preventDefault();
-      const r = await run(() => postForm<{ to: string }>(`certificates/${id}/resend`, {}));
-      if (r) setTo(r.to);
-    }}>
+    <form
+      class="action"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const r = await run(() => postForm<{ to: string }>(`certificates/${id}/resend`, {}));
+        if (r) setTo(r.to);
+      }}
+    >
       <h3>{t("resendTitle")}</h3>
       <button type="submit" disabled={busy}>
         {t("resendButton")}
@@ -93,7 +102,15 @@ export function ResendForm({ id }: { id: number }) {
   );
 }
 
-export function SubscriberForm({ id, detail, onSaved }: { id: number; detail: CertificateDetail; onSaved: () => void }) {
+export function SubscriberForm({
+  id,
+  detail,
+  onSaved,
+}: {
+  id: number;
+  detail: CertificateDetail;
+  onSaved: () => void;
+}) {
   const [form, setForm] = useState({ ...detail.subscriber });
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useAction();
@@ -107,19 +124,26 @@ export function SubscriberForm({ id, detail, onSaved }: { id: number; detail: Ce
     return (
       <label>
         {t(label)}
-        {type === "email" ? <input type="email" maxLength={256} {...props} /> : <input type="text" maxLength={64} {...props} />}
+        {type === "email" ? (
+          <input type="email" maxLength={256} {...props} />
+        ) : (
+          <input type="text" maxLength={64} {...props} />
+        )}
       </label>
     );
   };
   return (
-    <form class="action" onSubmit={async (e) => {
-      e.preventDefault();
-      setSaved(false);
-      if (await run(() => postForm(`certificates/${id}/subscriber`, form))) {
-        setSaved(true);
-        onSaved();
-      }
-    }}>
+    <form
+      class="action"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setSaved(false);
+        if (await run(() => postForm(`certificates/${id}/subscriber`, form))) {
+          setSaved(true);
+          onSaved();
+        }
+      }}
+    >
       <h3>{t("subscriberTitle")}</h3>
       {input("name", "name")}
       {input("affiliation", "affiliation")}
@@ -137,33 +161,44 @@ export function SubscriberForm({ id, detail, onSaved }: { id: number; detail: Ce
   );
 }
 
-export function RenewForm({ id, onAccepted }: { id: number; onAccepted: () => void }) {
+export function RenewForm({ id, onAccepted }: { id: number; onAccepted: (batchId: number) => void }) {
   const [csr, setCsr] = useState("");
   const [result, setResult] = useState<BatchResult | null>(null);
   const { busy, error, run } = useAction();
   return (
-    <form class="action" onSubmit={async (e) => {
-      e.preventDefault();
-      const r = await run(() => postForm<BatchResult>(`certificates/${id}/renew`, { csr }));
-      if (r) {
-        setResult(r);
-        if (r.accepted) onAccepted();
-      }
-    }}>
+    <form
+      class="action"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const r = await run(() => postForm<BatchResult>(`certificates/${id}/renew`, { csr }));
+        if (r) {
+          setResult(r);
+          if (r.accepted) onAccepted(r.batch_id);
+        }
+      }}
+    >
       <h3>{t("renewTitle")}</h3>
       <p>{t("renewHelp")}</p>
       <label>
         {t("csr")}
-        <textarea name="csr" rows={6} value={csr} required
-                  onInput={(e) => setCsr((e.currentTarget as HTMLTextAreaElement).value)} />
+        <textarea
+          name="csr"
+          rows={6}
+          value={csr}
+          required
+          onInput={(e) => setCsr((e.currentTarget as HTMLTextAreaElement).value)}
+        />
       </label>
       <label>
         {t("csrFile")}
-        <input type="file" accept=".csr,.pem,.req,.txt"
-               onChange={async (e) => {
-                 const f = (e.currentTarget as HTMLInputElement).files?.[0];
-                 if (f) setCsr(await f.text());
-               }} />
+        <input
+          type="file"
+          accept=".csr,.pem,.req,.txt"
+          onChange={async (e) => {
+            const f = (e.currentTarget as HTMLInputElement).files?.[0];
+            if (f) setCsr(await f.text());
+          }}
+        />
       </label>
       <button type="submit" disabled={busy || !csr.trim()}>
         {t("renewButton")}
@@ -174,21 +209,24 @@ export function RenewForm({ id, onAccepted }: { id: number; onAccepted: () => vo
   );
 }
 
-export function RevokeForm({ id, onAccepted }: { id: number; onAccepted: () => void }) {
+export function RevokeForm({ id, onAccepted }: { id: number; onAccepted: (batchId: number) => void }) {
   const [reason, setReason] = useState("5");
   const [comment, setComment] = useState("");
   const [confirmed, setConfirmed] = useState(false);
   const [result, setResult] = useState<BatchResult | null>(null);
   const { busy, error, run } = useAction();
   return (
-    <form class="action danger" onSubmit={async (e) => {
-      e.preventDefault();
-      const r = await run(() => postForm<BatchResult>(`certificates/${id}/revoke`, { reason, comment }));
-      if (r) {
-        setResult(r);
-        if (r.accepted) onAccepted();
-      }
-    }}>
+    <form
+      class="action danger"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const r = await run(() => postForm<BatchResult>(`certificates/${id}/revoke`, { reason, comment }));
+        if (r) {
+          setResult(r);
+          if (r.accepted) onAccepted(r.batch_id);
+        }
+      }}
+    >
       <h3>{t("revokeTitle")}</h3>
       <label>
         {t("reason")}
@@ -202,12 +240,21 @@ export function RevokeForm({ id, onAccepted }: { id: number; onAccepted: () => v
       </label>
       <label>
         {t("comment")}
-        <input name="comment" value={comment} maxLength={200}
-               onInput={(e) => setComment((e.currentTarget as HTMLInputElement).value)} />
+        <input
+          name="comment"
+          value={comment}
+          maxLength={200}
+          onInput={(e) => setComment((e.currentTarget as HTMLInputElement).value)}
+        />
       </label>
       <label class="confirm">
-        <input type="checkbox" name="confirm" checked={confirmed}
-               onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)} /> {t("confirmRevoke")}
+        <input
+          type="checkbox"
+          name="confirm"
+          checked={confirmed}
+          onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)}
+        />{" "}
+        {t("confirmRevoke")}
       </label>
       <button type="submit" disabled={busy || !confirmed}>
         {t("revokeButton")}

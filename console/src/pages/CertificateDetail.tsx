@@ -1,18 +1,34 @@
-import { useState } from "preact/hooks";
+import { useCallback, useState } from "preact/hooks";
+import { getJson } from "../api";
 import { ErrorBox } from "../components/ErrorBox";
+import { stillIssuing } from "../components/ResultTable";
 import { StatusText } from "../components/StatusText";
 import { useApi, usePolling } from "../components/useApi";
 import { t, tKey } from "../i18n";
 import { jstAndUtc } from "../time";
-import type { CertificateDetail as Detail, Me } from "../types";
+import type { CertificateDetail as Detail, LineResult, Me } from "../types";
 import { DownloadForm, RenewForm, ResendForm, RevokeForm, SubscriberForm } from "./CertificateActions";
+import { Table } from "../components/Table";
 
 export function CertificateDetail({ id, me }: { id: number; me: Me }) {
   const { data, error, reload } = useApi<Detail>(`certificates/${id}`);
-  // After a revocation or renewal request, watch until the signer has acted.
-  const [watchFor, setWatchFor] = useState<number | null>(null);
-  const done = watchFor !== null && data?.status === watchFor;
-  usePolling(watchFor !== null && !done, reload);
+  // After a revocation or renewal request, watch its batch (reading it writes
+  // nothing) until the signer has acted, then show the certificate again.
+  const [watching, setWatching] = useState<number | null>(null);
+  const [watchError, setWatchError] = useState<unknown>(null);
+  const check = useCallback(async () => {
+    try {
+      const batch = await getJson<{ results: LineResult[] }>(`batches/${watching}`);
+      if (!stillIssuing(batch.results)) {
+        setWatching(null);
+        reload();
+      }
+    } catch (e) {
+      setWatchError(e);
+      setWatching(null);
+    }
+  }, [watching, reload]);
+  usePolling(watching !== null, check);
 
   if (error) return <ErrorBox error={error} />;
   if (!data) return <p>{t("loading")}</p>;
@@ -25,7 +41,7 @@ export function CertificateDetail({ id, me }: { id: number; me: Me }) {
       <h1 class="fqdn">{data.fqdn}</h1>
       <p aria-live="polite">
         {t("status")}: <StatusText row={data} />
-        {watchFor !== null && !done && <span class="sub"> — {t("watching")}</span>}
+        {watching !== null && <span class="sub"> — {t("watching")}</span>}
       </p>
       <section>
         <h2>{t("details")}</h2>
@@ -70,7 +86,11 @@ export function CertificateDetail({ id, me }: { id: number; me: Me }) {
             {data.batch_id && (
               <>
                 {" "}
-                (<a href={`#/history/${data.batch_id}`}>{t("batch")} {data.batch_id}</a>, {t("line")} {data.line})
+                (
+                <a href={`#/history/${data.batch_id}`}>
+                  {t("batch")} {data.batch_id}
+                </a>
+                , {t("line")} {data.line})
               </>
             )}
           </dd>
@@ -84,35 +104,26 @@ export function CertificateDetail({ id, me }: { id: number; me: Me }) {
       </section>
       <section>
         <h2>{t("actions")}</h2>
-        <DownloadForm id={id} />
+        {data.status !== 7 && <DownloadForm id={id} />}
         {active && <ResendForm id={id} />}
         {active && me.functions.includes("subscriber") && <SubscriberForm id={id} detail={data} onSaved={reload} />}
-        {active && <RenewForm id={id} onAccepted={() => setWatchFor(6)} />}
-        {active && <RevokeForm id={id} onAccepted={() => setWatchFor(7)} />}
+        {active && <RenewForm id={id} onAccepted={setWatching} />}
+        {active && <RevokeForm id={id} onAccepted={setWatching} />}
+        <ErrorBox error={watchError} />
       </section>
       <section>
         <h2>{t("historyTitle")}</h2>
-        <table>
-          <caption>{t("historyTitle")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("at")}</th>
-              <th scope="col">{t("actor")}</th>
-              <th scope="col">{t("action")}</th>
+        <Table caption={t("historyTitle")} head={[t("at"), t("actor"), t("action")]}>
+          {data.history.map((h, i) => (
+            <tr key={i}>
+              <td>{jstAndUtc(h.at)}</td>
+              <td>{h.actor}</td>
+              <td>
+                <code>{h.action}</code>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {data.history.map((h, i) => (
-              <tr key={i}>
-                <td>{jstAndUtc(h.at)}</td>
-                <td>{h.actor}</td>
-                <td>
-                  <code>{h.action}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </section>
       <details>
         <summary>PEM</summary>

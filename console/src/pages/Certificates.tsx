@@ -6,6 +6,7 @@ import { t } from "../i18n";
 import { href, navigate } from "../router";
 import { jstDate } from "../time";
 import type { Certificate } from "../types";
+import { Table } from "../components/Table";
 
 const PAGE = 50;
 const FILTERS = ["fqdn", "serial", "status", "profile", "subscriber", "from", "to", "sort", "batch"] as const;
@@ -26,7 +27,10 @@ export function Certificates({ query }: { query: URLSearchParams }) {
   const [form, setForm] = useState<Filters>(applied);
   const rows = data?.certificates.slice(0, PAGE) ?? [];
   const more = (data?.certificates.length ?? 0) > PAGE;
-  usePolling(rows.some((r) => r.state === "queued"), reload);
+  usePolling(
+    rows.some((r) => r.state === "queued"),
+    reload,
+  );
 
   const field = (name: keyof Filters, label: string, type: "text" | "date" = "text") => {
     const props = {
@@ -44,8 +48,11 @@ export function Certificates({ query }: { query: URLSearchParams }) {
   const choice = (name: keyof Filters, label: string, options: [string, string][]) => (
     <label>
       {label}
-      <select name={name} value={form[name]}
-              onChange={(e) => setForm({ ...form, [name]: (e.currentTarget as HTMLSelectElement).value })}>
+      <select
+        name={name}
+        value={form[name]}
+        onChange={(e) => setForm({ ...form, [name]: (e.currentTarget as HTMLSelectElement).value })}
+      >
         {options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
@@ -59,8 +66,11 @@ export function Certificates({ query }: { query: URLSearchParams }) {
   return (
     <>
       <h1>{t("certificates")}</h1>
-      <form class="filters" role="search"
-            onSubmit={(e) => (e.preventDefault(), navigate("/certificates", { ...form }))}>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => (e.preventDefault(), navigate("/certificates", { ...form }))}
+      >
         {field("fqdn", t("fqdn"))}
         {field("serial", t("serial"))}
         {choice("status", t("status"), [
@@ -96,43 +106,36 @@ export function Certificates({ query }: { query: URLSearchParams }) {
       {!data && !error && <p>{t("loading")}</p>}
       {data && rows.length === 0 && <p>{t("noResults")}</p>}
       {rows.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption>
-              {t("certificates")} ({offset + 1}–{offset + rows.length})
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("applicationId")}</th>
-                <th scope="col">{t("fqdn")}</th>
-                <th scope="col">{t("serial")}</th>
-                <th scope="col">{t("operation")}</th>
-                <th scope="col">{t("status")}</th>
-                <th scope="col">{t("submitted")}</th>
-                <th scope="col">{t("validUntil")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.application_id} data-state={r.state}>
-                  <td>{r.application_id}</td>
-                  <td class="fqdn">
-                    {r.certificate_id ? <a href={href(`/certificates/${r.certificate_id}`)}>{r.fqdn}</a> : r.fqdn}
-                  </td>
-                  <td>
-                    <code class="wrap">{r.serial}</code>
-                  </td>
-                  <td>{t(`op_${r.operation}` as "op_issue")}</td>
-                  <td>
-                    <StatusText row={r} />
-                  </td>
-                  <td>{jstDate(r.submitted)}</td>
-                  <td>{jstDate(r.not_after)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption={`${t("certificates")} (${offset + 1}–${offset + rows.length})`}
+          head={[
+            t("applicationId"),
+            t("fqdn"),
+            t("serial"),
+            t("operation"),
+            t("status"),
+            t("submitted"),
+            t("validUntil"),
+          ]}
+        >
+          {rows.map((r) => (
+            <tr key={r.application_id} data-state={r.state}>
+              <td>{r.application_id}</td>
+              <td class="fqdn">
+                {r.certificate_id ? <a href={href(`/certificates/${r.certificate_id}`)}>{r.fqdn}</a> : r.fqdn}
+              </td>
+              <td>
+                <code class="wrap">{r.serial}</code>
+              </td>
+              <td>{t(`op_${r.operation}` as "op_issue")}</td>
+              <td>
+                <StatusText row={r} />
+              </td>
+              <td>{jstDate(r.submitted)}</td>
+              <td>{jstDate(r.not_after)}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       <nav class="pager" aria-label={t("certificates")}>
         {offset > 0 && <a href={page(Math.max(0, offset - PAGE))}>← {t("previous")}</a>}

@@ -4,6 +4,7 @@ import { t } from "../i18n";
 import { href } from "../router";
 import { jstAndUtc } from "../time";
 import type { BatchSummary } from "../types";
+import { Table } from "../components/Table";
 
 export const applyTypeLabel = (n: number) => t(n === 1 ? "issue" : n === 2 ? "renew" : "revoke");
 
@@ -17,39 +18,26 @@ export function History() {
       {!data && !error && <p>{t("loading")}</p>}
       {data && data.batches.length === 0 && <p>{t("noUploads")}</p>}
       {data && data.batches.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption>{t("history")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">ID</th>
-                <th scope="col">{t("uploadedAt")}</th>
-                <th scope="col">{t("fileName")}</th>
-                <th scope="col">{t("applyType")}</th>
-                <th scope="col">{t("encoding")}</th>
-                <th scope="col">{t("lines")}</th>
-                <th scope="col">{t("accepted")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.batches.map((b) => (
-                <tr key={b.id}>
-                  <th scope="row">
-                    <a href={href(`/history/${b.id}`)}>{b.id}</a>
-                  </th>
-                  <td>{jstAndUtc(b.uploaded_at)}</td>
-                  <td>
-                    <a href={href(`/history/${b.id}`)}>{b.file_name}</a>
-                  </td>
-                  <td>{applyTypeLabel(b.apply_type)}</td>
-                  <td>{b.encoding}</td>
-                  <td>{b.lines}</td>
-                  <td>{b.accepted}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption={t("history")}
+          head={["ID", t("uploadedAt"), t("fileName"), t("applyType"), t("encoding"), t("lines"), t("accepted")]}
+        >
+          {data.batches.map((b) => (
+            <tr key={b.id}>
+              <th scope="row">
+                <a href={href(`/history/${b.id}`)}>{b.id}</a>
+              </th>
+              <td>{jstAndUtc(b.uploaded_at)}</td>
+              <td>
+                <a href={href(`/history/${b.id}`)}>{b.file_name}</a>
+              </td>
+              <td>{applyTypeLabel(b.apply_type)}</td>
+              <td>{b.encoding}</td>
+              <td>{b.lines}</td>
+              <td>{b.accepted}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </>
   );

@@ -3,6 +3,7 @@ import { ErrorBox } from "../components/ErrorBox";
 import { useApi } from "../components/useApi";
 import { t } from "../i18n";
 import type { StatisticsRow } from "../types";
+import { Table } from "../components/Table";
 
 type Dimension = "domain" | "month" | "profile";
 
@@ -29,7 +30,9 @@ function groupBy(rows: StatisticsRow[], dim: Dimension): Group[] {
 // (expired or renewed) after them.  The table below carries the same numbers.
 function BarChart({ groups }: { groups: Group[] }) {
   const max = Math.max(1, ...groups.map((g) => g.issued));
-  const row = 28, labelWidth = 180, width = 640;
+  const row = 28,
+    labelWidth = 180,
+    width = 640;
   const scale = (n: number) => ((width - labelWidth - 60) * n) / max;
   return (
     <svg class="chart" role="img" aria-label={t("chartLabel")} viewBox={`0 0 ${width} ${groups.length * row + 24}`}>
@@ -48,11 +51,17 @@ function BarChart({ groups }: { groups: Group[] }) {
       ))}
       <g transform={`translate(${labelWidth} ${groups.length * row + 8})`} class="legend">
         <rect width={12} height={12} class="bar-valid" />
-        <text x={16} y={11}>{t("valid")}</text>
+        <text x={16} y={11}>
+          {t("valid")}
+        </text>
         <rect x={90} width={12} height={12} class="bar-revoked" />
-        <text x={106} y={11}>{t("revoked")}</text>
+        <text x={106} y={11}>
+          {t("revoked")}
+        </text>
         <rect x={180} width={12} height={12} class="bar-issued" />
-        <text x={196} y={11}>{t("issued")}</text>
+        <text x={196} y={11}>
+          {t("issued")}
+        </text>
       </g>
     </svg>
   );
@@ -81,33 +90,21 @@ export function Statistics() {
           <h2>{t("chart")}</h2>
           <BarChart groups={groups} />
           <h2>{t("table")}</h2>
-          <div class="table-wrap">
-            <table>
-              <caption>{t("statisticsCaption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("domain")}</th>
-                  <th scope="col">{t("month")}</th>
-                  <th scope="col">{t("profile")}</th>
-                  <th scope="col">{t("issued")}</th>
-                  <th scope="col">{t("valid")}</th>
-                  <th scope="col">{t("revoked")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data!.statistics.map((r) => (
-                  <tr key={`${r.domain}/${r.month}/${r.profile}`}>
-                    <td>{r.domain}</td>
-                    <td>{r.month}</td>
-                    <td>{r.profile}</td>
-                    <td>{r.issued}</td>
-                    <td>{r.valid}</td>
-                    <td>{r.revoked}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            caption={t("statisticsCaption")}
+            head={[t("domain"), t("month"), t("profile"), t("issued"), t("valid"), t("revoked")]}
+          >
+            {data!.statistics.map((r) => (
+              <tr key={`${r.domain}/${r.month}/${r.profile}`}>
+                <td>{r.domain}</td>
+                <td>{r.month}</td>
+                <td>{r.profile}</td>
+                <td>{r.issued}</td>
+                <td>{r.valid}</td>
+                <td>{r.revoked}</td>
+              </tr>
+            ))}
+          </Table>
         </>
       )}
     </>

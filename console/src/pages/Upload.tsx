@@ -63,15 +63,17 @@ export function Upload() {
   };
 
   // Live progress: the batch's lines are fetched again while any waits for the signer.
+  const batchId = result?.batch_id;
   const refresh = useCallback(async () => {
-    if (!result) return;
+    if (!batchId) return;
     try {
-      const b = await getJson<{ results: LineResult[] }>(`batches/${result.batch_id}`);
-      setResult({ ...result, lines: b.results });
+      const b = await getJson<{ results: LineResult[] }>(`batches/${batchId}`);
+      // An answer for a batch that is no longer shown (another file was sent) is dropped.
+      setResult((current) => (current && current.batch_id === batchId ? { ...current, lines: b.results } : current));
     } catch (err) {
       setError(err);
     }
-  }, [result]);
+  }, [batchId]);
   usePolling(!!result && stillIssuing(result.lines), refresh);
 
   return (
@@ -93,8 +95,13 @@ export function Upload() {
             ["3", "revoke"],
           ].map(([value, label]) => (
             <label key={value}>
-              <input type="radio" name="applyType" value={value} checked={applyType === value}
-                     onChange={() => setApplyType(value)} />{" "}
+              <input
+                type="radio"
+                name="applyType"
+                value={value}
+                checked={applyType === value}
+                onChange={() => setApplyType(value)}
+              />{" "}
               {t(label as "issue" | "renew" | "revoke")}
             </label>
           ))}
@@ -102,11 +109,23 @@ export function Upload() {
         <fieldset>
           <legend>{t("errorHandling")}</legend>
           <label>
-            <input type="radio" name="errorFlg" value="1" checked={errorFlg === "1"} onChange={() => setErrorFlg("1")} />{" "}
+            <input
+              type="radio"
+              name="errorFlg"
+              value="1"
+              checked={errorFlg === "1"}
+              onChange={() => setErrorFlg("1")}
+            />{" "}
             {t("rejectAll")}
           </label>
           <label>
-            <input type="radio" name="errorFlg" value="0" checked={errorFlg === "0"} onChange={() => setErrorFlg("0")} />{" "}
+            <input
+              type="radio"
+              name="errorFlg"
+              value="0"
+              checked={errorFlg === "0"}
+              onChange={() => setErrorFlg("0")}
+            />{" "}
             {t("acceptGood")}
           </label>
         </fieldset>
@@ -123,8 +142,12 @@ export function Upload() {
         >
           <label for="file">{t("file")}</label>
           <p>{t("dropHere")}</p>
-          <input id="file" type="file" accept=".tsv,.txt,text/tab-separated-values,text/plain"
-                 onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null)} />
+          <input
+            id="file"
+            type="file"
+            accept=".tsv,.txt,text/tab-separated-values,text/plain"
+            onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null)}
+          />
           {file && (
             <p class="chosen">
               {t("chosen")}: <strong>{file.name}</strong>

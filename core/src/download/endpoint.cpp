@@ -8,7 +8,6 @@
 #include "crypto/x509.hpp"
 #include "download/formats.hpp"
 #include "http/fields.hpp"
-#include "http/page.hpp"
 #include "http/router.hpp"
 #include "mail/templates.hpp"
 #include "store/audit.hpp"
@@ -20,9 +19,6 @@
 namespace inkan::download {
 
 namespace {
-using http::escape;
-using http::pick;
-
 Error denied() {
     return Error(codes::kLinkDenied, {"指定されたURLへのアクセスは拒否されました。", "Access to this URL was denied."}, 403);
 }
@@ -45,33 +41,20 @@ void first_download(store::Connection& c, const Target& t) {
     mail::enqueue(c, mail::server_issued(facts.officer_email, t.subject_dn, t.serial, line, facts.old_serial));
 }
 
-http::Response landing(const http::Request& req, const std::string& token, const Target& t) {
-    http::Lang lang = req.lang();
-    std::string form = "<form method=\"post\" action=\"" + escape(req.link("")) +
-                       "\"><input type=\"hidden\" name=\"t\" value=\"" + escape(token) + "\">";
-    for (const auto& [fmt, label] : std::vector<std::pair<std::string, Message>>{
-             {"pem", {"証明書 (PEM)", "Certificate (PEM)"}},
-             {"fullchain", {"証明書と中間CA証明書 (PEM)", "Certificate and intermediate CAs (PEM)"}},
-             {"chain", {"中間CA証明書 (PEM)", "Intermediate CA certificates (PEM)"}},
-             {"p7b", {"PKCS#7", "PKCS#7"}},
-             {"der", {"証明書 (DER)", "Certificate (DER)"}}}) {
-        form += "<button type=\"submit\" name=\"format\" value=\"" + fmt + "\">" + escape(pick(lang, label)) + "</button> ";
-    }
-    form += "</form>";
-    std::string body = "<dl><dt>" + escape(pick(lang, {"主体者DN", "Subject DN"})) + "</dt><dd>" + escape(t.subject_dn) +
-                       "</dd><dt>" + escape(pick(lang, {"シリアル番号", "Serial number"})) + "</dt><dd><code>" +
-                       escape(t.serial) + "</code></dd><dt>" + escape(pick(lang, {"有効期限", "Valid until"})) +
-                       "</dt><dd>" + escape(t.not_after_date) + "</dd></dl>" +
-                       (t.revoked ? "<p class=\"error\">" + escape(pick(lang, {"この証明書は失効しています。", "This certificate is revoked."})) + "</p>" : form);
-    return http::page(req, 200, {"証明書の取得", "Certificate download"}, std::move(body));
-}
-
-// The landing page only shows: a mail scanner that follows the link consumes nothing.
+// What the link is for (the console's download page shows it).  Showing
+// consumes nothing: a mail scanner that follows the link changes nothing.
 http::Response show(store::Pool& pool, const http::Request& req) {
     std::string token = http::text_field(req.query_params(), "t");
     if (token.empty()) throw denied();
     Target t = pool.with_idempotent([&](store::Connection& c) { return find(c, token, false); });
-    return landing(req, token, t);
+    nlohmann::json body = {{"subject_dn", t.subject_dn},
+                           {"serial", t.serial},
+                           {"not_after", t.not_after},
+                           {"revoked", t.revoked},
+                           {"formats", {"pem", "fullchain", "chain", "p7b", "der"}}};
+    http::Response resp = http::Response::json(200, body.dump());
+    resp.headers.emplace_back("Cache-Control", "no-store");
+    return resp;
 }
 
 http::Response fetch(store::Pool& pool, const http::Request& req) {

@@ -1,5 +1,6 @@
-// The enroll endpoint: officer certificate pickup with an access PIN, and
-// renewal by presenting the current officer certificate.
+// The enroll endpoint (JSON; the console's pickup and renewal pages use it):
+// officer certificate pickup with an access PIN, renewal by presenting the
+// current officer certificate, and collection of the PKCS#12.
 #pragma once
 
 #include "http/request.hpp"

@@ -1,5 +1,6 @@
 #include "enroll/pickup.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include "crypto/digest.hpp"
@@ -19,12 +20,30 @@ Error denied() {
                  {"指定されたURLへのアクセスは拒否されました。", "Access to this URL was denied."}, 403);
 }
 
-Error locked() {
-    return Error(codes::kPickupLocked,
-                 {"アクセスPINの誤りが上限に達したため、取得できません。サービス窓口に連絡してください。",
-                  "Too many wrong access PINs: this pickup is locked. Contact the service desk."},
+// Locked pickups are reopened by the service desk (a new PIN): say how to reach it.
+Error locked(store::Connection& c) {
+    std::string contact = settings::get_optional(c, "service_desk_contact");
+    std::string ja = "アクセスPINの誤りが上限に達したため、この受け取り用URLはロックされました。"
+                     "サービス窓口に連絡して、アクセスPINを再発行してもらってください。";
+    std::string en = "Too many wrong access PINs: this pickup link is locked. "
+                     "Ask the service desk to issue a new access PIN.";
+    if (!contact.empty()) {
+        ja += " 連絡先: " + contact;
+        en += " Contact: " + contact;
+    }
+    return Error(codes::kPickupLocked, {ja, en}, 403);
+}
+
+Error wrong_pin(int attempts_left) {
+    std::string n = std::to_string(attempts_left);
+    return Error(codes::kWrongPin,
+                 {"アクセスPINが違います。あと " + n + " 回間違えると、この受け取り用URLはロックされます。",
+                  "Wrong access PIN: " + n + (attempts_left == 1 ? " try" : " tries") +
+                      " left before this pickup link locks."},
                  403);
 }
+
+int max_attempts(store::Connection& c) { return static_cast<int>(settings::get_int(c, "pickup_max_attempts")); }
 
 Error busy() {
     return Error(codes::kPickupBusy,
@@ -43,25 +62,28 @@ store::PickupRow load(store::Connection& c, const std::string& token) {
     if (!row.institution_active) {
         throw Error(codes::kInstitutionInactive, {"機関が有効ではありません。", "The institution is not active."}, 403);
     }
-    if (row.state == "locked") throw locked();
+    if (row.state == "locked") throw locked(c);
     if (row.state == "issuing" && !row.stale_issuing) throw busy();
     return row;
 }
 
-Pickup pickup_of(const store::PickupRow& row) { return {row.id, row.officer_id, row.institution_id, row.officer_name}; }
+Pickup pickup_of(store::Connection& c, const store::PickupRow& row) {
+    return {row.id, row.officer_id, row.institution_id, row.officer_name,
+            std::max(0, max_attempts(c) - row.failed_attempts)};
+}
 
 std::string object(const Pickup& p) { return "officer_pickup:" + std::to_string(p.id); }
 }  // namespace
 
 Pickup open_pickup(store::Connection& c, const std::string& token) {
     store::Transaction tx(c);
-    return pickup_of(load(c, token));
+    return pickup_of(c, load(c, token));
 }
 
 Pickup claim_pickup(store::Connection& c, const std::string& token, const std::string& pin, const std::string& peer) {
     store::Transaction tx(c);
     store::PickupRow row = load(c, token);
-    Pickup pickup = pickup_of(row);
+    Pickup pickup = pickup_of(c, row);
     std::string actor = "enroll:" + peer;
     std::string outcome = store::try_pin(c, row.id, pin);
     if (outcome == "accepted") {
@@ -75,8 +97,8 @@ Pickup claim_pickup(store::Connection& c, const std::string& token, const std::s
     audit::append(c, actor, now_locked ? "officer.pickup_locked" : "officer.pickup_wrong_pin", object(pickup),
                   {{"failed_attempts", row.failed_attempts + 1}});
     tx.commit();
-    if (now_locked) throw locked();
-    throw Error(codes::kWrongPin, {"有効な証明書情報がありません", "No valid certificate information"}, 403);
+    if (now_locked) throw locked(c);
+    throw wrong_pin(std::max(1, pickup.attempts_left - 1));
 }
 
 void release_pickup(store::Connection& c, const Pickup& p) {
@@ -86,7 +108,9 @@ void release_pickup(store::Connection& c, const Pickup& p) {
 }
 
 NewPickup create_pickup(store::Connection& c, int64_t officer_id, const std::string& actor) {
-    std::string base = settings::get(c, "enroll_url");
+    // The link opens the console's pickup page; the token stays in the fragment, which
+    // browsers never send, so neither server logs nor a prefetching mail scanner get it.
+    std::string base = settings::get(c, "officer_url");
     if (base.empty() || base.back() != '/') base += '/';
     int64_t days = settings::get_int(c, "pickup_link_days");
     std::string token = crypto::random_token();
@@ -103,7 +127,7 @@ NewPickup create_pickup(store::Connection& c, int64_t officer_id, const std::str
     std::tie(out.id, out.expires_at) = store::open_pickup_row(c, officer_id, crypto::sha256(token), pin, days);
     out.mailed_to = o->email;
     mail::enqueue(c, mail::officer_pickup(out.mailed_to, o->name, o->institution,
-                                          base + "pickup?t=" + http::url_encode(token), out.expires_at));
+                                          base + "#/pickup?t=" + http::url_encode(token), out.expires_at));
     audit::append(c, actor, "officer.pickup_created", "officer_pickup:" + std::to_string(out.id),
                   {{"officer_id", officer_id}, {"expires_at", out.expires_at}});
     tx.commit();

@@ -14,6 +14,7 @@ struct Pickup {
     int64_t officer_id = 0;
     int64_t institution_id = 0;
     std::string officer_name;
+    int attempts_left = 0;  // wrong PINs before the pickup locks
 };
 
 // The pickup a link token names, if it may still be used (else Error 510/512/215).

@@ -105,7 +105,7 @@ std::string Request::cookie(std::string_view name) const {
 }
 
 bool Request::wants_json() const {
-    if (endpoint == "officer" || path.rfind("/api/", 0) == 0) return true;
+    if (endpoint == "officer" || endpoint == "enroll" || endpoint == "download" || path.rfind("/api/", 0) == 0) return true;
     auto accept = header("Accept");
     return accept && accept->find("application/json") != std::string_view::npos &&
            accept->find("text/html") == std::string_view::npos;

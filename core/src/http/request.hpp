@@ -37,7 +37,7 @@ struct Request {
     const std::map<std::string, std::string>& form() const;
     // ?lang= first, then Accept-Language; Japanese unless English is preferred.
     Lang lang() const;
-    // True for the officer API, /api/ paths, and clients that prefer JSON (Accept).
+    // True for the officer, enroll and download APIs, /api/ paths, and clients that prefer JSON (Accept).
     bool wants_json() const;
     // The value of a cookie from the Cookie header ("" when absent).
     std::string cookie(std::string_view name) const;

@@ -24,7 +24,25 @@ store::BatchRecord own_batch(Context& ctx) {
 }
 }  // namespace
 
+namespace {
+// Results kept before the API's error shape (code, ja, en, field, line) had
+// {field: {ja, en}, message: {ja, en}}; batches before sql/011 kept none.
+nlohmann::json current_shape(nlohmann::json lines) {
+    if (!lines.is_array()) return json::array();
+    for (auto& line : lines) {
+        for (auto& e : line["errors"]) {
+            if (!e.contains("message")) continue;
+            json column = e["field"], message = e["message"];
+            e = {{"code", e["code"]}, {"ja", message["ja"]}, {"en", message["en"]}, {"field", column["ja"]},
+                 {"line", line["seq"]}, {"column", column}, {"text", e["text"]}};
+        }
+    }
+    return lines;
+}
+}  // namespace
+
 nlohmann::json with_progress(Context& ctx, int64_t batch_id, nlohmann::json lines) {
+    lines = current_shape(std::move(lines));
     auto created = store::batch_applications(ctx.c, batch_id);
     for (auto& line : lines) {
         line["application_id"] = line["state"] = line["certificate_id"] = nullptr;

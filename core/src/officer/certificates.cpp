@@ -3,6 +3,7 @@
 // Every object is checked against the officer's grants here, not in the UI.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -68,16 +69,18 @@ std::optional<std::string> date_field(const std::map<std::string, std::string>& 
     return v;
 }
 
-int bounded_number(const std::map<std::string, std::string>& q, const char* name, int low, int high, int fallback) {
+int64_t bounded_number(const std::map<std::string, std::string>& q, const char* name, int64_t low, int64_t high,
+                       int64_t fallback) {
     std::string v = http::text_field(q, name);
     if (v.empty()) return fallback;
-    if (v.size() > 7 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < low || std::stoi(v) > high) {
+    if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos || std::stoll(v) < low ||
+        std::stoll(v) > high) {
         throw Error(codes::kBadRequest, {std::string(name) + " は " + std::to_string(low) + "〜" + std::to_string(high) + " の整数です。",
                                          std::string(name) + " is a whole number from " + std::to_string(low) + " to " +
                                              std::to_string(high) + "."})
             .about(name);
     }
-    return std::stoi(v);
+    return std::stoll(v);
 }
 }  // namespace
 
@@ -107,11 +110,11 @@ http::Response certificate_list(Context& ctx) {
     filter.subscriber_part = opt("subscriber");
     filter.submitted_from = date_field(q, "from");
     filter.submitted_to = date_field(q, "to");
-    if (auto batch = opt("batch")) filter.batch_id = bounded_number(q, "batch", 1, 999999999, 0);
+    if (auto batch = opt("batch")) filter.batch_id = bounded_number(q, "batch", 1, INT64_MAX, 0);
     if (auto serial = opt("serial")) filter.serials = policy::serial_candidates(*serial);
     filter.scopes = authz::scopes(ctx.grants(), authz::Kind::server);
-    filter.limit = bounded_number(q, "limit", 1, 1000, 1000);
-    filter.offset = bounded_number(q, "offset", 0, 1000000, 0);
+    filter.limit = static_cast<int>(bounded_number(q, "limit", 1, 1000, 1000));
+    filter.offset = static_cast<int>(bounded_number(q, "offset", 0, 1000000, 0));
     std::string sort = http::text_field(q, "sort");
     if (sort == "oldest") filter.order = store::ListOrder::oldest;
     else if (sort == "expiring") filter.order = store::ListOrder::expiring;
@@ -135,7 +138,9 @@ http::Response certificate_detail(Context& ctx) {
     detail["serial_notations"] = {{"hex", serial.hex}, {"decimal", serial.decimal}, {"colons", serial.colons}};
     detail["history"] = json::array();
     for (const auto& event : audit::events_of(ctx.c, "certificate:" + std::to_string(ctx.id), "certificate.viewed")) {
-        detail["history"].push_back({{"at", event.at}, {"action", event.action}, {"actor", event.actor}});
+        // A subscriber's address is for the audit log, not for every officer covering the name.
+        std::string who = event.actor.rfind("subscriber:", 0) == 0 ? "subscriber" : event.actor;
+        detail["history"].push_back({{"at", event.at}, {"action", event.action}, {"actor", who}});
     }
     audit::append(ctx.c, actor(ctx.who), "certificate.viewed", "certificate:" + std::to_string(ctx.id));
     return http::Response::json(200, detail.dump());
@@ -143,6 +148,8 @@ http::Response certificate_detail(Context& ctx) {
 
 http::Response certificate_download(Context& ctx) {
     auto r = visible_certificate(ctx);
+    // As for the subscriber's link: a revoked certificate is not handed out to be installed.
+    if (r.status == 7) throw Error("426", {"この証明書は失効しています。", "This certificate is revoked."});
     std::string format = http::text_field(ctx.req.query_params(), "format");
     auto chained = store::load_with_issuers(ctx.c, ctx.id);
     chained.issuers.pop_back();  // the chain a server installs stops below the root

@@ -12,8 +12,9 @@ namespace inkan::settings {
 
 const std::vector<Known>& known() {
     static const std::vector<Known> list = {
-        {"enroll_url", "", "public URL of the enroll endpoint, used in pickup mails (https://host/enroll/)", Shape::web_url},
-        {"officer_url", "", "public URL of the officer endpoint, shown in mails", Shape::web_url},
+        {"officer_url", "", "public URL of the console (https://host/ra/); pickup and download links in mails lead to it",
+         Shape::web_url},
+        {"service_desk_contact", "", "how officers reach the service desk (shown when a pickup is locked)"},
         {"mail_from", "inkan@localhost", "From address of all mails"},
         {"pickup_link_days", "30", "days an officer pickup link stays valid"},
         {"pickup_max_attempts", "5", "wrong PINs before a pickup locks"},
@@ -28,7 +29,6 @@ const std::vector<Known>& known() {
         {"ocsp_url", "", "plain-HTTP URL of the ocsp endpoint (AIA)", Shape::http_url},
         {"ca_issuers_url", "", "plain-HTTP base URL where CA certificates are served (AIA caIssuers <url><CA id>.crt)",
          Shape::http_base},
-        {"download_url", "", "public URL of the download endpoint, used in subscriber mails", Shape::web_url},
         {"crl_hours", "24", "CRL validity (nextUpdate) in hours"},
         {"ocsp_hours", "96", "validity of pre-signed OCSP responses in hours"},
         {"server_policy_oids", "2.23.140.1.2.2", "certificate policy OIDs of server certificates, comma-separated"},

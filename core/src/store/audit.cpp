@@ -68,8 +68,9 @@ store::Listing newest(store::Connection& c, int64_t limit) {
 }
 
 std::vector<Event> events_of(store::Connection& c, std::string_view object, std::string_view skipped_action) {
-    auto r = c.query("SELECT inkan_iso(at), actor, action FROM audit_log WHERE object = $1 AND action <> $2 "
-                     "ORDER BY seq LIMIT 500",
+    // The newest 500, oldest first.
+    auto r = c.query("SELECT inkan_iso(at), actor, action FROM (SELECT seq, at, actor, action FROM audit_log "
+                     "WHERE object = $1 AND action <> $2 ORDER BY seq DESC LIMIT 500) newest ORDER BY seq",
                      object, skipped_action);
     std::vector<Event> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2)});

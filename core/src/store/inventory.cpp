@@ -70,8 +70,8 @@ std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, co
                          "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE inkan_within(fqdn, s)) "
                          "AND ($8::text IS NULL OR profile = $8) "
                          "AND ($9::text IS NULL OR strpos(lower(subscriber_name || ' ' || subscriber_email), lower($9)) > 0) "
-                         "AND ($10::date IS NULL OR created_at >= $10::date) "
-                         "AND ($11::date IS NULL OR created_at < $11::date + 1) "
+                         "AND ($10::date IS NULL OR created_at >= $10::date::timestamp AT TIME ZONE 'Asia/Tokyo') "
+                         "AND ($11::date IS NULL OR created_at < ($11::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo') "
                          "AND ($12::bigint IS NULL OR batch_id = $12) "
                          "ORDER BY " + order + " LIMIT $6::int OFFSET $7::int",
                      institution_id, filter.fqdn_part, serials, filter.status, text_array(filter.scopes), filter.limit,

@@ -31,7 +31,7 @@ enum class ListOrder { newest, oldest, expiring };
 struct ListFilter {
     std::optional<std::string> fqdn_part, status, profile;
     std::optional<std::string> subscriber_part;                // in the subscriber's name or mail
-    std::optional<std::string> submitted_from, submitted_to;   // YYYY-MM-DD (UTC), both inclusive
+    std::optional<std::string> submitted_from, submitted_to;   // YYYY-MM-DD in JST, both inclusive
     std::optional<int64_t> batch_id;
     std::optional<std::vector<std::string>> serials;  // any of these (stored notation); empty matches nothing
     std::vector<std::string> scopes;                  // domains/subtrees the officer may see

@@ -12,7 +12,7 @@ std::string insert_download_token(Connection& c, int64_t certificate_id, const s
 }
 
 std::optional<DownloadTarget> download_target(Connection& c, const std::string& token_hash, bool lock) {
-    auto r = c.query(std::string("SELECT t.id, ce.id, ce.serial, ce.subject_dn, to_char(ce.not_after, 'YYYY-MM-DD'), "
+    auto r = c.query(std::string("SELECT t.id, ce.id, ce.serial, ce.subject_dn, inkan_iso(ce.not_after), "
                                  "coalesce(t.first_download::text, ''), ce.revoked_at IS NOT NULL "
                                  "FROM download_tokens t JOIN certificates ce ON ce.id = t.certificate_id "
                                  "WHERE t.token_hash = $1 AND t.expires_at > now()") +

@@ -17,7 +17,7 @@ std::string insert_download_token(Connection& c, int64_t certificate_id, const s
 // What a valid (unexpired) download token opens.
 struct DownloadTarget {
     int64_t token_id = 0, certificate_id = 0;
-    std::string serial, subject_dn, not_after_date, first_download;  // first_download empty: never fetched
+    std::string serial, subject_dn, not_after, first_download;  // not_after: ISO 8601 UTC; first_download empty: never fetched
     bool revoked = false;
 };
 

@@ -54,7 +54,7 @@ const std::vector<CatalogueEntry>& catalogue() {
         {"503", 403, {"登録担当者証明書が有効ではありません。", "The officer certificate is not valid."}},
         {"504", 403, {"不正なリクエストです。", "The CSRF token is missing or wrong."}},
         {"510", 403, {"指定されたURLへのアクセスは拒否されました。", "Access to this URL was denied."}},
-        {"511", 403, {"有効な証明書情報がありません", "No valid certificate information"}},
+        {"511", 403, {"アクセスPINが違います。", "Wrong access PIN."}},
         {"512", 403, {"取得はロックされています。", "This pickup is locked."}},
         {"513", 403, {"まだ更新できません。", "The certificate cannot be renewed yet."}},
         {"514", 503, {"証明書を発行できませんでした。", "The certificate could not be issued."}},
