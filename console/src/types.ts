@@ -54,6 +54,7 @@ export interface BatchSummary {
   lines: number;
   accepted: number;
   sha256: string;
+  uploaded_by: string;
 }
 
 export interface Certificate {

@@ -119,6 +119,7 @@ def test_upload_history_keeps_each_file_and_its_results(local, world, server, tm
 
     listed = world.client.get(local.url(server, "/ra/api/v1/batches"), cert=officer.cert).json["batches"]
     assert listed[0]["id"] == batch and listed[0]["file_name"] == "history.tsv"
+    assert listed[0]["uploaded_by"] == officer.off["name"]
     assert listed[0]["encoding"] == "Shift_JIS (CP932)" and listed[0]["lines"] == 2 and listed[0]["accepted"] == 1
     detail = world.client.get(local.url(server, f"/ra/api/v1/batches/{batch}"), cert=officer.cert).json
     assert [line["result"] for line in detail["results"]] == ["OK", "NG"]

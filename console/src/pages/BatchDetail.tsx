@@ -31,6 +31,8 @@ export function BatchDetail({ id }: { id: number }) {
           <dl class="fields">
             <dt>{t("fileName")}</dt>
             <dd>{data.file_name}</dd>
+            <dt>{t("uploader")}</dt>
+            <dd>{data.uploaded_by}</dd>
             <dt>{t("uploadedAt")}</dt>
             <dd>{jstAndUtc(data.uploaded_at)}</dd>
             <dt>{t("applyType")}</dt>

@@ -20,7 +20,16 @@ export function History() {
       {data && data.batches.length > 0 && (
         <Table
           caption={t("history")}
-          head={["ID", t("uploadedAt"), t("fileName"), t("applyType"), t("encoding"), t("lines"), t("accepted")]}
+          head={[
+            "ID",
+            t("uploadedAt"),
+            t("uploader"),
+            t("fileName"),
+            t("applyType"),
+            t("encoding"),
+            t("lines"),
+            t("accepted"),
+          ]}
         >
           {data.batches.map((b) => (
             <tr key={b.id}>
@@ -28,6 +37,7 @@ export function History() {
                 <a href={href(`/history/${b.id}`)}>{b.id}</a>
               </th>
               <td>{jstAndUtc(b.uploaded_at)}</td>
+              <td>{b.uploaded_by}</td>
               <td>
                 <a href={href(`/history/${b.id}`)}>{b.file_name}</a>
               </td>

@@ -14,7 +14,8 @@ using nlohmann::json;
 json summary_json(const store::BatchSummary& b) {
     return {{"id", b.id},           {"file_name", b.file_name}, {"encoding", b.encoding},
             {"uploaded_at", b.uploaded_at}, {"apply_type", b.apply_type}, {"error_flg", b.abort_on_error ? 1 : 0},
-            {"lines", b.lines},     {"accepted", b.accepted},   {"sha256", b.sha256_hex}};
+            {"lines", b.lines},     {"accepted", b.accepted},   {"sha256", b.sha256_hex},
+            {"uploaded_by", b.uploaded_by}};
 }
 
 store::BatchRecord own_batch(Context& ctx) {

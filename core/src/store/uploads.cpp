@@ -68,12 +68,13 @@ std::vector<BatchApplication> batch_applications(Connection& c, int64_t batch_id
 
 namespace {
 constexpr const char* kBatchColumns =
-    "SELECT id, file_name, encoding, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-    "apply_type, lines, accepted, abort_on_error, encode(sha256, 'hex') ";
+    "SELECT id, file_name, encoding, inkan_iso(created_at), apply_type, lines, accepted, abort_on_error, "
+    "encode(sha256, 'hex'), (SELECT o.name FROM officers o WHERE o.id = batches.officer_id) ";
 
 BatchSummary summary_of(const Result& r, int i) {
     return {r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), static_cast<int>(r.integer(i, 4)),
-            static_cast<int>(r.integer(i, 5)), static_cast<int>(r.integer(i, 6)), r.boolean(i, 7), r.text(i, 8)};
+            static_cast<int>(r.integer(i, 5)), static_cast<int>(r.integer(i, 6)), r.boolean(i, 7), r.text(i, 8),
+            r.text(i, 9)};
 }
 }  // namespace
 
@@ -90,7 +91,7 @@ std::optional<BatchRecord> batch_of(Connection& c, int64_t officer_id, int64_t b
                      "WHERE id = $1 AND officer_id = $2",
                      batch_id, officer_id);
     if (r.empty()) return std::nullopt;
-    return BatchRecord{summary_of(r, 0), r.text(0, 9), r.bytes(0, 10)};
+    return BatchRecord{summary_of(r, 0), r.text(0, 10), r.bytes(0, 11)};
 }
 
 void notify_work(Connection& c) { c.query("SELECT pg_notify('inkan_work', 'application')"); }

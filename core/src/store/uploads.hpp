@@ -64,6 +64,7 @@ struct BatchSummary {
     int apply_type = 0, lines = 0, accepted = 0;
     bool abort_on_error = false;
     std::string sha256_hex;
+    std::string uploaded_by;  // the officer's name
 };
 std::vector<BatchSummary> batches_of(Connection& c, int64_t officer_id, int limit);
 
