@@ -1,16 +1,22 @@
-"""inkan benchmark (not a test): how fast an officer's 99-line upload is
-validated and recorded, and how fast the worker issues, each reported next
-to a ceiling measured in the same run on the same machine.
+"""inkan benchmark (not a test): each figure next to a reference measured in
+the same run on the same machine (bench/references.py).
 
-    /usr/bin/python3 bench/run.py [--rounds N] [--certs N]
+    /usr/bin/python3 bench/run.py [--rounds N] [--certs N]     # as root, after scripts/build
 
-Ceilings: `openssl speed` for the CA key type (issuance signs three times:
-the lint signature with a throwaway key, the certificate, and its OCSP
-response) and for RSA-2048 verification (the upload verifies every CSR);
-nginx serving a static file for the HTTP round trip.
+- upload: a 99-line UPKI file validated and recorded (worker stopped), next to
+  `openssl speed` RSA-2048 verification (every CSR is verified);
+- issuance: certificates per second from a full queue (queued → signed → OCSP
+  response signed → stored → handed to the mailer), next to cfssl's sign API
+  with the same CA key type and to the `openssl speed` ceiling for the
+  signatures each certificate needs (the certificate and its OCSP response);
+- OCSP GET and CRL GET on nginx's plain-http listener, next to nginx serving a
+  1.5 KB static file on that listener (wrk, 16 keep-alive connections).
+
+Writes bench/results/latest.json.
 """
 
 import argparse
+import base64
 import json
 import re
 import shutil
@@ -18,23 +24,23 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts" / "lib"))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "bench"))
 from client import Client  # noqa: E402
 from inkan_local import Local  # noqa: E402
+from references import add_static_file, cfssl_sign_rate, openssl_speed, wrk  # noqa: E402
 from upki import dn, issue_line, openssl_csr, tsv  # noqa: E402
+
+# Signatures the CA key makes per certificate: the certificate and its pre-signed OCSP response.
+SIGNATURES_PER_CERTIFICATE = 2
 
 O, L, ST = "Bench University", "Chiyoda-ku", "Tokyo"
 DOMAIN = "bench.ac.jp"
-
-
-def rsa2048():
-    out = subprocess.run(["openssl", "speed", "-seconds", "3", "rsa2048"], capture_output=True, text=True).stdout
-    m = re.search(r"rsa 2048 bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)", out)
-    return float(m.group(1)), float(m.group(2))  # sign/s, verify/s
 
 
 def setup(local, client, tmp):
@@ -46,9 +52,12 @@ def setup(local, client, tmp):
                    "--actions", "issue,renew,revoke")
     mail = local.wait_for_mail(lambda m: m["to"] == f"officer@{DOMAIN}")
     token = re.search(r"t=([A-Za-z0-9_\-]+)", mail["body"]).group(1)
-    r = client.post(local.url("nginx", "/enroll/pickup"), form={"t": token, "pin": off["pin"]},
-                    headers={"Accept": "application/json"})
-    import base64
+    queued = client.post(local.url("nginx", "/enroll/pickup"), form={"t": token, "pin": off["pin"]}).json
+    while True:  # the signer issues the officer certificate; collect it
+        r = client.post(local.url("nginx", "/enroll/collect"), form={"a": queued["application"], "resume": queued["resume"]})
+        if r.status == 200:
+            break
+        time.sleep(0.1)
     p12 = tmp / "officer.p12"
     p12.write_bytes(base64.b64decode(r.json["pkcs12"]))
     cert = (p12, r.json["password"])
@@ -74,27 +83,28 @@ def timed_upload(local, client, cert, csrf, content):
     return elapsed, r.json["batch_id"]
 
 
-def static_file_latency(local, tmp, client, n=50):
-    # nginx's own static file through the same TLS listener and curl: the HTTP floor.
-    (local.state / "nginx" / "html").mkdir(exist_ok=True)
-    (local.state / "nginx" / "html" / "static.txt").write_text("x" * 1024)
-    conf = local.state / "nginx" / "nginx.conf"
-    text = conf.read_text()
-    if "static.txt" not in text:
-        conf.write_text(text.replace("location /ra/ {", f"location = /static.txt {{ root {local.state}/nginx/html; }}\n"
-                                                         "        location /ra/ {", 1))
-        subprocess.run(["kill", "-HUP", str(local.procs["nginx"].pid)], check=True)
-        time.sleep(1)
-    start = time.perf_counter()
-    for _ in range(n):
-        assert client.get(local.url("nginx", "/static.txt")).status == 200
-    return (time.perf_counter() - start) / n
+def ocsp_get_url(local, client, cert, tmp):
+    """The RFC 6960 GET URL asking for the status of one issued certificate."""
+    listing = client.get(local.url("nginx", "/ra/api/v1/certificates?status=4&limit=1"), cert=cert).json
+    cid = listing["certificates"][0]["certificate_id"]
+    for fmt in ("pem", "chain"):
+        body = client.get(local.url("nginx", f"/ra/api/v1/certificates/{cid}/download?format={fmt}"), cert=cert).text
+        (tmp / f"ocsp-{fmt}.pem").write_text(body)
+    subprocess.run(["openssl", "ocsp", "-issuer", tmp / "ocsp-chain.pem", "-cert", tmp / "ocsp-pem.pem", "-no_nonce",
+                    "-reqout", tmp / "ocsp.req"], check=True, capture_output=True)
+    encoded = urllib.parse.quote(base64.b64encode((tmp / "ocsp.req").read_bytes()).decode(), safe="")
+    ca_id = local.psql(f"SELECT ca_id FROM certificates WHERE id = {cid}")
+    return local.plain_url("nginx", f"/ocsp/{encoded}"), local.plain_url("nginx", f"/crl/{ca_id}.crl")
+
+
+def ratio(a, b):
+    return round(a / b, 3) if b else None
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5, help="99-line uploads to time")
-    ap.add_argument("--certs", type=int, default=198, help="certificates the worker issues for the throughput run")
+    ap.add_argument("--certs", type=int, default=495, help="certificates the worker issues for the throughput run")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="inkan-bench-"))
     tmp.chmod(0o755)  # PostgreSQL runs as its own user below it
@@ -103,8 +113,9 @@ def main():
         local.up(servers=("nginx",))
         client = Client(local.ca_cert)
         cert, csrf = setup(local, client, tmp)
-        sign_s, verify_s = rsa2048()
-        floor = static_file_latency(local, tmp, client)
+        sign_s, verify_s = openssl_speed("rsa2048")
+        _, _, sample_csr = openssl_csr(tmp, f"cfssl.{DOMAIN}", O, L, ST, name="cfssl")
+        cfssl = cfssl_sign_rate(tmp, sample_csr, f"cfssl.{DOMAIN}")
 
         # 1. Upload: validate + record 99 lines; the worker is stopped so only the RA works.
         local.stop_worker()
@@ -128,20 +139,36 @@ def main():
         issue_time = time.perf_counter() - start
         failed = local.psql(f"SELECT count(*) FROM applications WHERE batch_id IN ({ids}) AND state <> 'issued'")
         per_sec = queued / issue_time
+        ceiling = sign_s / SIGNATURES_PER_CERTIFICATE
+
+        # 3. Relying parties: OCSP GET and CRL GET next to a static file on the same listener.
+        ocsp_url, crl_url = ocsp_get_url(local, client, cert, tmp)
+        static = wrk(add_static_file(local))
+        ocsp = wrk(ocsp_url)
+        crl = wrk(crl_url)
 
         result = {
             "upload_99_lines_seconds": round(upload, 3),
             "upload_lines_per_second": round(99 / upload, 1),
             "ceiling_rsa2048_verify_per_second": verify_s,
-            "upload_vs_verify_ceiling": round((99 / upload) / verify_s, 4),
-            "static_file_round_trip_seconds": round(floor, 4),
-            "upload_vs_static_round_trip": round(upload / floor, 1),
+            "upload_vs_verify_ceiling": ratio(99 / upload, verify_s),
             "issued": queued,
             "issue_failures": int(failed),
             "issuance_per_second": round(per_sec, 1),
+            "cfssl_sign_per_second": round(cfssl, 1),
+            "issuance_vs_cfssl": ratio(per_sec, cfssl),
             "ceiling_rsa2048_sign_per_second": sign_s,
-            "issuance_ceiling_three_signs_per_certificate": round(sign_s / 3, 1),
-            "issuance_vs_ceiling": round(per_sec / (sign_s / 3), 3),
+            "signatures_per_certificate": SIGNATURES_PER_CERTIFICATE,
+            "issuance_ceiling_per_second": round(ceiling, 1),
+            "issuance_vs_ceiling": ratio(per_sec, ceiling),
+            "static_per_second": static["per_second"],
+            "static_p99_ms": static["p99_ms"],
+            "ocsp_per_second": ocsp["per_second"],
+            "ocsp_p99_ms": ocsp["p99_ms"],
+            "ocsp_vs_static": ratio(ocsp["per_second"], static["per_second"]),
+            "crl_per_second": crl["per_second"],
+            "crl_p99_ms": crl["p99_ms"],
+            "crl_vs_static": ratio(crl["per_second"], static["per_second"]),
         }
         print(json.dumps(result, indent=2))
         out = ROOT / "bench" / "results"
