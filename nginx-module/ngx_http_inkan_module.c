@@ -44,6 +44,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                 endpoint;
     ngx_str_t                 mount;
+    ngx_flag_t                cached;    /* the core may answer from memory */
 } ngx_http_inkan_loc_conf_t;
 
 
@@ -72,6 +73,7 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_inkan_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_inkan_cached(ngx_http_request_t *r);
 static void ngx_http_inkan_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_inkan_post(ngx_http_request_t *r);
 static ngx_int_t ngx_http_inkan_copy_request(ngx_http_request_t *r,
@@ -165,7 +167,18 @@ ngx_module_t  ngx_http_inkan_module = {
 static ngx_int_t
 ngx_http_inkan_handler(ngx_http_request_t *r)
 {
-    ngx_int_t  rc;
+    ngx_int_t                   rc;
+    ngx_http_inkan_loc_conf_t  *ilcf;
+
+    ilcf = ngx_http_get_module_loc_conf(r, ngx_http_inkan_module);
+
+    if (ilcf->cached && r->method == NGX_HTTP_GET) {
+        rc = ngx_http_inkan_cached(r);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
 
     /* the core sees the whole body at once; big uploads go to a file */
     r->request_body_in_single_buf = 1;
@@ -175,6 +188,65 @@ ngx_http_inkan_handler(ngx_http_request_t *r)
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
         return rc;
     }
+
+    return NGX_DONE;
+}
+
+
+/*
+ * A CRL or OCSP response the core holds in memory is sent from the event
+ * loop: no thread hop, no database.  NGX_DECLINED when it is not cached.
+ */
+static ngx_int_t
+ngx_http_inkan_cached(ngx_http_request_t *r)
+{
+    ngx_int_t                    rc;
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_inkan_ctx_t        *ctx;
+    ngx_http_inkan_main_conf_t  *imcf;
+
+    imcf = ngx_http_get_module_main_conf(r, ngx_http_inkan_module);
+
+    if (imcf->inkan == NULL) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_inkan_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->request = r;
+    ctx->inkan = imcf->inkan;
+
+    if (ngx_http_inkan_copy_request(r, ctx) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (inkan_handle_cached(ctx->inkan, &ctx->req, &ctx->resp) != INKAN_OK) {
+        return NGX_DECLINED;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        inkan_response_free(ctx->resp);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cln->handler = ngx_http_inkan_cleanup;
+    cln->data = ctx;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_inkan_module);
+
+    rc = ngx_http_discard_request_body(r);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* send_response finalizes the request itself */
+    r->main->count++;
+    ngx_http_inkan_send_response(r);
 
     return NGX_DONE;
 }
@@ -681,6 +753,8 @@ ngx_http_inkan_create_loc_conf(ngx_conf_t *cf)
      *     conf->mount = { 0, NULL };
      */
 
+    conf->cached = NGX_CONF_UNSET;
+
     return conf;
 }
 
@@ -693,6 +767,7 @@ ngx_http_inkan_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_str_value(conf->endpoint, prev->endpoint, "");
     ngx_conf_merge_str_value(conf->mount, prev->mount, "");
+    ngx_conf_merge_value(conf->cached, prev->cached, 0);
 
     return NGX_CONF_OK;
 }
@@ -720,6 +795,12 @@ ngx_http_inkan(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     ilcf->endpoint = value[1];
+
+    /* CRLs and OCSP responses may be answered from the core's memory */
+    ilcf->cached = (value[1].len == 3
+                    && ngx_strncmp(value[1].data, "crl", 3) == 0)
+                   || (value[1].len == 4
+                       && ngx_strncmp(value[1].data, "ocsp", 4) == 0);
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_inkan_handler;

@@ -24,7 +24,10 @@
 #include "util/log.hpp"
 
 struct inkan_context_s {
+    inkan_context_s(const char* conninfo, unsigned pool_size, inkan_log_fn l, void* data)
+        : pool(conninfo, pool_size), status_cache(conninfo), log(l), log_data(data) {}
     inkan::store::Pool pool;
+    inkan::status::Cache status_cache;
     inkan_log_fn log;
     void* log_data;
 };
@@ -32,16 +35,16 @@ struct inkan_context_s {
 namespace {
 using inkan::http::Request;
 using inkan::http::Response;
-using Handler = Response (*)(inkan::store::Pool&, const Request&);
+using Handler = Response (*)(inkan_context_s&, const Request&);
 
 const std::map<std::string, Handler, std::less<>>& endpoints() {
     static const std::map<std::string, Handler, std::less<>> table = {
-        {"officer", &inkan::officer::serve},
-        {"enroll", &inkan::enroll::serve},
-        {"download", &inkan::download::serve},
-        {"crl", &inkan::status::serve_crl},
-        {"ocsp", &inkan::status::serve_ocsp},
-        {"error", &inkan::http::serve_server_error},
+        {"officer", [](inkan_context_s& c, const Request& r) { return inkan::officer::serve(c.pool, r); }},
+        {"enroll", [](inkan_context_s& c, const Request& r) { return inkan::enroll::serve(c.pool, r); }},
+        {"download", [](inkan_context_s& c, const Request& r) { return inkan::download::serve(c.pool, r); }},
+        {"crl", [](inkan_context_s& c, const Request& r) { return inkan::status::serve_crl(c.pool, c.status_cache, r); }},
+        {"ocsp", [](inkan_context_s& c, const Request& r) { return inkan::status::serve_ocsp(c.pool, c.status_cache, r); }},
+        {"error", [](inkan_context_s& c, const Request& r) { return inkan::http::serve_server_error(c.pool, r); }},
     };
     return table;
 }
@@ -72,13 +75,13 @@ Request to_request(const inkan_request_t* r) {
     return req;
 }
 
-Response dispatch(inkan::store::Pool& pool, const Request& req) {
+Response dispatch(inkan_context_s& ctx, const Request& req) {
     using inkan::Error;
     namespace codes = inkan::codes;
     try {
         auto it = endpoints().find(req.endpoint);
         if (it == endpoints().end()) throw inkan::InternalError("unknown endpoint " + req.endpoint);
-        return it->second(pool, req);
+        return it->second(ctx, req);
     } catch (const Error& e) {
         return inkan::http::error_response(req, e);
     } catch (const inkan::store::Unavailable& e) {
@@ -140,7 +143,7 @@ inkan_context_t* inkan_context_new(const char* conninfo, unsigned pool_size, ink
             std::snprintf(err, err_len, "empty database conninfo");
             return nullptr;
         }
-        return new inkan_context_s{inkan::store::Pool(conninfo, pool_size), log, log_data};
+        return new inkan_context_s(conninfo, pool_size, log, log_data);
     } catch (const std::exception& e) {
         std::snprintf(err, err_len, "%s", e.what());
         ERR_clear_error();
@@ -150,18 +153,23 @@ inkan_context_t* inkan_context_new(const char* conninfo, unsigned pool_size, ink
 
 void inkan_context_free(inkan_context_t* ctx) { delete ctx; }
 
+namespace {
+// The id joins the server's log lines, the core's and what the client sees.
+std::string request_id(const inkan_request_t* req) {
+    std::string id = str(req->request_id);
+    auto printable = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '@'; };
+    if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), printable)) id = inkan::crypto::random_token(12);
+    return id;
+}
+}  // namespace
+
 int inkan_handle(inkan_context_t* ctx, const inkan_request_t* req, inkan_response_t** out) {
     *out = nullptr;
     try {
         Request request = to_request(req);
-        // The id joins the server's log lines, the core's and what the client sees.
-        std::string id = str(req->request_id);
-        auto printable = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '@'; };
-        if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), printable)) {
-            id = inkan::crypto::random_token(12);
-        }
+        std::string id = request_id(req);
         inkan::log::RequestScope scope(ctx->log, ctx->log_data, req->log_request, id);
-        Response response = dispatch(ctx->pool, request);
+        Response response = dispatch(*ctx, request);
         response.headers.emplace_back("X-Request-Id", id);
         *out = to_c(response);
     } catch (...) {
@@ -169,6 +177,21 @@ int inkan_handle(inkan_context_t* ctx, const inkan_request_t* req, inkan_respons
     }
     ERR_clear_error();
     return *out ? INKAN_OK : INKAN_ERROR;
+}
+
+int inkan_handle_cached(inkan_context_t* ctx, const inkan_request_t* req, inkan_response_t** out) {
+    *out = nullptr;
+    try {
+        Request request = to_request(req);
+        if (auto cached = inkan::status::serve_cached(ctx->status_cache, request)) {
+            cached->headers.emplace_back("X-Request-Id", request_id(req));
+            *out = to_c(*cached);
+        }
+    } catch (...) {
+        // Anything unexpected: the regular path answers it.
+    }
+    ERR_clear_error();
+    return *out ? INKAN_OK : INKAN_DECLINED;
 }
 
 void inkan_response_free(inkan_response_t* resp) { std::free(resp); }

@@ -37,7 +37,7 @@ typedef struct {
  * glue modules compare inkan_abi_version() with the INKAN_ABI_VERSION they
  * were compiled against and refuse to start on a mismatch.
  */
-#define INKAN_ABI_VERSION 2
+#define INKAN_ABI_VERSION 3
 
 enum {
     INKAN_LOG_ERROR = 0,
@@ -86,7 +86,8 @@ typedef struct inkan_context_s inkan_context_t;
 
 enum {
     INKAN_OK = 0,
-    INKAN_ERROR = -1
+    INKAN_ERROR = -1,
+    INKAN_DECLINED = 1
 };
 
 /* Version string of the core, e.g. "0.1.0". */
@@ -118,6 +119,15 @@ INKAN_API void inkan_context_free(inkan_context_t *ctx);
  */
 INKAN_API int inkan_handle(inkan_context_t *ctx, const inkan_request_t *req,
     inkan_response_t **out);
+
+/*
+ * Answers the request from memory if it can, without blocking: a GET of a
+ * CRL or OCSP response the core holds in its cache.  INKAN_OK with *out set,
+ * or INKAN_DECLINED (then call inkan_handle() where blocking is allowed).
+ * Safe to call on a server's event loop.
+ */
+INKAN_API int inkan_handle_cached(inkan_context_t *ctx,
+    const inkan_request_t *req, inkan_response_t **out);
 
 INKAN_API void inkan_response_free(inkan_response_t *resp);
 

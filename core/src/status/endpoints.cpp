@@ -12,6 +12,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
 #include "http/router.hpp"
+#include "status/cache.hpp"
 #include "store/cas.hpp"
 #include "store/status_documents.hpp"
 #include "util/codes.hpp"
@@ -48,10 +49,10 @@ std::string http_date(int64_t epoch) {
 // A signed status document (CRL, OCSP response) with the RFC 5019 §6.2
 // caching headers: Last-Modified = thisUpdate, Expires = nextUpdate, an
 // ETag over the bytes, and a max-age that never outlives nextUpdate.
-http::Response status_document(const http::Request& req, const char* type, std::string body, int64_t this_update,
-                               int64_t next_update) {
+http::Response status_document(const http::Request& req, const char* type, const CachedDocument& doc) {
+    int64_t this_update = doc.this_update, next_update = doc.next_update;
+    const std::string& etag = doc.etag;
     int64_t left = next_update - static_cast<int64_t>(std::time(nullptr));
-    std::string etag = "\"" + crypto::hex(crypto::sha256(body)).substr(0, 32) + "\"";
     bool unchanged = req.header("If-None-Match") == std::optional<std::string_view>(etag);
     std::string cache_control = left > 0 ? "max-age=" + std::to_string(std::min(left, kMaxAgeCap)) +
                                                ", public, no-transform, must-revalidate"
@@ -63,7 +64,7 @@ http::Response status_document(const http::Request& req, const char* type, std::
                            {"Expires", http_date(next_update)},
                            {"ETag", etag},
                            {"X-Content-Type-Options", "nosniff"}},
-                          unchanged ? std::string() : std::move(body)};
+                          unchanged ? std::string() : doc.der};
 }
 
 // An OCSPResponse without a body: malformedRequest (1) or unauthorized (6).
@@ -98,17 +99,25 @@ std::optional<std::string> ocsp_request_bytes(const http::Request& req) {
 // CA ids are 32-bit in the database; a larger one names no CA.
 constexpr int64_t kMaxCaId = 2147483647;
 
-http::Response crl_document(store::Pool& pool, const http::Request& req, int64_t ca_id) {
+std::string crl_key(int64_t ca_id) { return "crl:" + std::to_string(ca_id); }
+
+http::Response crl_response(const http::Request& req, const CachedDocument& crl) {
+    return status_document(req, "application/pkix-crl", crl);
+}
+
+http::Response crl_document(store::Pool& pool, Cache& cache, const http::Request& req, int64_t ca_id) {
     if (ca_id > kMaxCaId) throw not_found();
-    return pool.with_idempotent([&](store::Connection& c) {
-        auto crl = store::newest_crl(c, ca_id);
-        if (!crl) throw not_found();
-        return status_document(req, "application/pkix-crl", crl->der, crl->this_update, crl->next_update);
-    });
+    if (auto hit = cache.find(crl_key(ca_id))) return crl_response(req, *hit);
+    uint64_t seen = cache.generation();
+    auto crl = pool.with_idempotent([&](store::Connection& c) { return store::newest_crl(c, ca_id); });
+    if (!crl) throw not_found();
+    CachedDocument doc{crl->der, crl->this_update, crl->next_update};
+    cache.put(crl_key(ca_id), doc, seen);
+    return crl_response(req, doc);
 }
 
 // <CA id>.crt: the CA certificate (AIA caIssuers).
-http::Response ca_certificate(store::Pool& pool, const http::Request&, int64_t ca_id) {
+http::Response ca_certificate(store::Pool& pool, Cache&, const http::Request&, int64_t ca_id) {
     if (ca_id > kMaxCaId) throw not_found();
     return pool.with_idempotent([&](store::Connection& c) {
         auto ca = store::ca_by_id(c, ca_id);
@@ -118,27 +127,49 @@ http::Response ca_certificate(store::Pool& pool, const http::Request&, int64_t c
     });
 }
 
-using CrlRoute = http::Route<http::Response (*)(store::Pool&, const http::Request&, int64_t)>;
+using CrlRoute = http::Route<http::Response (*)(store::Pool&, Cache&, const http::Request&, int64_t)>;
 constexpr std::array kCrlRoutes = {CrlRoute{"GET", "/{id}.crl", crl_document}, CrlRoute{"GET", "/{id}.crt", ca_certificate}};
 }  // namespace
 
-http::Response serve_crl(store::Pool& pool, const http::Request& req) {
+http::Response serve_crl(store::Pool& pool, Cache& cache, const http::Request& req) {
     auto match = http::route(std::span<const CrlRoute>(kCrlRoutes), req);
-    return match.handler(pool, req, match.captured.id);
+    return match.handler(pool, cache, req, match.captured.id);
 }
 
 namespace {
-// GET carries the request in the path (any path below the mount), POST in the body.
-http::Response ocsp(store::Pool& pool, const http::Request& req) {
+using OcspRequest = std::unique_ptr<OCSP_REQUEST, crypto::Free<OCSP_REQUEST_free>>;
+
+// The request, if it asks about exactly one certificate (pre-signed responses answer one each).
+OcspRequest parse_ocsp_request(const http::Request& req) {
     auto bytes = ocsp_request_bytes(req);
-    if (!bytes || bytes->empty()) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    if (!bytes || bytes->empty()) return nullptr;
     auto p = reinterpret_cast<const unsigned char*>(bytes->data());
-    std::unique_ptr<OCSP_REQUEST, crypto::Free<OCSP_REQUEST_free>> request(
-        d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(bytes->size())));
+    OcspRequest request(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(bytes->size())));
     crypto::drain_errors();
-    // Pre-signed responses answer exactly one certificate each.
-    if (!request || OCSP_request_onereq_count(request.get()) != 1) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
-    OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(request.get(), 0));
+    if (!request || OCSP_request_onereq_count(request.get()) != 1) return nullptr;
+    return request;
+}
+
+OCSP_CERTID* certid_of(const OcspRequest& request) {
+    return OCSP_onereq_get0_id(OCSP_request_onereq_get0(request.get(), 0));
+}
+
+// Cached responses are keyed by the exact CertID they were checked against.
+std::string ocsp_key(OCSP_CERTID* id) { return "ocsp:" + crypto::to_der(i2d_OCSP_CERTID, static_cast<const OCSP_CERTID*>(id)); }
+
+http::Response ocsp_response(const http::Request& req, const CachedDocument& doc) {
+    // Only GET responses are cacheable (RFC 5019 §5).
+    if (req.method != "GET") return binary("application/ocsp-response", doc.der, 0);
+    return status_document(req, "application/ocsp-response", doc);
+}
+
+// GET carries the request in the path (any path below the mount), POST in the body.
+http::Response ocsp(store::Pool& pool, Cache& cache, const http::Request& req) {
+    OcspRequest request = parse_ocsp_request(req);
+    if (!request) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    OCSP_CERTID* id = certid_of(request);
+    std::string key = ocsp_key(id);
+    if (auto hit = cache.find(key)) return ocsp_response(req, *hit);
     ASN1_INTEGER* serial = nullptr;
     ASN1_OBJECT* hash_alg = nullptr;
     OCSP_id_get0_info(nullptr, &hash_alg, nullptr, &serial, id);
@@ -153,30 +184,49 @@ http::Response ocsp(store::Pool& pool, const http::Request& req) {
     OPENSSL_free(hex);
     for (char& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
 
-    return pool.with_idempotent([&](store::Connection& c) {
-        auto stored = store::ocsp_response_for(c, serial_hex, hash_nid == NID_sha256);
-        if (!stored || stored->response.der.empty()) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
-        // The CertID must name our issuer, hashed as the stored response's is.
-        auto cert = crypto::cert_from_der(stored->certificate_der);
-        auto issuer = crypto::cert_from_pem(stored->issuer_pem);
-        std::unique_ptr<OCSP_CERTID, crypto::Free<OCSP_CERTID_free>> ours(OCSP_cert_to_id(certid_digest, cert.get(), issuer.get()));
-        if (!ours || OCSP_id_cmp(ours.get(), id) != 0) {
-            crypto::drain_errors();
-            return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
-        }
-        // Only GET responses are cacheable (RFC 5019 §5).
-        const store::StatusDocument& response = stored->response;
-        if (req.method != "GET") return binary("application/ocsp-response", response.der, 0);
-        return status_document(req, "application/ocsp-response", response.der, response.this_update, response.next_update);
-    });
+    uint64_t seen = cache.generation();
+    auto stored = pool.with_idempotent([&](store::Connection& c) { return store::ocsp_response_for(c, serial_hex, hash_nid == NID_sha256); });
+    if (!stored || stored->response.der.empty()) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+    // The CertID must name our issuer, hashed as the stored response's is.
+    auto cert = crypto::cert_from_der(stored->certificate_der);
+    auto issuer = crypto::cert_from_pem(stored->issuer_pem);
+    std::unique_ptr<OCSP_CERTID, crypto::Free<OCSP_CERTID_free>> ours(OCSP_cert_to_id(certid_digest, cert.get(), issuer.get()));
+    if (!ours || OCSP_id_cmp(ours.get(), id) != 0) {
+        crypto::drain_errors();
+        return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+    }
+    const store::StatusDocument& response = stored->response;
+    CachedDocument doc{response.der, response.this_update, response.next_update};
+    cache.put(key, doc, seen);
+    return ocsp_response(req, doc);
 }
 
-using OcspRoute = http::Route<http::Response (*)(store::Pool&, const http::Request&)>;
+using OcspRoute = http::Route<http::Response (*)(store::Pool&, Cache&, const http::Request&)>;
 constexpr std::array kOcspRoutes = {OcspRoute{"GET", "/{*}", ocsp}, OcspRoute{"POST", "/{*}", ocsp}};
 }  // namespace
 
-http::Response serve_ocsp(store::Pool& pool, const http::Request& req) {
-    return http::route(std::span<const OcspRoute>(kOcspRoutes), req).handler(pool, req);
+http::Response serve_ocsp(store::Pool& pool, Cache& cache, const http::Request& req) {
+    return http::route(std::span<const OcspRoute>(kOcspRoutes), req).handler(pool, cache, req);
+}
+
+std::optional<http::Response> serve_cached(Cache& cache, const http::Request& req) {
+    if (req.method != "GET") return std::nullopt;
+    if (req.endpoint == "ocsp") {
+        OcspRequest request = parse_ocsp_request(req);
+        if (!request) return std::nullopt;
+        auto hit = cache.find(ocsp_key(certid_of(request)));
+        return hit ? std::optional(ocsp_response(req, *hit)) : std::nullopt;
+    }
+    if (req.endpoint == "crl") {
+        // "/<id>.crl" with a plain decimal id; anything else takes the routed path.
+        const std::string& p = req.path;
+        if (p.size() < 6 || p.size() > 16 || p.compare(p.size() - 4, 4, ".crl") != 0) return std::nullopt;
+        std::string digits = p.substr(1, p.size() - 5);
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits[0] == '0') return std::nullopt;
+        auto hit = cache.find(crl_key(std::stoll(digits)));
+        return hit ? std::optional(crl_response(req, *hit)) : std::nullopt;
+    }
+    return std::nullopt;
 }
 
 }  // namespace inkan::status
