@@ -6,9 +6,9 @@ the same run on the same machine (bench/references.py).
 - upload: a 99-line UPKI file validated and recorded (worker stopped), next to
   `openssl speed` RSA-2048 verification (every CSR is verified);
 - issuance: certificates per second from a full queue (queued → signed → OCSP
-  response signed → stored → handed to the mailer), next to cfssl's sign API
+  responses signed → stored → handed to the mailer), next to cfssl's sign API
   with the same CA key type and to the `openssl speed` ceiling for the
-  signatures each certificate needs (the certificate and its OCSP response);
+  signatures each certificate needs (itself and two OCSP responses);
 - OCSP GET and CRL GET on nginx's plain-http listener, next to nginx serving a
   1.5 KB static file on that listener (wrk, 16 keep-alive connections).
 
@@ -36,8 +36,9 @@ from inkan_local import Local  # noqa: E402
 from references import add_static_file, cfssl_sign_rate, openssl_speed, wrk  # noqa: E402
 from upki import dn, issue_line, openssl_csr, tsv  # noqa: E402
 
-# Signatures the CA key makes per certificate: the certificate and its pre-signed OCSP response.
-SIGNATURES_PER_CERTIFICATE = 2
+# Signatures each certificate really needs: itself and its two pre-signed OCSP responses (for
+# SHA-1 and SHA-256 CertIDs).  The lint's throwaway signature is a cost, not a need: not counted.
+SIGNATURES_PER_CERTIFICATE = 3
 
 O, L, ST = "Bench University", "Chiyoda-ku", "Tokyo"
 DOMAIN = "bench.ac.jp"

@@ -139,6 +139,7 @@ class World:
                 f"SELECT a.line_no, a.state, coalesce(c.serial, ''), coalesce(a.error, '') FROM applications a "
                 f"LEFT JOIN certificates c ON c.id = a.certificate_id WHERE a.batch_id = {batch_id} ORDER BY a.line_no")
             parsed = [r.split("|") for r in rows.splitlines()]
+            assert all(len(p) > 1 for p in parsed), rows
             if parsed and all(p[1] != "queued" for p in parsed):
                 return {int(p[0]): (p[1], p[2], p[3]) for p in parsed}
             time.sleep(0.2)

@@ -102,6 +102,11 @@ bool drain(Step step) {
     return done > 0;
 }
 
+// Applications per signing transaction: one COMMIT, one read of profiles,
+// settings and CAs for all of them; small enough that an officer waiting on
+// the pickup page waits a fraction of a second.
+constexpr int kBatch = 16;
+
 void run(const Options& o, const std::string& actor) {
     inkan::worker::KeyStore keys(o.key_dir);
     auto last_housekeeping = std::chrono::steady_clock::time_point{};
@@ -115,8 +120,8 @@ void run(const Options& o, const std::string& actor) {
                 // each drained up to a cap per round so none starves.
                 bool busy = false;
                 if (o.signs()) {
-                    busy = drain([&] { return inkan::worker::issue_next(c, keys, actor); });
-                    busy = drain([&] { return inkan::worker::revoke_next(c, keys, actor); }) || busy;
+                    busy = drain([&] { return inkan::worker::issue_batch(c, keys, actor, kBatch) > 0; });
+                    busy = drain([&] { return inkan::worker::revoke_batch(c, keys, actor, kBatch) > 0; }) || busy;
                 }
                 if (o.mails()) {
                     busy = drain([&] { return inkan::worker::deliver_next(c, actor); }) || busy;

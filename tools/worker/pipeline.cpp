@@ -35,14 +35,13 @@ crypto::PKey public_key_of(const store::QueuedIssuance& a) {
     return crypto::PKey(key);
 }
 
-void issue(store::Connection& c, KeyStore& keys, const store::QueuedIssuance& a, const std::string& actor) {
-    auto catalog = store::load_profiles(c);
-    const profile::Profile* p = profile_for(catalog, a);
+void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, const std::string& actor) {
+    const profile::Profile* p = profile_for(round.catalog(), a);
     reauthorize_issue(c, a, p);
     auto public_key = public_key_of(a);
     if (!profile::accepts_key(*p, public_key.get())) throw InternalError("the key is not one profile " + p->id + " accepts");
-    Authority ca = load_authority(c, keys, p->issuing_ca);
-    IssuanceSettings s(c, *p);
+    const Authority& ca = round.authority(p->issuing_ca);
+    const IssuanceSettings& s = round.settings(*p);
     auto spec = certificate_spec(*p, s, a, public_key.get(), ca.id, crypto::not_after(ca.cert.get()));
     ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment};
     auto cert = lint_and_sign(spec, expect, ca.cert.get(), ca.key);
@@ -58,43 +57,47 @@ void issue(store::Connection& c, KeyStore& keys, const store::QueuedIssuance& a,
     if (a.old_certificate_id) store::mark_replaced(c, *a.old_certificate_id, cert_id);
     store::mark_issued(c, a.id, cert_id);
     store::hand_over(c, cert_id, a.id, store::DeliveryEvent::issued);
-    if (profile::has_status_pointers(*p)) publish_ocsp(c, keys, cert_id);
+    if (profile::has_status_pointers(*p)) publish_ocsp(c, round, cert_id);
     audit::append(c, actor, "certificate.issued", "certificate:" + std::to_string(cert_id),
                   {{"kind", kind}, {"serial", serial}, {"application_id", a.id}, {"subject", row.subject_dn},
                    {"profile", p->id}});
 }
 
-void revoke(store::Connection& c, KeyStore& keys, const store::QueuedRevocation& r, const std::string& actor) {
+void revoke(store::Connection& c, Round& round, const store::QueuedRevocation& r, const std::string& actor) {
     reauthorize_revocation(c, r);
     store::mark_revoked(c, r.certificate_id, r.reason);
     store::mark_completed(c, r.id, r.certificate_id);
-    publish_ocsp(c, keys, r.certificate_id);
-    publish_crl(c, keys, r.ca_id);
+    publish_ocsp(c, round, r.certificate_id);
+    publish_crl(c, round, r.ca_id);
     store::hand_over(c, r.certificate_id, r.id, store::DeliveryEvent::revoked);
     audit::append(c, actor, "certificate.revoked", "certificate:" + std::to_string(r.certificate_id),
                   {{"serial", r.serial}, {"reason", r.reason}, {"application_id", r.id}});
 }
 
-// Claims one queued application and works on it in the same transaction.
+// Claims up to `batch` queued applications and works on each in the same
+// transaction (each in its own savepoint); one COMMIT for them all.
+// Returns how many were claimed.
 template <class Claim, class Work>
-bool claim_and_attempt(store::Connection& c, const std::string& actor, Claim claim, Work work) {
+int claim_and_attempt(store::Connection& c, KeyStore& keys, const std::string& actor, int batch, Claim claim, Work work) {
     store::Transaction tx(c);
-    auto claimed = claim(c);
-    if (!claimed) return false;
-    attempt(c, claimed->id, actor, [&] { work(*claimed); });
+    auto claimed = claim(c, batch);
+    if (claimed.empty()) return 0;
+    Round round(c, keys);
+    for (const auto& application : claimed) attempt(c, application.id, actor, [&] { work(round, application); });
     tx.commit();
-    return true;
+    return static_cast<int>(claimed.size());
 }
+
 }  // namespace
 
-bool issue_next(store::Connection& c, KeyStore& keys, const std::string& actor) {
-    return claim_and_attempt(c, actor, store::claim_next_issuance,
-                             [&](const store::QueuedIssuance& a) { issue(c, keys, a, actor); });
+int issue_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch) {
+    return claim_and_attempt(c, keys, actor, batch, store::claim_issuances,
+                             [&](Round& round, const store::QueuedIssuance& a) { issue(c, round, a, actor); });
 }
 
-bool revoke_next(store::Connection& c, KeyStore& keys, const std::string& actor) {
-    return claim_and_attempt(c, actor, store::claim_next_revocation,
-                             [&](const store::QueuedRevocation& r) { revoke(c, keys, r, actor); });
+int revoke_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch) {
+    return claim_and_attempt(c, keys, actor, batch, store::claim_revocations,
+                             [&](Round& round, const store::QueuedRevocation& r) { revoke(c, round, r, actor); });
 }
 
 }  // namespace inkan::worker

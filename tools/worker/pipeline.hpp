@@ -1,9 +1,11 @@
 // One issuance pipeline for every kind of certificate:
 //   claim by priority -> re-authorize -> build from the profile -> lint ->
 //   sign -> record -> the profile's delivery step.
-// One claimed application at a time, inside one transaction: a crash before
-// COMMIT leaves it queued and nothing recorded; row locks keep two workers
-// off the same row.
+// Applications are claimed in batches, each batch one transaction (one
+// COMMIT, the profiles, settings and CAs read once: worker/round.hpp): a
+// crash before COMMIT leaves them all queued and nothing recorded; row locks
+// keep two workers off the same rows; each application has its own savepoint,
+// so one that fails is marked failed without undoing the others.
 #pragma once
 
 #include <string>
@@ -13,10 +15,10 @@
 
 namespace inkan::worker {
 
-// Issues the next queued issue or renewal; false when none is queued.
-bool issue_next(store::Connection& c, KeyStore& keys, const std::string& actor);
+// Issues up to `batch` queued issues or renewals; returns how many were claimed.
+int issue_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch);
 
-// Carries out the next queued revocation; false when none is queued.
-bool revoke_next(store::Connection& c, KeyStore& keys, const std::string& actor);
+// Carries out up to `batch` queued revocations; returns how many were claimed.
+int revoke_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch);
 
 }  // namespace inkan::worker

@@ -12,25 +12,25 @@
 
 namespace inkan::worker {
 
-void publish_ocsp(store::Connection& c, KeyStore& keys, int64_t certificate_id) {
+void publish_ocsp(store::Connection& c, Round& round, int64_t certificate_id) {
     // The row lock orders this after a concurrent revocation, so a refresh
     // that started earlier cannot overwrite "revoked" with "good".
     auto facts = store::lock_certificate_status(c, certificate_id);
     auto cert = crypto::cert_from_der(facts.der);
-    Authority ca = load_authority_by_id(c, keys, facts.ca_id);
+    const Authority& ca = round.authority_by_id(facts.ca_id);
     std::time_t now = std::time(nullptr);
-    std::time_t next = now + settings::get_int(c, "ocsp_hours") * 3600;
+    std::time_t next = now + round.ocsp_hours() * 3600;
     ca::OcspStatus status{facts.revoked, facts.revoked_at, facts.reason};
     std::string sha1 = ca::sign_ocsp(cert.get(), ca.cert.get(), ca.key, EVP_sha1(), status, now, next);
     std::string sha256 = ca::sign_ocsp(cert.get(), ca.cert.get(), ca.key, EVP_sha256(), status, now, next);
     store::put_ocsp_responses(c, certificate_id, ca.id, facts.serial, now, next, sha1, sha256);
 }
 
-void publish_crl(store::Connection& c, KeyStore& keys, int64_t ca_id) {
+void publish_crl(store::Connection& c, Round& round, int64_t ca_id) {
     // One CRL signer per CA at a time; the list below is read after the lock,
     // so a newer CRL number never lists fewer revocations.
     store::lock_crl_signing(c, ca_id);
-    Authority ca = load_authority_by_id(c, keys, ca_id);
+    const Authority& ca = round.authority_by_id(ca_id);
     std::vector<ca::RevokedEntry> revoked;
     for (const auto& row : store::revoked_unexpired(c, ca_id)) revoked.push_back({row.serial, row.revoked_at, row.reason});
     int64_t number = store::next_crl_number(c, ca_id);
@@ -42,6 +42,7 @@ void publish_crl(store::Connection& c, KeyStore& keys, int64_t ca_id) {
 
 int refresh_status(store::Connection& c, KeyStore& keys, const std::string& actor) {
     int done = 0;
+    Round round(c, keys);
     // Each document in its own transaction: one that cannot be signed (say, a
     // missing key) is logged and audited but does not hold up the others.
     auto publish = [&](const char* what, int64_t id, auto&& sign) {
@@ -60,10 +61,10 @@ int refresh_status(store::Connection& c, KeyStore& keys, const std::string& acto
     // Every CA, the root included, that is active or still has valid
     // certificates, whose newest CRL is past half its life or missing.
     for (int64_t ca_id : store::cas_due_for_crl(c)) {
-        publish("crl of ca", ca_id, [&](int64_t id) { publish_crl(c, keys, id); });
+        publish("crl of ca", ca_id, [&](int64_t id) { publish_crl(c, round, id); });
     }
     for (int64_t certificate_id : store::certificates_due_for_ocsp(c, 100)) {
-        publish("ocsp of certificate", certificate_id, [&](int64_t id) { publish_ocsp(c, keys, id); });
+        publish("ocsp of certificate", certificate_id, [&](int64_t id) { publish_ocsp(c, round, id); });
     }
     return done;
 }

@@ -8,11 +8,12 @@
 
 #include "store/pg.hpp"
 #include "worker/keystore.hpp"
+#include "worker/round.hpp"
 
 namespace inkan::worker {
 
-void publish_ocsp(store::Connection& c, KeyStore& keys, int64_t certificate_id);
-void publish_crl(store::Connection& c, KeyStore& keys, int64_t ca_id);
+void publish_ocsp(store::Connection& c, Round& round, int64_t certificate_id);
+void publish_crl(store::Connection& c, Round& round, int64_t ca_id);
 // Re-signs what is past half its validity; returns how many documents.
 int refresh_status(store::Connection& c, KeyStore& keys, const std::string& actor);
 

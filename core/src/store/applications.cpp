@@ -4,7 +4,34 @@
 
 namespace inkan::store {
 
-std::optional<QueuedIssuance> claim_next_issuance(Connection& c) {
+namespace {
+QueuedIssuance issuance_row(const Result& r, int i) {
+    QueuedIssuance a;
+    a.id = r.integer(i, 0);
+    a.institution_id = r.integer(i, 1);
+    a.officer_id = r.integer(i, 2);
+    a.kind = authz::parse_kind(r.text(i, 3));
+    a.operation = r.text(i, 4);
+    a.profile = r.text(i, 5);
+    a.subject_dn = r.text(i, 6);
+    if (!r.is_null(i, 7)) a.csr_der = r.bytes(i, 7);
+    if (!r.is_null(i, 8)) a.public_key_der = r.bytes(i, 8);
+    a.subscriber_email = r.text(i, 9);
+    a.dns_names = nlohmann::json::parse(r.text(i, 10)).get<std::vector<std::string>>();
+    if (!r.is_null(i, 11)) a.old_certificate_id = r.integer(i, 11);
+    a.created_at = r.text(i, 12);
+    a.institution_o = r.text(i, 13);
+    a.institution_st = r.text(i, 14);
+    a.institution_l = r.text(i, 15);
+    a.officer_name = r.text(i, 16);
+    if (!r.is_null(i, 17)) a.pickup_id = r.integer(i, 17);
+    return a;
+}
+}  // namespace
+
+
+std::vector<QueuedIssuance> claim_issuances(Connection& c, int limit) {
+    // The ORDER BY matches index applications_issuance_queue (sql/016): no sort of the whole queue.
     auto r = c.query(
         "SELECT a.id, a.institution_id, coalesce(a.officer_id, 0), a.kind, a.operation, coalesce(a.profile, ''), "
         "coalesce(a.subject_dn, ''), a.csr, a.public_key, coalesce(a.subscriber_email, ''), "
@@ -12,39 +39,26 @@ std::optional<QueuedIssuance> claim_next_issuance(Connection& c) {
         "i.name_en, i.st, i.l, coalesce(o.name, ''), a.pickup_id "
         "FROM applications a JOIN institutions i ON i.id = a.institution_id LEFT JOIN officers o ON o.id = a.officer_id "
         "WHERE a.state = 'queued' AND a.operation IN ('issue', 'renew') "
-        "ORDER BY CASE a.kind WHEN 'officer' THEN 0 ELSE 1 END, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED");
-    if (r.empty()) return std::nullopt;
-    QueuedIssuance a;
-    a.id = r.integer(0, 0);
-    a.institution_id = r.integer(0, 1);
-    a.officer_id = r.integer(0, 2);
-    a.kind = authz::parse_kind(r.text(0, 3));
-    a.operation = r.text(0, 4);
-    a.profile = r.text(0, 5);
-    a.subject_dn = r.text(0, 6);
-    if (!r.is_null(0, 7)) a.csr_der = r.bytes(0, 7);
-    if (!r.is_null(0, 8)) a.public_key_der = r.bytes(0, 8);
-    a.subscriber_email = r.text(0, 9);
-    a.dns_names = nlohmann::json::parse(r.text(0, 10)).get<std::vector<std::string>>();
-    if (!r.is_null(0, 11)) a.old_certificate_id = r.integer(0, 11);
-    a.created_at = r.text(0, 12);
-    a.institution_o = r.text(0, 13);
-    a.institution_st = r.text(0, 14);
-    a.institution_l = r.text(0, 15);
-    a.officer_name = r.text(0, 16);
-    if (!r.is_null(0, 17)) a.pickup_id = r.integer(0, 17);
-    return a;
+        "ORDER BY (a.kind <> 'officer'), a.id LIMIT $1::int FOR UPDATE OF a SKIP LOCKED",
+        limit);
+    std::vector<QueuedIssuance> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(issuance_row(r, i));
+    return out;
 }
 
-std::optional<QueuedRevocation> claim_next_revocation(Connection& c) {
+std::vector<QueuedRevocation> claim_revocations(Connection& c, int limit) {
     auto r = c.query(
         "SELECT a.id, a.institution_id, a.officer_id, a.target_certificate_id, ce.ca_id, a.revocation_reason, ce.serial "
         "FROM applications a JOIN certificates ce ON ce.id = a.target_certificate_id "
         "WHERE a.state = 'queued' AND a.operation = 'revoke' "
-        "ORDER BY a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED");
-    if (r.empty()) return std::nullopt;
-    return QueuedRevocation{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.integer(0, 3), r.integer(0, 4),
-                            static_cast<int>(r.integer(0, 5)), r.text(0, 6)};
+        "ORDER BY a.id LIMIT $1::int FOR UPDATE OF a SKIP LOCKED",
+        limit);
+    std::vector<QueuedRevocation> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back({r.integer(i, 0), r.integer(i, 1), r.integer(i, 2), r.integer(i, 3), r.integer(i, 4),
+                       static_cast<int>(r.integer(i, 5)), r.text(i, 6)});
+    }
+    return out;
 }
 
 void mark_issued(Connection& c, int64_t application_id, int64_t certificate_id) {

@@ -30,8 +30,9 @@ struct QueuedIssuance {
     std::string institution_o, institution_st, institution_l, officer_name;
 };
 
-// Interactive work first (an officer waits on the pickup page), then by age.
-std::optional<QueuedIssuance> claim_next_issuance(Connection& c);
+// Up to `limit` queued issues and renewals, locked for this transaction:
+// interactive work first (an officer waits on the pickup page), then by age.
+std::vector<QueuedIssuance> claim_issuances(Connection& c, int limit);
 
 struct QueuedRevocation {
     int64_t id = 0, institution_id = 0, officer_id = 0, certificate_id = 0, ca_id = 0;
@@ -39,7 +40,8 @@ struct QueuedRevocation {
     std::string serial;
 };
 
-std::optional<QueuedRevocation> claim_next_revocation(Connection& c);
+// Up to `limit` queued revocations, oldest first, locked for this transaction.
+std::vector<QueuedRevocation> claim_revocations(Connection& c, int limit);
 
 void mark_issued(Connection& c, int64_t application_id, int64_t certificate_id);
 void mark_completed(Connection& c, int64_t application_id, int64_t certificate_id);
