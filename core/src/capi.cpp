@@ -98,6 +98,14 @@ Response dispatch(inkan_context_s& ctx, const Request& req) {
     }
 }
 
+// The id joins the server's log lines, the core's and what the client sees.
+std::string request_id(const inkan_request_t* req) {
+    std::string id = str(req->request_id);
+    auto printable = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '@'; };
+    if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), printable)) id = inkan::crypto::random_token(12);
+    return id;
+}
+
 // One allocation holding the response struct, its header array and all bytes.
 inkan_response_t* to_c(const Response& resp) {
     size_t bytes = sizeof(inkan_response_t) + sizeof(inkan_header_t) * resp.headers.size() + resp.body.size();
@@ -152,16 +160,6 @@ inkan_context_t* inkan_context_new(const char* conninfo, unsigned pool_size, ink
 }
 
 void inkan_context_free(inkan_context_t* ctx) { delete ctx; }
-
-namespace {
-// The id joins the server's log lines, the core's and what the client sees.
-std::string request_id(const inkan_request_t* req) {
-    std::string id = str(req->request_id);
-    auto printable = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '@'; };
-    if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), printable)) id = inkan::crypto::random_token(12);
-    return id;
-}
-}  // namespace
 
 int inkan_handle(inkan_context_t* ctx, const inkan_request_t* req, inkan_response_t** out) {
     *out = nullptr;

@@ -131,6 +131,9 @@ def test_no_certificate_is_refused(local, world, server):
     page = world.client.get(local.url(server, "/ra/"))
     assert page.status == 200 and page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-cache"  # revalidated: never an old index.html with new assets
+    # The API below keeps its own caching rule.
+    assert r.headers["cache-control"] == "no-store"
 
 
 def test_unregistered_certificate_is_refused(local, world, server, tmp_path):

@@ -20,14 +20,15 @@ inline void mark_failed(store::Connection& c, int64_t id, const std::string& act
     audit::append(c, actor, "application.failed", "application:" + std::to_string(id), {{"error", why}});
 }
 
+// True when the work was done; false when the application was marked failed.
 template <class Work>
-void attempt(store::Connection& c, int64_t application_id, const std::string& actor, Work&& work) {
+bool attempt(store::Connection& c, int64_t application_id, const std::string& actor, Work&& work) {
     std::string why;
     c.exec("SAVEPOINT attempt");
     try {
         work();
         c.exec("RELEASE SAVEPOINT attempt");
-        return;
+        return true;
     } catch (const Error& e) {
         why = e.code() + ": " + e.message().en;
     } catch (const InternalError& e) {
@@ -37,6 +38,7 @@ void attempt(store::Connection& c, int64_t application_id, const std::string& ac
     }
     c.exec("ROLLBACK TO SAVEPOINT attempt");
     mark_failed(c, application_id, actor, why);
+    return false;
 }
 
 }  // namespace inkan::worker

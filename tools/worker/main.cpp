@@ -17,8 +17,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/pg.hpp"
 #include "store/sessions.hpp"
@@ -38,6 +40,7 @@ struct Options {
     std::string db, key_dir, role;
     inkan::worker::SmtpConfig smtp;
     bool once = false;
+    unsigned threads = 0;  // signer threads; 0: one per core
 
     bool signs() const { return role == "signer"; }
     bool mails() const { return role == "mailer"; }
@@ -46,9 +49,10 @@ struct Options {
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "inkan-worker: %s\n"
-                 "usage: inkan-worker --role signer --db CONNINFO --key-dir DIR [--once]\n"
+                 "usage: inkan-worker --role signer --db CONNINFO --key-dir DIR [--threads N] [--once]\n"
                  "       inkan-worker --role mailer --db CONNINFO --smtp URL [--smtp-user U --smtp-password-file F] [--once]\n"
-                 "  signer: holds the CA keys, signs, publishes CRLs and OCSP; no SMTP, writes no mail\n"
+                 "  signer: holds the CA keys, signs, publishes CRLs and OCSP; no SMTP, writes no mail;\n"
+                 "          N threads (default: one per core), each with its own connection and batches\n"
                  "  mailer: delivers certificates and mail; holds no key\n",
                  why);
     std::exit(2);
@@ -76,6 +80,12 @@ Options parse(int argc, char** argv) {
             std::fclose(f);
             o.smtp.password.assign(buf, n);
             while (!o.smtp.password.empty() && o.smtp.password.back() == '\n') o.smtp.password.pop_back();
+        } else if (a == "--threads") {
+            std::string n = value();
+            if (n.empty() || n.size() > 2 || n.find_first_not_of("0123456789") != std::string::npos || std::stoi(n) < 1) {
+                usage("--threads takes a number from 1 to 99");
+            }
+            o.threads = static_cast<unsigned>(std::stoi(n));
         } else if (a == "--once") o.once = true;
         else usage(("unknown option " + a).c_str());
     }
@@ -83,6 +93,7 @@ Options parse(int argc, char** argv) {
     if (!o.signs() && !o.mails()) usage("--role is signer or mailer");
     if (o.signs() == o.key_dir.empty()) usage(o.signs() ? "--key-dir is required" : "a mailer takes no --key-dir");
     if (o.mails() == o.smtp.url.empty()) usage(o.mails() ? "--smtp is required" : "a signer takes no --smtp");
+    if (o.mails() && o.threads > 1) usage("a mailer runs one thread");
     return o;
 }
 
@@ -107,7 +118,10 @@ bool drain(Step step) {
 // the pickup page waits a fraction of a second.
 constexpr int kBatch = 16;
 
-void run(const Options& o, const std::string& actor) {
+// One loop with its own connection.  Exactly one (`housekeeping`) also
+// carries out revocations, re-signs CRLs and OCSP responses, and (mailer)
+// sends reminders and closes idle sessions.
+void run(const Options& o, const std::string& actor, bool housekeeping) {
     inkan::worker::KeyStore keys(o.key_dir);
     auto last_housekeeping = std::chrono::steady_clock::time_point{};
     while (!stop_requested) {
@@ -121,14 +135,17 @@ void run(const Options& o, const std::string& actor) {
                 bool busy = false;
                 if (o.signs()) {
                     busy = drain([&] { return inkan::worker::issue_batch(c, keys, actor, kBatch) > 0; });
-                    busy = drain([&] { return inkan::worker::revoke_batch(c, keys, actor, kBatch) > 0; }) || busy;
+                    // Revocations (and the CRL locks they take) stay on one thread: no lock cycles.
+                    if (housekeeping) {
+                        busy = drain([&] { return inkan::worker::revoke_batch(c, keys, actor, kBatch) > 0; }) || busy;
+                    }
                 }
                 if (o.mails()) {
                     busy = drain([&] { return inkan::worker::deliver_next(c, actor); }) || busy;
                     busy = drain([&] { return inkan::worker::deliver_next_mail(c, o.smtp); }) || busy;
                 }
                 auto now = std::chrono::steady_clock::now();
-                if (now - last_housekeeping > std::chrono::seconds(30)) {
+                if (housekeeping && now - last_housekeeping > std::chrono::seconds(30)) {
                     if (o.signs()) inkan::worker::refresh_status(c, keys, actor);
                     if (o.mails()) {
                         inkan::store::Transaction tx(c);
@@ -164,7 +181,13 @@ int main(int argc, char** argv) {
     char host[256] = "localhost";
     gethostname(host, sizeof host - 1);
     std::string actor = (o.role == "mailer" ? "mailer:" : "worker:") + std::string(host) + "/" + std::to_string(getpid());
-    run(o, actor);
+    // Signer threads claim disjoint batches (SKIP LOCKED): while one waits on
+    // the database, another signs, so one process uses every core.
+    unsigned threads = o.mails() ? 1 : o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> others;
+    for (unsigned i = 1; i < threads; ++i) others.emplace_back([&] { run(o, actor, false); });
+    run(o, actor, true);
+    for (auto& t : others) t.join();
     curl_global_cleanup();
     std::fprintf(stderr, "inkan-worker: stopped\n");
     return 0;

@@ -58,9 +58,9 @@ void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, c
     store::mark_issued(c, a.id, cert_id);
     store::hand_over(c, cert_id, a.id, store::DeliveryEvent::issued);
     if (profile::has_status_pointers(*p)) publish_ocsp(c, round, cert_id);
-    audit::append(c, actor, "certificate.issued", "certificate:" + std::to_string(cert_id),
-                  {{"kind", kind}, {"serial", serial}, {"application_id", a.id}, {"subject", row.subject_dn},
-                   {"profile", p->id}});
+    round.audit_later(actor, "certificate.issued", "certificate:" + std::to_string(cert_id),
+                      {{"kind", kind}, {"serial", serial}, {"application_id", a.id}, {"subject", row.subject_dn},
+                       {"profile", p->id}});
 }
 
 void revoke(store::Connection& c, Round& round, const store::QueuedRevocation& r, const std::string& actor) {
@@ -70,8 +70,8 @@ void revoke(store::Connection& c, Round& round, const store::QueuedRevocation& r
     publish_ocsp(c, round, r.certificate_id);
     publish_crl(c, round, r.ca_id);
     store::hand_over(c, r.certificate_id, r.id, store::DeliveryEvent::revoked);
-    audit::append(c, actor, "certificate.revoked", "certificate:" + std::to_string(r.certificate_id),
-                  {{"serial", r.serial}, {"reason", r.reason}, {"application_id", r.id}});
+    round.audit_later(actor, "certificate.revoked", "certificate:" + std::to_string(r.certificate_id),
+                      {{"serial", r.serial}, {"reason", r.reason}, {"application_id", r.id}});
 }
 
 // Claims up to `batch` queued applications and works on each in the same
@@ -83,7 +83,11 @@ int claim_and_attempt(store::Connection& c, KeyStore& keys, const std::string& a
     auto claimed = claim(c, batch);
     if (claimed.empty()) return 0;
     Round round(c, keys);
-    for (const auto& application : claimed) attempt(c, application.id, actor, [&] { work(round, application); });
+    for (const auto& application : claimed) {
+        size_t mark = round.audits_pending();
+        if (!attempt(c, application.id, actor, [&] { work(round, application); })) round.drop_audits_from(mark);
+    }
+    round.flush_audits();
     tx.commit();
     return static_cast<int>(claimed.size());
 }

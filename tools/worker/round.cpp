@@ -1,6 +1,7 @@
 #include "worker/round.hpp"
 
 #include "settings/settings.hpp"
+#include "store/audit.hpp"
 #include "store/profiles.hpp"
 
 namespace inkan::worker {
@@ -31,6 +32,15 @@ const IssuanceSettings& Round::settings(const profile::Profile& p) {
 int64_t Round::ocsp_hours() {
     if (!ocsp_hours_) ocsp_hours_ = settings::get_int(c_, "ocsp_hours");
     return *ocsp_hours_;
+}
+
+void Round::audit_later(std::string actor, std::string action, std::string object, nlohmann::json detail) {
+    audits_.push_back({std::move(actor), std::move(action), std::move(object), std::move(detail)});
+}
+
+void Round::flush_audits() {
+    for (const auto& a : audits_) audit::append(c_, a.actor, a.action, a.object, a.detail);
+    audits_.clear();
 }
 
 }  // namespace inkan::worker

@@ -3,8 +3,12 @@
 // once per certificate.  Changes committed meanwhile apply from the next batch.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -26,7 +30,20 @@ public:
     const IssuanceSettings& settings(const profile::Profile& p);
     int64_t ocsp_hours();
 
+    // Audit rows are appended together just before COMMIT: the hash chain
+    // serializes appends (audit_head), so appending late keeps a concurrent
+    // signer thread from waiting on this whole batch.
+    void audit_later(std::string actor, std::string action, std::string object, nlohmann::json detail);
+    size_t audits_pending() const { return audits_.size(); }
+    void drop_audits_from(size_t mark) { audits_.resize(std::min(mark, audits_.size())); }
+    void flush_audits();
+
 private:
+    struct PendingAudit {
+        std::string actor, action, object;
+        nlohmann::json detail;
+    };
+    std::vector<PendingAudit> audits_;
     store::Connection& c_;
     KeyStore& keys_;
     std::optional<profile::Catalog> catalog_;
