@@ -6,12 +6,17 @@
 namespace inkan::worker {
 
 namespace {
-// A key of the CA's type that signs nothing real: the to-be-signed
-// certificate is linted after a signature with it, then signed for real.
-EVP_PKEY* lint_key_like(EVP_PKEY* ca_key) {
-    static crypto::PKey rsa = crypto::generate_rsa(2048), p384 = crypto::generate_ec("P-384"), p256 = crypto::generate_ec("P-256");
-    if (EVP_PKEY_is_a(ca_key, "RSA")) return rsa.get();
-    return EVP_PKEY_get_bits(ca_key) >= 384 ? p384.get() : p256.get();
+// Writes into the TBS the signature algorithm the CA key will sign with
+// (as X509_sign will, with the same parameters), so that the lint reads the
+// exact bytes that are then signed, without a signature to throw away.
+void set_tbs_signature_algorithm(X509* cert, EVP_PKEY* ca_key) {
+    int sig_nid = NID_undef;
+    crypto::check(OBJ_find_sigid_by_algs(&sig_nid, EVP_MD_get_type(ca::digest_for(ca_key)), EVP_PKEY_get_base_id(ca_key)) == 1,
+                  "OBJ_find_sigid_by_algs");
+    // RSA PKCS#1 v1.5 carries NULL parameters, ECDSA none (RFC 4055, RFC 5758).
+    int params = EVP_PKEY_is_a(ca_key, "RSA") ? V_ASN1_NULL : V_ASN1_UNDEF;
+    auto* alg = const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(cert));
+    crypto::check(X509_ALGOR_set0(alg, OBJ_nid2obj(sig_nid), params, nullptr) == 1, "X509_ALGOR_set0");
 }
 
 // The TBSCertificate encoding (i2d_re_X509_tbs re-encodes, so it reflects any change).
@@ -27,7 +32,7 @@ std::string tbs_der(X509* cert) {
 
 crypto::X509Ptr lint_and_sign(const ca::CertSpec& spec, const ca::LintExpectations& expect, X509* issuer, EVP_PKEY* ca_key) {
     auto cert = ca::build(spec, issuer);
-    crypto::check(X509_sign(cert.get(), lint_key_like(ca_key), ca::digest_for(ca_key)) > 0, "lint signature");
+    set_tbs_signature_algorithm(cert.get(), ca_key);
     auto findings = ca::lint_certificate(cert.get(), issuer, expect);
     if (!findings.empty()) {
         std::string all;

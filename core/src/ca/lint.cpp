@@ -152,7 +152,10 @@ void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& ex
     f.check(!EVP_PKEY_is_a(key, "EC") || crypto::ec_named_curve(key), "EC keys must use a named curve, not explicit parameters");
     f.check(profile::accepts_key(expect.profile, key), "the key type is not one profile " + expect.profile.id + " accepts");
     EVP_PKEY* ca_key = X509_get0_pubkey(issuer);
-    int sig = X509_get_signature_nid(cert);
+    // The algorithm inside the signed bytes (the TBS): set before signing, so the lint can run first.
+    const ASN1_OBJECT* sig_alg = nullptr;
+    X509_ALGOR_get0(&sig_alg, nullptr, nullptr, X509_get0_tbs_sigalg(cert));
+    int sig = OBJ_obj2nid(sig_alg);
     if (EVP_PKEY_is_a(ca_key, "RSA")) {
         f.check(sig == NID_sha256WithRSAEncryption, "signature algorithm must be sha256WithRSAEncryption");
     } else {
