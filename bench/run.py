@@ -36,8 +36,8 @@ from inkan_local import Local  # noqa: E402
 from references import add_static_file, cfssl_sign_rate, openssl_speed, wrk  # noqa: E402
 from upki import dn, issue_line, openssl_csr, tsv  # noqa: E402
 
-# Signatures each certificate really needs: itself and its two pre-signed OCSP responses (for
-# SHA-1 and SHA-256 CertIDs).  The lint's throwaway signature is a cost, not a need: not counted.
+# Signatures each certificate needs: itself and its two pre-signed OCSP responses (for SHA-1 and
+# SHA-256 CertIDs).
 SIGNATURES_PER_CERTIFICATE = 3
 
 O, L, ST = "Bench University", "Chiyoda-ku", "Tokyo"
