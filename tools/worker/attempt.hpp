@@ -2,7 +2,9 @@
 // application itself cannot be done (bad data, lint finding, a constraint
 // the row violates), everything it wrote is rolled back and the application
 // is marked failed with the reason, instead of being retried forever.  A
-// lost connection is not the application's fault and propagates.
+// lost connection, a deadlock, a serialization failure or a timeout is not
+// the application's fault: it propagates, the batch rolls back and is
+// claimed again.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,13 @@
 #include "util/error.hpp"
 
 namespace inkan::worker {
+
+// SQLSTATEs that say "try again": deadlock, serialization failure, lock not
+// available, statement timeout.
+inline bool transient(const store::QueryError& e) {
+    const std::string& s = e.sqlstate();
+    return s == "40P01" || s == "40001" || s == "55P03" || s == "57014";
+}
 
 inline void mark_failed(store::Connection& c, int64_t id, const std::string& actor, const std::string& why) {
     store::mark_failed(c, id, why);
@@ -34,7 +43,13 @@ bool attempt(store::Connection& c, int64_t application_id, const std::string& ac
     } catch (const InternalError& e) {
         why = e.what();
     } catch (const store::QueryError& e) {
+        if (transient(e)) throw;
         why = std::string("database: ") + e.what();
+    } catch (const store::Unavailable&) {
+        throw;
+    } catch (const std::exception& e) {
+        // Anything else is this application's problem too; it must not block its batch.
+        why = std::string("internal: ") + e.what();
     }
     c.exec("ROLLBACK TO SAVEPOINT attempt");
     mark_failed(c, application_id, actor, why);

@@ -134,11 +134,10 @@ void run(const Options& o, const std::string& actor, bool housekeeping) {
                 // each drained up to a cap per round so none starves.
                 bool busy = false;
                 if (o.signs()) {
-                    busy = drain([&] { return inkan::worker::issue_batch(c, keys, actor, kBatch) > 0; });
-                    // Revocations (and the CRL locks they take) stay on one thread: no lock cycles.
-                    if (housekeeping) {
-                        busy = drain([&] { return inkan::worker::revoke_batch(c, keys, actor, kBatch) > 0; }) || busy;
-                    }
+                    // Revocations (and the CRL locks they take) stay on one thread, and go
+                    // first there: a revocation never waits behind a queue of issuances.
+                    if (housekeeping) busy = drain([&] { return inkan::worker::revoke_batch(c, keys, actor, kBatch) > 0; });
+                    busy = drain([&] { return inkan::worker::issue_batch(c, keys, actor, kBatch) > 0; }) || busy;
                 }
                 if (o.mails()) {
                     busy = drain([&] { return inkan::worker::deliver_next(c, actor); }) || busy;

@@ -1,5 +1,8 @@
 #include "status/cache.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <chrono>
 #include <ctime>
 
@@ -11,8 +14,9 @@
 namespace inkan::status {
 
 namespace {
-// More documents than this (a CA's every certificate, twice) and the cache starts over.
-constexpr size_t kMaxEntries = 200000;
+// Bounds per process; beyond them new documents are answered from the database.
+constexpr size_t kMaxEntries = 100000;
+constexpr size_t kMaxBytes = size_t{64} << 20;
 constexpr int kPollMs = 500;
 }  // namespace
 
@@ -39,6 +43,7 @@ std::optional<CachedDocument> Cache::find(const std::string& key) {
     auto it = entries_.find(key);
     if (it == entries_.end()) return std::nullopt;
     if (static_cast<int64_t>(std::time(nullptr)) >= it->second.next_update) {
+        bytes_ -= it->second.der.size();
         entries_.erase(it);
         return std::nullopt;
     }
@@ -52,18 +57,37 @@ uint64_t Cache::generation() {
 
 void Cache::put(const std::string& key, CachedDocument doc, uint64_t seen) {
     std::lock_guard lock(mutex_);
-    if (!live_ || seen != generation_) return;
-    if (entries_.size() >= kMaxEntries) entries_.clear();
-    entries_.insert_or_assign(key, std::move(doc));
+    if (!live_ || seen != generation_ || entries_.count(key)) return;
+    if (entries_.size() >= kMaxEntries || bytes_ + doc.der.size() > kMaxBytes) return;
+    bytes_ += doc.der.size();
+    entries_.emplace(key, std::move(doc));
 }
 
 void Cache::clear() {
     std::lock_guard lock(mutex_);
     ++generation_;
     entries_.clear();
+    bytes_ = 0;
+}
+
+void Cache::forget(const std::string& what) {
+    if (what.rfind("ocsp:", 0) != 0 && what.rfind("crl:", 0) != 0) return clear();
+    std::lock_guard lock(mutex_);
+    ++generation_;  // a read racing this change must not be stored
+    // "crl:<id>" is a key; "ocsp:<serial>" prefixes that certificate's keys.
+    std::string prefix = what.rfind("ocsp:", 0) == 0 ? what + ":" : what;
+    for (auto it = entries_.lower_bound(prefix);
+         it != entries_.end() && (it->first == prefix || (prefix.back() == ':' && it->first.rfind(prefix, 0) == 0));) {
+        bytes_ -= it->second.der.size();
+        it = entries_.erase(it);
+    }
 }
 
 void Cache::listen() {
+    // Signals belong to the server's own threads (nginx's event loop, Apache's).
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
     auto backoff = std::chrono::milliseconds(500);
     while (!stopping_) {
         try {
@@ -76,7 +100,7 @@ void Cache::listen() {
             }
             backoff = std::chrono::milliseconds(500);
             while (!stopping_) {
-                if (listener.wait(kPollMs)) clear();
+                for (const auto& what : listener.wait(kPollMs)) forget(what);
             }
         } catch (const std::exception& e) {
             {
@@ -84,6 +108,7 @@ void Cache::listen() {
                 live_ = false;
                 ++generation_;
                 entries_.clear();
+                bytes_ = 0;
             }
             if (stopping_) break;
             log::warn(std::string("status cache: no notifications, answering from the database: ") + e.what());

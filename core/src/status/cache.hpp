@@ -1,11 +1,14 @@
 // Signed status documents (pre-signed OCSP responses, CRLs) kept in memory,
 // so that a relying party's GET needs no database round trip.
 //
-// Freshness: every change to the stored documents NOTIFYs inkan_status
-// (sql/015); a listener thread clears the whole cache on each notification,
-// and the cache answers nothing while that thread has no live connection
-// (it could have missed one).  An entry is never served at or past its
-// nextUpdate.  A read that raced with a change is not stored (generation).
+// Freshness: every change to a stored document NOTIFYs inkan_status with
+// what changed (sql/015); a listener thread drops those entries as the
+// notification arrives (milliseconds after the change commits), and the cache
+// answers nothing while that thread has no live connection (it could have
+// missed one; store::Listener notices a silent one within seconds).  An entry
+// is never served at or past its nextUpdate.  A read that raced with a change
+// is not stored (generation).  Keys: "ocsp:<serial>:<CertID hash and issuer
+// hashes>", "crl:<CA id>".
 #pragma once
 
 #include <atomic>
@@ -14,8 +17,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <map>
 #include <thread>
-#include <unordered_map>
 
 namespace inkan::status {
 
@@ -44,10 +47,12 @@ public:
 private:
     void listen();
     void clear();
+    void forget(const std::string& what);  // a notification's payload
 
     const std::string conninfo_;
     std::mutex mutex_;
-    std::unordered_map<std::string, CachedDocument> entries_;
+    std::map<std::string, CachedDocument> entries_;  // ordered: a serial's entries are adjacent
+    size_t bytes_ = 0;
     uint64_t generation_ = 0;
     bool live_ = false;  // the listener is connected: no change goes unnoticed
     std::once_flag started_;

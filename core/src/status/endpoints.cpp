@@ -154,8 +154,37 @@ OCSP_CERTID* certid_of(const OcspRequest& request) {
     return OCSP_onereq_get0_id(OCSP_request_onereq_get0(request.get(), 0));
 }
 
-// Cached responses are keyed by the exact CertID they were checked against.
-std::string ocsp_key(OCSP_CERTID* id) { return "ocsp:" + crypto::to_der(i2d_OCSP_CERTID, static_cast<const OCSP_CERTID*>(id)); }
+// What a CertID asks about: the serial (lower-case hex, as stored), the hash
+// algorithm, and the cache key of the answer.  The key is built from the
+// fields OCSP_id_cmp compares (algorithm, issuer name and key hashes, serial),
+// so the hash algorithm's parameters cannot multiply entries for one answer.
+struct CertIdFacts {
+    std::string serial_hex;
+    int hash_nid = NID_undef;
+    std::string key;
+};
+
+std::optional<CertIdFacts> certid_facts(OCSP_CERTID* id) {
+    ASN1_OCTET_STRING *name_hash = nullptr, *key_hash = nullptr;
+    ASN1_OBJECT* hash_alg = nullptr;
+    ASN1_INTEGER* serial = nullptr;
+    OCSP_id_get0_info(&name_hash, &hash_alg, &key_hash, &serial, id);
+    if (!name_hash || !key_hash || !hash_alg || !serial) return std::nullopt;
+    crypto::BigNum bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    if (!bn) return std::nullopt;
+    char* hex = BN_bn2hex(bn.get());
+    CertIdFacts f;
+    f.serial_hex = hex;
+    OPENSSL_free(hex);
+    for (char& ch : f.serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    f.hash_nid = OBJ_obj2nid(hash_alg);
+    auto bytes = [](const ASN1_OCTET_STRING* s) {
+        return crypto::hex(std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                            static_cast<size_t>(ASN1_STRING_length(s))));
+    };
+    f.key = "ocsp:" + f.serial_hex + ":" + std::to_string(f.hash_nid) + ":" + bytes(name_hash) + ":" + bytes(key_hash);
+    return f;
+}
 
 http::Response ocsp_response(const http::Request& req, const CachedDocument& doc) {
     // Only GET responses are cacheable (RFC 5019 §5).
@@ -168,21 +197,14 @@ http::Response ocsp(store::Pool& pool, Cache& cache, const http::Request& req) {
     OcspRequest request = parse_ocsp_request(req);
     if (!request) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
     OCSP_CERTID* id = certid_of(request);
-    std::string key = ocsp_key(id);
-    if (auto hit = cache.find(key)) return ocsp_response(req, *hit);
-    ASN1_INTEGER* serial = nullptr;
-    ASN1_OBJECT* hash_alg = nullptr;
-    OCSP_id_get0_info(nullptr, &hash_alg, nullptr, &serial, id);
+    auto facts = certid_facts(id);
+    if (!facts) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    if (auto hit = cache.find(facts->key)) return ocsp_response(req, *hit);
     // Responses are pre-signed for the CertID hashes clients use.
-    int hash_nid = OBJ_obj2nid(hash_alg);
+    int hash_nid = facts->hash_nid;
     if (hash_nid != NID_sha1 && hash_nid != NID_sha256) return ocsp_status(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
     const EVP_MD* certid_digest = hash_nid == NID_sha1 ? EVP_sha1() : EVP_sha256();
-    crypto::BigNum bn(ASN1_INTEGER_to_BN(serial, nullptr));
-    if (!bn) return ocsp_status(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
-    char* hex = BN_bn2hex(bn.get());
-    std::string serial_hex(hex);
-    OPENSSL_free(hex);
-    for (char& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string& serial_hex = facts->serial_hex;
 
     uint64_t seen = cache.generation();
     auto stored = pool.with_idempotent([&](store::Connection& c) { return store::ocsp_response_for(c, serial_hex, hash_nid == NID_sha256); });
@@ -197,7 +219,7 @@ http::Response ocsp(store::Pool& pool, Cache& cache, const http::Request& req) {
     }
     const store::StatusDocument& response = stored->response;
     CachedDocument doc{response.der, response.this_update, response.next_update};
-    cache.put(key, doc, seen);
+    cache.put(facts->key, doc, seen);
     return ocsp_response(req, doc);
 }
 
@@ -214,7 +236,8 @@ std::optional<http::Response> serve_cached(Cache& cache, const http::Request& re
     if (req.endpoint == "ocsp") {
         OcspRequest request = parse_ocsp_request(req);
         if (!request) return std::nullopt;
-        auto hit = cache.find(ocsp_key(certid_of(request)));
+        auto facts = certid_facts(certid_of(request));
+        auto hit = facts ? cache.find(facts->key) : std::nullopt;
         return hit ? std::optional(ocsp_response(req, *hit)) : std::nullopt;
     }
     if (req.endpoint == "crl") {
