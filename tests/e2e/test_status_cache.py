@@ -1,6 +1,7 @@
 """OCSP and CRL answers come from each server process's memory once fetched (nginx answers them
-on its event loop), and a revocation still shows at once: every change to the stored documents
-is announced (NOTIFY inkan_status) and empties the caches."""
+on its event loop; bench/run.py measures the effect).  This test proves what matters for
+correctness: after warming the caches of both servers, a revocation still shows at once in OCSP
+and in the CRL, because the change is announced (NOTIFY inkan_status) and drops those entries."""
 
 import base64
 import subprocess
@@ -35,7 +36,7 @@ def test_cached_answers_follow_a_revocation_at_once(local, world, server, tmp_pa
     status = ocsp_get(world, local, server, tmp_path, cert_id, officer)
     ca_id = local.psql(f"SELECT ca_id FROM certificates WHERE id = {cert_id}")
     crl_url = local.plain_url(server, f"/crl/{ca_id}.crl")
-    # Fetched repeatedly: later answers come from memory, byte for byte the same.
+    # Warm the caches (several fetches reach every server process): the same answer each time.
     assert [status() for _ in range(5)] == ["good"] * 5
     first_crl = world.client.get(crl_url).raw
     assert all(world.client.get(crl_url).raw == first_crl for _ in range(3))

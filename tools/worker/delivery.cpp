@@ -10,7 +10,6 @@
 #include "store/profiles.hpp"
 #include "store/tokens.hpp"
 #include "util/error.hpp"
-#include "util/text.hpp"
 
 namespace inkan::worker {
 
@@ -21,11 +20,7 @@ void mail_download_link(store::Connection& c, const store::PendingDelivery& d) {
     const std::string& from = d.event == store::DeliveryEvent::resent ? d.handed_over_at : d.applied_at;
     std::string expires = store::insert_download_token(c, d.certificate_id, crypto::sha256(token), from,
                                                        settings::get_int(c, "download_link_days"));
-    // The console's download page; the token rides in the fragment, which no server or log sees.
-    std::string url = settings::get(c, "officer_url");
-    if (url.empty()) throw Error("530", {"officer_url が設定されていません。", "officer_url is not set."});
-    if (url.back() != '/') url += '/';
-    url += "#/download?t=" + text::url_encode(token);
+    std::string url = settings::console_link(c, "download", token);
     mail::enqueue(c, mail::server_download_link(d.subscriber_email, d.subject_dn, d.serial, url, expires));
 }
 

@@ -5,7 +5,6 @@
 
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
-#include "http/request.hpp"
 #include "mail/templates.hpp"
 #include "settings/settings.hpp"
 #include "store/audit.hpp"
@@ -108,10 +107,6 @@ void release_pickup(store::Connection& c, const Pickup& p) {
 }
 
 NewPickup create_pickup(store::Connection& c, int64_t officer_id, const std::string& actor) {
-    // The link opens the console's pickup page; the token stays in the fragment, which
-    // browsers never send, so neither server logs nor a prefetching mail scanner get it.
-    std::string base = settings::get(c, "officer_url");
-    if (base.empty() || base.back() != '/') base += '/';
     int64_t days = settings::get_int(c, "pickup_link_days");
     std::string token = crypto::random_token();
     NewPickup out;
@@ -127,7 +122,7 @@ NewPickup create_pickup(store::Connection& c, int64_t officer_id, const std::str
     std::tie(out.id, out.expires_at) = store::open_pickup_row(c, officer_id, crypto::sha256(token), pin, days);
     out.mailed_to = o->email;
     mail::enqueue(c, mail::officer_pickup(out.mailed_to, o->name, o->institution,
-                                          base + "#/pickup?t=" + http::url_encode(token), out.expires_at));
+                                          settings::console_link(c, "pickup", token), out.expires_at));
     audit::append(c, actor, "officer.pickup_created", "officer_pickup:" + std::to_string(out.id),
                   {{"officer_id", officer_id}, {"expires_at", out.expires_at}});
     tx.commit();

@@ -59,6 +59,12 @@ std::string get(store::Connection& c, std::string_view name) {
                 500);
 }
 
+std::string console_link(store::Connection& c, std::string_view route, std::string_view token) {
+    std::string base = get(c, "officer_url");
+    if (base.back() != '/') base += '/';
+    return base + "#/" + std::string(route) + "?t=" + text::url_encode(token);
+}
+
 std::string get_optional(store::Connection& c, std::string_view name) {
     if (auto stored = store::setting_value(c, name)) return *stored;
     const Known* k = find(name);

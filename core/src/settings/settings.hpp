@@ -35,6 +35,10 @@ int64_t get_int(store::Connection& c, std::string_view name);
 bool get_bool(store::Connection& c, std::string_view name);
 // For settings that may stay unset (e.g. optional URLs): "" when unset.
 std::string get_optional(store::Connection& c, std::string_view name);
+// The console page `route` (e.g. "pickup") for `token`: officer_url + "#/<route>?t=<token>".
+// The token rides in the URL fragment, which browsers never send, so neither a server log
+// nor a mail scanner that prefetches the link sees it.
+std::string console_link(store::Connection& c, std::string_view route, std::string_view token);
 // Validates the name and the value's shape (607 naming the rule).
 void set(store::Connection& c, std::string_view name, std::string_view value);
 
