@@ -12,6 +12,7 @@
 #include <new>
 
 #include "crypto/random.hpp"
+#include "acme/endpoint.hpp"
 #include "download/endpoint.hpp"
 #include "enroll/endpoint.hpp"
 #include "status/endpoints.hpp"
@@ -42,6 +43,7 @@ const std::map<std::string, Handler, std::less<>>& endpoints() {
         {"officer", [](inkan_context_s& c, const Request& r) { return inkan::officer::serve(c.pool, r); }},
         {"enroll", [](inkan_context_s& c, const Request& r) { return inkan::enroll::serve(c.pool, r); }},
         {"download", [](inkan_context_s& c, const Request& r) { return inkan::download::serve(c.pool, r); }},
+        {"acme", [](inkan_context_s& c, const Request& r) { return inkan::acme::serve(c.pool, r); }},
         {"crl", [](inkan_context_s& c, const Request& r) { return inkan::status::serve_crl(c.pool, c.status_cache, r); }},
         {"ocsp", [](inkan_context_s& c, const Request& r) { return inkan::status::serve_ocsp(c.pool, c.status_cache, r); }},
         {"error", [](inkan_context_s& c, const Request& r) { return inkan::http::serve_server_error(c.pool, r); }},

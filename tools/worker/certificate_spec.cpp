@@ -39,7 +39,7 @@ ca::CertSpec certificate_spec(const profile::Profile& p, const IssuanceSettings&
     spec.not_before = std::time(nullptr);
     spec.not_after = std::min(profile::not_after_for(spec.not_before, profile::validity_days(p, spec.not_before)), ca_not_after);
     // keyEncipherment only serves TLS RSA key exchange, gone from TLS 1.3.
-    bool encipher = s.rsa_key_encipherment && EVP_PKEY_is_a(public_key, "RSA") && p.kind == authz::Kind::server;
+    bool encipher = s.rsa_key_encipherment && EVP_PKEY_is_a(public_key, "RSA") && p.cap == profile::Cap::tls;
     spec.key_usage = encipher ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature";
     spec.extended_key_usage = p.extended_key_usage;
     spec.dns_names = a.dns_names;

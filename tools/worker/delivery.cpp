@@ -35,7 +35,9 @@ void mail_revocation(store::Connection& c, const store::PendingDelivery& d) {
 
 void deliver(store::Connection& c, const profile::Profile& p, const store::PendingDelivery& d) {
     if (p.delivery == profile::Delivery::officer_pickup) return;
-    if (p.delivery != profile::Delivery::download_link) {
+    // An ACME client fetches its certificate from the order; revocations are mailed.
+    if (p.delivery == profile::Delivery::acme_order && d.event != store::DeliveryEvent::revoked) return;
+    if (p.delivery != profile::Delivery::download_link && p.delivery != profile::Delivery::acme_order) {
         throw InternalError("profile " + p.id + " has a delivery this mailer does not carry out yet");
     }
     if (d.event == store::DeliveryEvent::revoked) {

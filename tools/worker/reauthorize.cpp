@@ -1,5 +1,7 @@
 #include "worker/reauthorize.hpp"
 
+#include <algorithm>
+
 #include "authz/grants.hpp"
 #include "crypto/x509.hpp"
 #include "policy/names.hpp"
@@ -53,6 +55,29 @@ void reauthorize_server(store::Connection& c, const store::QueuedIssuance& a, au
     }
 }
 
+// An ACME order: the registration is active and the application matches it
+// (subject, profile, officer), every name is registered (CN first), and the
+// registering officer is still granted ACME issuance for each name.
+void reauthorize_acme(store::Connection& c, const store::QueuedIssuance& a) {
+    auto reg = a.acme_registration_id ? store::acme_registration(c, *a.acme_registration_id) : std::nullopt;
+    if (!reg || reg->status != "active") {
+        throw refused("ACME 利用情報がないか停止されています。", "the ACME registration is missing or suspended.");
+    }
+    if (reg->institution_id != a.institution_id || reg->officer_id != a.officer_id || reg->subject_dn != a.subject_dn ||
+        a.profile != "acme-" + reg->server_profile) {
+        throw refused("申請が ACME 利用情報と一致しません。", "the application does not match its ACME registration.");
+    }
+    if (a.dns_names.empty() || a.dns_names.front() != reg->names.front()) {
+        throw refused("最初の名前が登録された CN ではありません。", "the first name is not the registered CN.");
+    }
+    for (const auto& name : a.dns_names) {
+        if (std::find(reg->names.begin(), reg->names.end(), name) == reg->names.end()) {
+            throw refused(name + " は ACME 利用情報に登録されていません。", name + " is not registered for this ACME account.");
+        }
+    }
+    require_names(c, a.institution_id, a.officer_id, a.dns_names, authz::Kind::acme, authz::Action::issue);
+}
+
 void reauthorize_officer(store::Connection& c, const store::QueuedIssuance& a, authz::Action action) {
     if (action == authz::Action::issue && (!a.pickup_id || !store::claimed_pickup(c, a.officer_id, *a.pickup_id))) {
         throw refused("PIN で受け付けた、未発行の取得がありません。",
@@ -79,16 +104,30 @@ void reauthorize_issue(store::Connection& c, const store::QueuedIssuance& a, con
     switch (*a.kind) {
         case authz::Kind::server: return reauthorize_server(c, a, *action);
         case authz::Kind::officer: return reauthorize_officer(c, a, *action);
+        case authz::Kind::acme: return reauthorize_acme(c, a);
         default: throw refused("この種別の証明書はまだ発行できません。", "this kind of certificate is not issued yet.");
     }
 }
 
+// An officer revokes a server or ACME certificate of the institution within
+// their grants for its kind; an ACME client revokes an ACME certificate of
+// its registration's institution (the RA checked the account or the
+// certificate's key).
 void reauthorize_revocation(store::Connection& c, const store::QueuedRevocation& r) {
     require_acting_officer(c, r.institution_id, r.officer_id);
-    auto der = store::certificate_der(c, r.certificate_id, r.institution_id, "server");
-    if (!der) throw refused("失効対象が機関のサーバ証明書ではありません。", "the certificate is not a server certificate of the institution.");
-    auto cert = crypto::cert_from_der(*der);
-    require_names(c, r.institution_id, r.officer_id, crypto::dns_names(cert.get()), authz::Kind::server, authz::Action::revoke);
+    auto server = store::certificate_der(c, r.certificate_id, r.institution_id, "server");
+    auto acme = server ? std::nullopt : store::certificate_der(c, r.certificate_id, r.institution_id, "acme");
+    if (!server && !acme) {
+        throw refused("失効対象が機関のサーバ証明書でも ACME 証明書でもありません。",
+                      "the certificate is neither a server nor an ACME certificate of the institution.");
+    }
+    if (r.kind == "acme") {
+        if (!acme) throw refused("ACME で失効できるのは ACME 証明書だけです。", "ACME revokes ACME certificates only.");
+        return;
+    }
+    auto cert = crypto::cert_from_der(server ? *server : *acme);
+    require_names(c, r.institution_id, r.officer_id, crypto::dns_names(cert.get()),
+                  server ? authz::Kind::server : authz::Kind::acme, authz::Action::revoke);
 }
 
 }  // namespace inkan::worker

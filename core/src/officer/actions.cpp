@@ -23,13 +23,6 @@ std::string tsv_line(const std::vector<std::string>& fields) {
     return out + "\r\n";
 }
 
-http::Response submit_line(Context& ctx, workflow::ApplyType type, const std::string& file_name,
-                           const std::vector<std::string>& fields) {
-    workflow::UploadInput input{file_name, tsv_line(fields), type, true};
-    auto result = workflow::upload_server_batch(ctx.c, ctx.who, ctx.grants(), input);
-    return http::Response::json(200, batch_result_json(ctx, result).dump());
-}
-
 // The PEM body on one line (UPKI column 7), whatever line breaks the form carried.
 std::string one_line_csr(std::string pem) {
     std::string out;
@@ -48,6 +41,16 @@ std::string one_line_csr(std::string pem) {
     return out;
 }
 
+}  // namespace
+
+http::Response submit_line(Context& ctx, workflow::ApplyType type, authz::Kind kind, const std::string& file_name,
+                           const std::vector<std::string>& fields) {
+    workflow::UploadInput input{file_name, tsv_line(fields), type, true, kind};
+    auto result = workflow::upload_batch(ctx.c, ctx.who, ctx.grants(), input);
+    return http::Response::json(200, batch_result_json(ctx, result).dump());
+}
+
+namespace {
 store::ServerListRow issued_certificate(Context& ctx) {
     auto row = visible_certificate(ctx);
     if (row.serial.empty()) throw Error(codes::kNotFound, {"証明書が見つかりません。", "Certificate not found."});
@@ -64,7 +67,7 @@ http::Response revoke_certificate(Context& ctx) {
     f[3] = "0x" + row.serial;
     f[4] = http::text_field(form, "reason");
     f[5] = http::text_field(form, "comment");
-    return submit_line(ctx, workflow::ApplyType::revoke, "api-revoke-" + row.serial + ".tsv", f);
+    return submit_line(ctx, workflow::ApplyType::revoke, authz::Kind::server, "api-revoke-" + row.serial + ".tsv", f);
 }
 
 http::Response renew_certificate(Context& ctx) {
@@ -86,7 +89,7 @@ http::Response renew_certificate(Context& ctx) {
     f[10] = row.fqdn;
     f[11] = software.empty() ? row.server_software : software;
     f[12] = sans;
-    return submit_line(ctx, workflow::ApplyType::renew, "api-renew-" + row.serial + ".tsv", f);
+    return submit_line(ctx, workflow::ApplyType::renew, authz::Kind::server, "api-renew-" + row.serial + ".tsv", f);
 }
 
 http::Response resend_link(Context& ctx) {

@@ -31,6 +31,11 @@ constexpr std::array kRoutes = {
     Route{"GET", "/v1/statistics", statistics},
     Route{"GET", "/v1/allowlist", allowlist},
     Route{"GET", "/v1/allowlist.tsv", allowlist_download},
+    Route{"GET", "/v1/acme/registrations", acme_registration_list},
+    Route{"POST", "/v1/acme/registrations", acme_registration_create},
+    Route{"GET", "/v1/acme/registrations/{id}", acme_registration_detail},
+    Route{"POST", "/v1/acme/registrations/{id}/update", acme_registration_update},
+    Route{"POST", "/v1/acme/registrations/{id}/suspend", acme_registration_suspend},
     Route{"GET", "/v1/openapi.json", openapi},
 };
 }  // namespace

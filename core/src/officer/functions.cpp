@@ -7,6 +7,7 @@ std::vector<std::string> granted_functions(const std::vector<authz::Grant>& gran
     using authz::Kind;
     std::vector<std::string> out;
     if (authz::has_kind(grants, Kind::server)) out.emplace_back("server");
+    if (authz::has_kind(grants, Kind::acme)) out.emplace_back("acme");
     if (authz::allows(grants, Action::export_inventory)) out.emplace_back("inventory");
     if (authz::allows(grants, Action::stats)) out.emplace_back("stats");
     if (authz::allows(grants, Action::allowlist)) out.emplace_back("allowlist");

@@ -13,7 +13,7 @@
 #include "store/grants.hpp"
 #include "store/inventory.hpp"
 #include "store/pg.hpp"
-#include "workflow/server_upload.hpp"
+#include "workflow/upload.hpp"
 
 namespace inkan::officer {
 
@@ -72,6 +72,16 @@ http::Response batch_file(Context& ctx);
 http::Response revoke_certificate(Context& ctx);
 http::Response renew_certificate(Context& ctx);
 http::Response resend_link(Context& ctx);
+// actions.cpp: one UPKI line, submitted as a file of one record, so that the
+// API applies every rule and code of the upload.
+http::Response submit_line(Context& ctx, workflow::ApplyType type, authz::Kind kind, const std::string& file_name,
+                           const std::vector<std::string>& fields);
+// acme.cpp: ACME registrations (UPKI ACME利用情報)
+http::Response acme_registration_list(Context& ctx);
+http::Response acme_registration_detail(Context& ctx);
+http::Response acme_registration_create(Context& ctx);
+http::Response acme_registration_update(Context& ctx);
+http::Response acme_registration_suspend(Context& ctx);
 
 // Error 403 unless a grant gives the officer `action` for some kind.
 void require_action(Context& ctx, authz::Action action);

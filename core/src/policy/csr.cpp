@@ -54,14 +54,19 @@ std::vector<tsv::Rdn> subject_rdns(X509_NAME* name) {
     return out;
 }
 
-std::vector<std::string> requested_emails(X509_REQ* req) {
+// The subjectAltName entries a CSR asks for.
+void read_requested_names(X509_REQ* req, Csr& out) {
     STACK_OF(X509_EXTENSION)* exts = X509_REQ_get_extensions(req);
-    if (!exts) return {};
+    if (!exts) return;
     auto* sans = static_cast<GENERAL_NAMES*>(X509V3_get_d2i(exts, NID_subject_alt_name, nullptr, nullptr));
-    auto out = crypto::general_names(sans, GEN_EMAIL);
+    out.requested_emails = crypto::general_names(sans, GEN_EMAIL);
+    out.requested_dns_names = crypto::general_names(sans, GEN_DNS);
+    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
+        int type = sk_GENERAL_NAME_value(sans, i)->type;
+        out.requests_other_names = out.requests_other_names || (type != GEN_DNS && type != GEN_EMAIL);
+    }
     GENERAL_NAMES_free(sans);
     sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-    return out;
 }
 
 BigNum rsa_param(EVP_PKEY* key, const char* name) {
@@ -103,7 +108,7 @@ std::variant<Csr, CsrProblem> parse_csr(std::string_view text) {
     }
     Csr out;
     out.subject = subject_rdns(X509_REQ_get_subject_name(req.get()));
-    out.requested_emails = requested_emails(req.get());
+    read_requested_names(req.get(), out);
     out.der = std::move(*der);
     out.req = std::move(req);
     crypto::drain_errors();

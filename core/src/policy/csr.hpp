@@ -21,6 +21,8 @@ struct Csr {
     crypto::X509ReqPtr req;
     std::vector<tsv::Rdn> subject;       // in encoding order, short names (C, ST, L, O, OU, CN, emailAddress)
     std::vector<std::string> requested_emails;  // rfc822Name SANs requested in the CSR
+    std::vector<std::string> requested_dns_names;  // dNSName SANs (ACME orders check them)
+    bool requests_other_names = false;             // IP addresses, URIs, other names
     std::string der;
 };
 

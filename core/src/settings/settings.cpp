@@ -37,6 +37,7 @@ const std::vector<Known>& known() {
          Shape::boolean},
         {"renewal_reminder_days", "14", "days after a renewal when the old certificate's reminder goes out"},
         {"mail_retry_seconds", "30", "first SMTP retry delay; doubles per attempt up to one hour"},
+        {"acme_eab_days", "30", "days an ACME external account binding may wait to be used"},
     };
     return list;
 }

@@ -25,6 +25,7 @@ QueuedIssuance issuance_row(const Result& r, int i) {
     a.institution_l = r.text(i, 15);
     a.officer_name = r.text(i, 16);
     if (!r.is_null(i, 17)) a.pickup_id = r.integer(i, 17);
+    if (!r.is_null(i, 18)) a.acme_registration_id = r.integer(i, 18);
     return a;
 }
 }  // namespace
@@ -36,7 +37,7 @@ std::vector<QueuedIssuance> claim_issuances(Connection& c, int limit) {
         "SELECT a.id, a.institution_id, coalesce(a.officer_id, 0), a.kind, a.operation, coalesce(a.profile, ''), "
         "coalesce(a.subject_dn, ''), a.csr, a.public_key, coalesce(a.subscriber_email, ''), "
         "coalesce(array_to_json(a.dns_names)::text, '[]'), a.old_certificate_id, a.created_at::text, "
-        "i.name_en, i.st, i.l, coalesce(o.name, ''), a.pickup_id "
+        "i.name_en, i.st, i.l, coalesce(o.name, ''), a.pickup_id, a.acme_registration_id "
         "FROM applications a JOIN institutions i ON i.id = a.institution_id LEFT JOIN officers o ON o.id = a.officer_id "
         "WHERE a.state = 'queued' AND a.operation IN ('issue', 'renew') "
         "ORDER BY (a.kind <> 'officer'), a.id LIMIT $1::int FOR UPDATE OF a SKIP LOCKED",
@@ -48,7 +49,7 @@ std::vector<QueuedIssuance> claim_issuances(Connection& c, int limit) {
 
 std::vector<QueuedRevocation> claim_revocations(Connection& c, int limit) {
     auto r = c.query(
-        "SELECT a.id, a.institution_id, a.officer_id, a.target_certificate_id, ce.ca_id, a.revocation_reason, ce.serial "
+        "SELECT a.id, a.institution_id, a.officer_id, a.target_certificate_id, ce.ca_id, a.revocation_reason, ce.serial, a.kind "
         "FROM applications a JOIN certificates ce ON ce.id = a.target_certificate_id "
         "WHERE a.state = 'queued' AND a.operation = 'revoke' "
         "ORDER BY a.id LIMIT $1::int FOR UPDATE OF a SKIP LOCKED",
@@ -56,7 +57,7 @@ std::vector<QueuedRevocation> claim_revocations(Connection& c, int limit) {
     std::vector<QueuedRevocation> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.push_back({r.integer(i, 0), r.integer(i, 1), r.integer(i, 2), r.integer(i, 3), r.integer(i, 4),
-                       static_cast<int>(r.integer(i, 5)), r.text(i, 6)});
+                       static_cast<int>(r.integer(i, 5)), r.text(i, 6), r.text(i, 7)});
     }
     return out;
 }

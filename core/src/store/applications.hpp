@@ -25,6 +25,7 @@ struct QueuedIssuance {
     std::vector<std::string> dns_names;  // CN first
     std::optional<int64_t> old_certificate_id;
     std::optional<int64_t> pickup_id;  // officer certificates: the pickup claimed with the PIN
+    std::optional<int64_t> acme_registration_id;  // ACME certificates: the officer's registration
     std::string created_at;
     // The institution's subject attributes and the officer's name.
     std::string institution_o, institution_st, institution_l, officer_name;
@@ -38,6 +39,7 @@ struct QueuedRevocation {
     int64_t id = 0, institution_id = 0, officer_id = 0, certificate_id = 0, ca_id = 0;
     int reason = 0;
     std::string serial;
+    std::string kind;  // of the application: server (an officer's), acme (an ACME client's)
 };
 
 // Up to `limit` queued revocations, oldest first, locked for this transaction.

@@ -1,5 +1,7 @@
 #include "store/pg.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdlib>
 
 namespace inkan::store {
@@ -16,6 +18,11 @@ std::optional<std::string> Result::opt_text(int row, int col) const {
 int64_t Result::integer(int row, int col) const { return std::strtoll(PQgetvalue(res_.get(), row, col), nullptr, 10); }
 
 bool Result::boolean(int row, int col) const { return PQgetvalue(res_.get(), row, col)[0] == 't'; }
+
+std::vector<std::string> Result::strings(int row, int col) const {
+    if (is_null(row, col)) return {};
+    return nlohmann::json::parse(text(row, col)).get<std::vector<std::string>>();
+}
 
 std::string Result::bytes(int row, int col) const {
     size_t len = 0;

@@ -77,6 +77,8 @@ public:
     int64_t integer(int row, int col) const;
     bool boolean(int row, int col) const;
     std::string bytes(int row, int col) const;  // decodes bytea text output
+    // A text[] column selected as array_to_json(...)::text.
+    std::vector<std::string> strings(int row, int col) const;
 
 private:
     struct Clear {

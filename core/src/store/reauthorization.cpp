@@ -39,4 +39,12 @@ bool renewable_officer_certificate(Connection& c, int64_t officer_id, int64_t wi
                 .empty();
 }
 
+std::optional<AcmeRegistration> acme_registration(Connection& c, int64_t registration_id) {
+    auto r = c.query("SELECT institution_id, officer_id, subject_dn, server_profile, status, array_to_json(names)::text "
+                     "FROM acme_registrations WHERE id = $1",
+                     registration_id);
+    if (r.empty()) return std::nullopt;
+    return AcmeRegistration{r.integer(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.strings(0, 5)};
+}
+
 }  // namespace inkan::store

@@ -20,6 +20,12 @@ std::optional<std::string> certificate_der(Connection& c, int64_t certificate_id
 // The officer's pickup, claimed with the PIN (state 'issuing'), that no
 // certificate has been issued for yet.
 bool claimed_pickup(Connection& c, int64_t officer_id, int64_t pickup_id);
+struct AcmeRegistration {
+    int64_t institution_id = 0, officer_id = 0;
+    std::string subject_dn, server_profile, status;
+    std::vector<std::string> names;  // CN first
+};
+std::optional<AcmeRegistration> acme_registration(Connection& c, int64_t registration_id);
 // A valid officer certificate whose renewal window (days before notAfter) is open.
 bool renewable_officer_certificate(Connection& c, int64_t officer_id, int64_t window_days);
 

@@ -23,16 +23,16 @@ bool server_subject_in_use(Connection& c, int64_t institution_id, const std::str
                 .empty();
 }
 
-std::optional<ServerCertificateFacts> server_certificate_by_serial(Connection& c, int64_t institution_id,
-                                                                   const std::string& serial) {
-    auto r = c.query("SELECT id, subject_dn, der, revoked_at IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
+std::optional<CertificateFacts> certificate_by_serial(Connection& c, int64_t institution_id, const std::string& serial) {
+    auto r = c.query("SELECT id, subject_dn, der, kind, revoked_at IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
                      "WHERE a.target_certificate_id = certificates.id AND a.state = 'queued'), "
                      "replaced_by IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
                      "WHERE a.old_certificate_id = certificates.id AND a.state = 'queued') "
-                     "FROM certificates WHERE serial = $1 AND institution_id = $2 AND kind = 'server'",
+                     "FROM certificates WHERE serial = $1 AND institution_id = $2 AND kind IN ('server', 'acme')",
                      serial, institution_id);
     if (r.empty()) return std::nullopt;
-    return ServerCertificateFacts{r.integer(0, 0), r.text(0, 1), r.bytes(0, 2), r.boolean(0, 3), r.boolean(0, 4)};
+    return CertificateFacts{r.integer(0, 0), r.text(0, 1), r.bytes(0, 2), r.text(0, 3), r.boolean(0, 4),
+                                  r.boolean(0, 5)};
 }
 
 std::vector<std::string> domains_allowing_ou(Connection& c, int64_t institution_id, const std::string& ou) {
@@ -44,12 +44,12 @@ std::vector<std::string> domains_allowing_ou(Connection& c, int64_t institution_
     return out;
 }
 
-int64_t insert_server_batch(Connection& c, const NewBatch& b) {
+int64_t insert_batch(Connection& c, const NewBatch& b) {
     return c.query("INSERT INTO batches (institution_id, officer_id, kind, apply_type, abort_on_error, file_name, "
                    "content, sha256, encoding, lines, accepted, results) "
-                   "VALUES ($1, $2, 'server', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                   "VALUES ($1, $2, $12, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                    b.institution_id, b.officer_id, b.apply_type, b.abort_on_error, b.file_name, Bytes{b.content},
-                   Bytes{b.sha256}, b.encoding, b.lines, b.accepted, b.results_json)
+                   Bytes{b.sha256}, b.encoding, b.lines, b.accepted, b.results_json, b.kind)
         .integer(0, 0);
 }
 

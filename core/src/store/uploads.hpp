@@ -26,14 +26,14 @@ void lock_uploads(Connection& c, int64_t institution_id);
 // A valid server certificate or a pending issue/renewal of the institution has this DN.
 bool server_subject_in_use(Connection& c, int64_t institution_id, const std::string& subject_dn);
 
-struct ServerCertificateFacts {
+// A server or ACME certificate of the institution, by serial.
+struct CertificateFacts {
     int64_t id = 0;
-    std::string subject_dn, der;
+    std::string subject_dn, der, kind;
     bool revoked_or_pending = false;  // revoked, or a revocation is queued
     bool renewed_or_pending = false;  // replaced, or a renewal is queued
 };
-std::optional<ServerCertificateFacts> server_certificate_by_serial(Connection& c, int64_t institution_id,
-                                                                   const std::string& serial);
+std::optional<CertificateFacts> certificate_by_serial(Connection& c, int64_t institution_id, const std::string& serial);
 
 // The institution's domains whose allow list holds `ou`.
 std::vector<std::string> domains_allowing_ou(Connection& c, int64_t institution_id, const std::string& ou);
@@ -45,8 +45,9 @@ struct NewBatch {
     std::string file_name, content, sha256, encoding;
     int lines = 0, accepted = 0;
     std::string results_json;  // the per-line results, kept for the upload history
+    std::string kind = "server";  // or acme
 };
-int64_t insert_server_batch(Connection& c, const NewBatch& b);
+int64_t insert_batch(Connection& c, const NewBatch& b);
 
 // The applications a batch created, one per accepted line, with their progress.
 struct BatchApplication {

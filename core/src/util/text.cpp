@@ -82,4 +82,13 @@ std::vector<std::string> comma_list(std::string_view text) {
     return out;
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty() || &item != &items.front()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
 }  // namespace inkan::text

@@ -28,7 +28,7 @@ struct ColumnSpec {
     size_t max_len;
 };
 
-const std::array<ColumnSpec, kServerColumns>& columns() {
+const std::array<ColumnSpec, kServerColumns>& columns(authz::Kind kind) {
     static const std::array<ColumnSpec, kServerColumns> c = {{
         {{"主体者DN", "Subject DN"}, 250},
         {{"証明書プロファイルID", "Profile ID"}, 2},
@@ -44,20 +44,31 @@ const std::array<ColumnSpec, kServerColumns>& columns() {
         {{"サーバソフトウェア名", "Server software"}, 128},
         {{"dNSName", "dNSName"}, 250},
     }};
-    return c;
+    // The ACME file names its third column (UPKI-FORMATS §4).
+    static const std::array<ColumnSpec, kServerColumns> acme = [] {
+        auto a = c;
+        a[kReserved] = {{"ACMEアカウントID", "ACME account ID"}, 128};
+        return a;
+    }();
+    return kind == authz::Kind::acme ? acme : c;
 }
 
-// Columns each operation must fill (UPKI-FORMATS §2).
-bool required(size_t col, ApplyType type) {
+bool acme_file(const Policy& policy) { return policy.kind == authz::Kind::acme; }
+
+// Columns each operation must fill (UPKI-FORMATS §2, §4): ACME files take
+// no CSR and name the registration in column 3 to update or suspend it.
+bool required(size_t col, ApplyType type, bool acme) {
     switch (type) {
+        case ApplyType::suspend:
+            return col == kDn || col == kReserved || col == kReason;
         case ApplyType::revoke:
             return col == kDn || col == kOldSerial || col == kReason;
         case ApplyType::renew:
-            if (col == kOldSerial) return true;
+            if (col == (acme ? kReserved : kOldSerial)) return true;
             [[fallthrough]];
         case ApplyType::issue:
-            return col == kDn || col == kProfile || col == kCsr || col == kSubName || col == kSubAffiliation ||
-                   col == kSubMail || col == kFqdn || col == kSoftware;
+            return col == kDn || col == kProfile || (col == kCsr && !acme) || col == kSubName ||
+                   col == kSubAffiliation || col == kSubMail || col == kFqdn || col == kSoftware;
     }
     return false;
 }
@@ -77,13 +88,14 @@ bool comment_ok(const std::string& s) {
 
 class Collector {
 public:
-    explicit Collector(LineResult& r) : r_(r) {}
-    void add(const char* code, size_t col, Message m) { r_.errors.push_back({code, columns()[col].name, std::move(m)}); }
+    Collector(LineResult& r, authz::Kind kind) : r_(r), kind_(kind) {}
+    void add(const char* code, size_t col, Message m) { r_.errors.push_back({code, columns(kind_)[col].name, std::move(m)}); }
     void add(const char* code, Message field, Message m) { r_.errors.push_back({code, std::move(field), std::move(m)}); }
     bool any() const { return !r_.errors.empty(); }
 
 private:
     LineResult& r_;
+    authz::Kind kind_;
 };
 
 // dNSName=a,dNSName=b -> {a, b}; nullopt when malformed.
@@ -103,15 +115,27 @@ std::optional<std::vector<std::string>> parse_sans(const std::string& text) {
 }
 
 void check_fields(const std::vector<std::string>& f, ApplyType type, const Policy& policy, Collector& err) {
+    const bool acme = acme_file(policy);
+    const auto& spec = columns(policy.kind);
+    if (type == ApplyType::suspend && !acme) {
+        err.add("530", kDn, {"applyType 4 (停止) は ACME のファイルだけです。", "applyType 4 (suspend) is for ACME files only."});
+        return;
+    }
+    if (acme && !f[kCsr].empty()) {
+        err.add("442", kCsr, {"ACME 利用情報に CSR は指定しません。", "ACME registrations take no CSR."});
+    }
+    if (acme && type == ApplyType::issue && !f[kReserved].empty()) {
+        err.add("442", kReserved, {"作成では ACMEアカウントID を空にしてください。", "Leave the ACME account ID empty when creating."});
+    }
     for (size_t col = 0; col < kServerColumns; ++col) {
         // The comment has UPKI's own code for bad characters (205).
         if (col != kComment && text::has_control_character(f[col])) {
             err.add("428", col, {"制御文字 (NUL など) が含まれています。", "The field contains a control character (such as NUL)."});
-        } else if (required(col, type) && f[col].empty()) {
+        } else if (required(col, type, acme) && f[col].empty()) {
             err.add("201", col, {"必須項目が入力されていません。", "This field is required."});
-        } else if (columns()[col].max_len > 0 && text::utf8_length(f[col]) > columns()[col].max_len) {
-            err.add("202", col, {std::to_string(columns()[col].max_len) + "文字以内で入力してください。",
-                                 "At most " + std::to_string(columns()[col].max_len) + " characters."});
+        } else if (spec[col].max_len > 0 && text::utf8_length(f[col]) > spec[col].max_len) {
+            err.add("202", col, {std::to_string(spec[col].max_len) + "文字以内で入力してください。",
+                                 "At most " + std::to_string(spec[col].max_len) + " characters."});
         }
     }
     if (!f[kProfile].empty() && !digits(f[kProfile]))
@@ -129,7 +153,7 @@ void check_fields(const std::vector<std::string>& f, ApplyType type, const Polic
     }
     if (!f[kSans].empty() && !parse_sans(f[kSans]))
         err.add("206", kSans, {"dNSName=名前 をカンマ区切りで指定してください。", "Write dNSName=name entries separated by commas."});
-    if (type != ApplyType::revoke && digits(f[kProfile])) {
+    if (type != ApplyType::revoke && type != ApplyType::suspend && digits(f[kProfile])) {
         const profile::Profile* p = policy.profiles.find(f[kProfile]);
         if (!p || p->kind != authz::Kind::server || !p->issuable) {
             std::string ids = policy.profiles.issuable_ids(authz::Kind::server);
@@ -149,6 +173,7 @@ bool same_subject(const std::vector<tsv::Rdn>& column, const std::vector<tsv::Rd
 void check_names(const ServerApplication& app, const std::vector<tsv::Rdn>& dn, const InstitutionFacts& inst,
                  const std::vector<authz::Grant>& grants, const Policy& policy, Registry& registry, Collector& err) {
     const authz::Action action = app.type == ApplyType::renew ? authz::Action::renew : authz::Action::issue;
+    const bool acme = acme_file(policy);
     std::vector<std::string> types;
     for (const auto& [t, v] : dn) types.push_back(t);
     bool has_ou = std::find(types.begin(), types.end(), "OU") != types.end();
@@ -171,7 +196,7 @@ void check_names(const ServerApplication& app, const std::vector<tsv::Rdn>& dn, 
     }
     const std::string& cn = app.fqdn;
     if (has_ou) {
-        if (!policy.ou_by_allowlist) {
+        if (!policy.ou_by_allowlist || acme) {
             err.add("410", kDn, {"サーバ証明書に OU は指定できません。", "Server certificates cannot have an OU."});
         } else {
             for (const auto& [t, v] : dn) {
@@ -197,7 +222,7 @@ void check_names(const ServerApplication& app, const std::vector<tsv::Rdn>& dn, 
         }
     }
     for (const auto& name : app.dns_names) {
-        if (!authz::permits(grants, name, authz::Kind::server, action)) {
+        if (!authz::permits(grants, name, policy.kind, action)) {
             err.add("414", name == cn ? kDn : kSans,
                     {name + " はあなたの担当範囲外です。", name + " is outside the domains you are granted."});
         }
@@ -252,7 +277,7 @@ void check_renewal(ServerApplication& app, const std::string& serial, Registry& 
 }
 
 void check_revocation(ServerApplication& app, const std::vector<std::string>& f, const std::vector<authz::Grant>& grants,
-                      Registry& registry, Collector& err) {
+                      authz::Kind kind, Registry& registry, Collector& err) {
     int reason = std::stoi(f[kReason]);
     if (reason != 0 && reason != 1 && reason != 3 && reason != 4 && reason != 5) {
         err.add("420", kReason, {"失効理由は 0, 1, 3, 4, 5 のいずれかです。", "The reason must be 0, 1, 3, 4 or 5."});
@@ -262,8 +287,9 @@ void check_revocation(ServerApplication& app, const std::vector<std::string>& f,
     app.reason = reason;
     app.comment = f[kComment];
     auto old = registry.certificate(*policy::normalize_serial(f[kOldSerial]));
+    if (old && old->kind != authz::to_string(kind)) old.reset();  // a server file revokes server certificates
     bool granted = old && std::all_of(old->names.begin(), old->names.end(), [&](const std::string& n) {
-                       return authz::permits(grants, n, authz::Kind::server, authz::Action::revoke);
+                       return authz::permits(grants, n, kind, authz::Action::revoke);
                    });
     if (!old || !granted) {
         err.add("419", kOldSerial, {"失効対象の証明書が見つからないか、担当範囲外です。",
@@ -278,13 +304,49 @@ void check_revocation(ServerApplication& app, const std::vector<std::string>& f,
     app.old_certificate_id = old->id;
 }
 
+// ACME update and suspend name a registration of the institution within the
+// officer's grants; suspend must also repeat its DN.
+void check_registration(ServerApplication& app, const std::vector<std::string>& f, const std::vector<authz::Grant>& grants,
+                        Registry& registry, Collector& err) {
+    auto reg = registry.acme_registration(f[kReserved]);
+    bool granted = reg && std::all_of(reg->names.begin(), reg->names.end(), [&](const std::string& n) {
+                       return authz::permits(grants, n, authz::Kind::acme,
+                                             app.type == ApplyType::renew ? authz::Action::renew : authz::Action::revoke);
+                   });
+    if (!reg || !granted) {
+        err.add("440", kReserved, {"ACMEアカウントID が見つからないか、担当範囲外です。",
+                                   "The ACME account ID was not found among the registrations you are granted."});
+        return;
+    }
+    if (reg->status != "active") {
+        err.add("441", kReserved, {"この ACME 利用は停止されています。", "This ACME registration is suspended."});
+    }
+    if (app.type == ApplyType::suspend && reg->subject_dn != app.subject_dn) {
+        err.add("440", kDn, {"ACME 利用情報の DN (" + reg->subject_dn + ") と一致しません。",
+                             "The DN differs from the registration's DN (" + reg->subject_dn + ")."});
+    }
+    app.account_ref = f[kReserved];
+    app.registration_id = reg->id;
+}
+
+void check_suspension(ServerApplication& app, const std::vector<std::string>& f, Collector& err) {
+    int reason = std::stoi(f[kReason]);
+    if (reason != 0 && reason != 1 && reason != 3 && reason != 4 && reason != 5) {
+        err.add("420", kReason, {"停止理由は 0, 1, 3, 4, 5 のいずれかです。", "The reason must be 0, 1, 3, 4 or 5."});
+    } else if (reason == 0 && f[kComment].empty()) {
+        err.add("420", kComment, {"理由 0 にはコメントが必要です。", "Reason 0 (unspecified) needs a comment."});
+    }
+    app.reason = reason;
+    app.comment = f[kComment];
+}
+
 }  // namespace
 
 LineResult check_server_row(const tsv::Row& row, ApplyType type, const InstitutionFacts& inst,
                             const std::vector<authz::Grant>& grants, const Policy& policy, Registry& registry) {
     LineResult result;
     result.row = row.number;
-    Collector err(result);
+    Collector err(result, policy.kind);
     const auto& f = row.fields;
     if (f.size() != kServerColumns) {
         err.add("421", Message{"行", "Line"},
@@ -317,7 +379,10 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
     auto dn = *tsv::parse_dn(f[kDn]);
 
     if (type == ApplyType::revoke) {
-        check_revocation(app, f, grants, registry, err);
+        check_revocation(app, f, grants, policy.kind, registry, err);
+    } else if (type == ApplyType::suspend) {
+        check_suspension(app, f, err);
+        check_registration(app, f, grants, registry, err);
     } else {
         // SANs come from column 13, with the CN first and no duplicates.
         std::string cn = tsv::dn_value(dn, "CN");
@@ -332,12 +397,17 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
             app.dns_names.push_back(name);
         }
         check_names(app, dn, inst, grants, policy, registry, err);
-        // check_fields has refused a profile that is missing or not a server profile.
-        check_csr(app, dn, f[kCsr], *policy.profiles.find(app.profile), err);
-        if (type == ApplyType::renew) {
-            check_renewal(app, *policy::normalize_serial(f[kOldSerial]), registry, err);
-        } else if (!err.any() && registry.subject_in_use(app.subject_dn)) {
-            err.add("212", kDn, {"指定したDNはすでに存在しています。", "This DN already exists: use renewal."});
+        if (acme_file(policy)) {
+            // No CSR, and an existing certificate with this DN does not block a registration.
+            if (type == ApplyType::renew) check_registration(app, f, grants, registry, err);
+        } else {
+            // check_fields has refused a profile that is missing or not a server profile.
+            check_csr(app, dn, f[kCsr], *policy.profiles.find(app.profile), err);
+            if (type == ApplyType::renew) {
+                check_renewal(app, *policy::normalize_serial(f[kOldSerial]), registry, err);
+            } else if (!err.any() && registry.subject_in_use(app.subject_dn)) {
+                err.add("212", kDn, {"指定したDNはすでに存在しています。", "This DN already exists: use renewal."});
+            }
         }
     }
     if (!err.any()) result.application = std::move(app);

@@ -1,5 +1,7 @@
 // Every rule for one line of a UPKI server-certificate file (13 columns,
-// UPKI-FORMATS §2, §5, §6).  The checks are pure: what they need to know
+// UPKI-FORMATS §2, §5, §6), and of an ACME registration file (§4): the same
+// 13 columns without a CSR, column 3 the ACME account ID, and a fourth
+// operation, suspend.  The checks are pure: what they need to know
 // about the database comes through Registry, so tests can supply it.
 #pragma once
 
@@ -15,7 +17,10 @@
 
 namespace inkan::workflow {
 
-enum class ApplyType { issue = 1, renew = 2, revoke = 3 };
+// UPKI's applyType numbers.  In an ACME file, issue creates a registration
+// (作成), renew updates it (更新), revoke revokes an ACME certificate
+// (ACME証明書 失効), suspend stops the registration (停止).
+enum class ApplyType { issue = 1, renew = 2, revoke = 3, suspend = 4 };
 
 struct InstitutionFacts {
     int64_t id = 0;
@@ -30,6 +35,13 @@ struct KnownCertificate {
     std::vector<std::string> names;  // CN and dNSNames
     bool revoked = false;
     bool renewed = false;  // already replaced, or a renewal of it is pending
+    std::string kind;      // server or acme
+};
+
+struct KnownRegistration {
+    int64_t id = 0;
+    std::string subject_dn, status;
+    std::vector<std::string> names;  // CN first
 };
 
 class Registry {
@@ -40,6 +52,8 @@ public:
     // A certificate of the institution by normalized serial.
     virtual std::optional<KnownCertificate> certificate(const std::string& serial) = 0;
     virtual bool ou_allowed(const std::string& domain, const std::string& ou) = 0;
+    // An ACME registration of the institution by its account ID.
+    virtual std::optional<KnownRegistration> acme_registration(const std::string&) { return std::nullopt; }
     // A line of the file passed: later lines see its DN / certificate as taken.
     virtual void accepted(const struct ServerApplication&) {}
 };
@@ -48,6 +62,7 @@ struct Policy {
     bool allow_wildcard = false;
     bool ou_by_allowlist = false;  // false: OU refused (UPKI since 2022-07-26)
     profile::Catalog profiles;
+    authz::Kind kind = authz::Kind::server;  // the file's: server or acme
 };
 
 // A line that passed every check, in the form it is recorded.
@@ -60,6 +75,9 @@ struct ServerApplication {
     std::optional<int64_t> old_certificate_id;
     std::optional<int> reason;
     std::string comment;
+    // ACME files: the registration that column 3 names (update, suspend).
+    std::string account_ref;
+    std::optional<int64_t> registration_id;
 };
 
 struct LineResult {

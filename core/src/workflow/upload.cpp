@@ -1,4 +1,4 @@
-#include "workflow/server_upload.hpp"
+#include "workflow/upload.hpp"
 
 #include <set>
 
@@ -7,12 +7,14 @@
 #include "crypto/x509.hpp"
 #include "policy/names.hpp"
 #include "settings/settings.hpp"
+#include "store/acme_registrations.hpp"
 #include "store/audit.hpp"
 #include "store/profiles.hpp"
 #include "store/submissions.hpp"
 #include "store/uploads.hpp"
 #include "tsv/encoding.hpp"
 #include "tsv/line_error.hpp"
+#include "workflow/acme_registration.hpp"
 
 namespace inkan::workflow {
 
@@ -29,7 +31,7 @@ public:
     }
 
     std::optional<KnownCertificate> certificate(const std::string& serial) override {
-        auto r = store::server_certificate_by_serial(c_, institution_, serial);
+        auto r = store::certificate_by_serial(c_, institution_, serial);
         if (!r) return std::nullopt;
         // A certificate an earlier accepted line of this file names is taken:
         // renewal pending in a renewal file, revocation in a revocation file.
@@ -40,7 +42,13 @@ public:
         // The names a certificate covers: its dNSNames (the CN is always among them).
         return KnownCertificate{r->id, r->subject_dn, crypto::public_key_der(X509_get0_pubkey(cert.get())),
                                 crypto::dns_names(cert.get()), r->revoked_or_pending || pending_revocation,
-                                r->renewed_or_pending || pending_renewal};
+                                r->renewed_or_pending || pending_renewal, r->kind};
+    }
+
+    std::optional<KnownRegistration> acme_registration(const std::string& account_ref) override {
+        auto r = store::acme_registration_by_ref(c_, institution_, account_ref);
+        if (!r) return std::nullopt;
+        return KnownRegistration{r->id, r->subject_dn, r->status, r->names};
     }
 
     bool ou_allowed(const std::string& name, const std::string& ou) override {
@@ -135,16 +143,21 @@ nlohmann::json line_results_json(const std::vector<LineResult>& lines, bool abor
     return out;
 }
 
-ApplyType parse_apply_type(const std::string& text) {
+ApplyType parse_apply_type(const std::string& text, authz::Kind kind) {
     // UPKI's applyType values are the enum's numbers.
-    for (ApplyType t : {ApplyType::issue, ApplyType::renew, ApplyType::revoke}) {
+    for (ApplyType t : {ApplyType::issue, ApplyType::renew, ApplyType::revoke, ApplyType::suspend}) {
+        if (t == ApplyType::suspend && kind != authz::Kind::acme) break;
         if (text == std::to_string(static_cast<int>(t))) return t;
+    }
+    if (kind == authz::Kind::acme) {
+        throw Error("530", {"ACME の applyType は 1 (作成), 2 (更新), 3 (ACME証明書 失効), 4 (停止) のいずれかです。",
+                            "ACME applyType must be 1 (create), 2 (update), 3 (revoke an ACME certificate) or 4 (suspend)."});
     }
     throw Error("530", {"applyType は 1 (発行), 2 (更新), 3 (失効) のいずれかです。",
                         "applyType must be 1 (issue), 2 (renew) or 3 (revoke)."});
 }
 
-UploadResult upload_server_batch(store::Connection& c, const authz::Identity& who,
+UploadResult upload_batch(store::Connection& c, const authz::Identity& who,
                                  const std::vector<authz::Grant>& grants, const UploadInput& input) {
     if (input.file_name.empty() && input.content.empty()) {
         file_error("208", {"ファイルが指定されていません。", "No file was given."});
@@ -162,7 +175,7 @@ UploadResult upload_server_batch(store::Connection& c, const authz::Identity& wh
     }
 
     Policy policy{settings::get(c, "allow_wildcard") == "true", settings::get(c, "server_ou_policy") == "allowlist",
-                  store::load_profiles(c)};
+                  store::load_profiles(c), input.kind};
     store::Transaction tx(c);
     // Serialize uploads per institution so that two files cannot both claim one DN.
     store::lock_uploads(c, who.institution_id);
@@ -181,18 +194,24 @@ UploadResult upload_server_batch(store::Connection& c, const authz::Identity& wh
     }
     result.aborted = input.abort_on_error && failed > 0;
     int accepted = result.aborted ? 0 : static_cast<int>(rows.size()) - failed;
-    result.batch_id = store::insert_server_batch(
+    std::string kind(authz::to_string(input.kind));
+    result.batch_id = store::insert_batch(
         c, {who.institution_id, who.officer_id, static_cast<int>(input.type), input.abort_on_error, input.file_name,
             input.content, crypto::sha256(input.content), text.encoding, static_cast<int>(rows.size()), accepted,
-            line_results_json(result.lines, result.aborted, inst.o).dump()});
+            line_results_json(result.lines, result.aborted, inst.o).dump(), kind});
     if (!result.aborted) {
         for (const auto& line : result.lines) {
-            if (line.application) record(c, who, result.batch_id, *line.application);
+            if (!line.application) continue;
+            if (input.kind == authz::Kind::acme && input.type != ApplyType::revoke) {
+                if (auto eab = record_acme_line(c, who, result.batch_id, *line.application)) result.eabs.push_back(*eab);
+            } else {
+                record(c, who, result.batch_id, *line.application);
+            }
         }
     }
     result.accepted = accepted;
     audit::append(c, authz::actor(who), "batch.uploaded", "batch:" + std::to_string(result.batch_id),
-                  {{"file", input.file_name}, {"apply_type", static_cast<int>(input.type)}, {"lines", rows.size()},
+                  {{"file", input.file_name}, {"kind", kind}, {"apply_type", static_cast<int>(input.type)}, {"lines", rows.size()},
                    {"accepted", accepted}, {"aborted", result.aborted}, {"sha256", crypto::hex(crypto::sha256(input.content))}});
     if (accepted > 0) store::notify_work(c);
     tx.commit();
