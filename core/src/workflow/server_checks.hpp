@@ -35,7 +35,7 @@ struct KnownCertificate {
     std::vector<std::string> names;  // CN and dNSNames
     bool revoked = false;
     bool renewed = false;  // already replaced, or a renewal of it is pending
-    std::string kind;      // server or acme
+    std::string kind = "server";  // or acme
 };
 
 struct KnownRegistration {
