@@ -5,6 +5,8 @@ import { ErrorBox } from "./components/ErrorBox";
 import { Nav, type NavItem } from "./components/Nav";
 import { lang, setLang, t, type Lang } from "./i18n";
 import { Account } from "./pages/Account";
+import { Acme } from "./pages/Acme";
+import { AcmeDetail } from "./pages/AcmeDetail";
 import { Allowlist } from "./pages/Allowlist";
 import { BatchDetail } from "./pages/BatchDetail";
 import { CertificateDetail } from "./pages/CertificateDetail";
@@ -32,6 +34,7 @@ function navItems(functions: string[]): NavItem[] {
       { path: "/certificates", label: "certificates" },
     );
   }
+  if (has("acme")) items.push({ path: "/acme", label: "acme" });
   if (has("inventory")) items.push({ path: "/exports", label: "exports" });
   if (has("stats")) items.push({ path: "/statistics", label: "statistics" });
   if (has("allowlist")) items.push({ path: "/allowlist", label: "allowlist" });
@@ -56,6 +59,7 @@ function Page({ me, items }: { me: Me; items: NavItem[] }) {
   if (section === "history" && allowed("/history")) return id ? <BatchDetail key={id} id={number} /> : <History />;
   if (section === "certificates" && allowed("/certificates"))
     return id ? <CertificateDetail key={id} id={number} me={me} /> : <Certificates query={route.query} />;
+  if (section === "acme" && allowed("/acme")) return id ? <AcmeDetail key={id} id={number} /> : <Acme />;
   if (section === "exports" && allowed("/exports")) return <Exports />;
   if (section === "statistics" && allowed("/statistics")) return <Statistics />;
   if (section === "allowlist" && allowed("/allowlist")) return <Allowlist />;

@@ -33,6 +33,7 @@ export interface LineResult {
   application_id: number | null;
   state: string | null;
   certificate_id: number | null;
+  acme?: IssuedEab;
 }
 
 export interface BatchResult {
@@ -95,4 +96,39 @@ export interface StatisticsRow {
   issued: number;
   valid: number;
   revoked: number;
+}
+
+// ACME registrations (UPKI ACME利用情報).
+export interface AcmeRegistration {
+  id: number;
+  account_id: string;
+  subject_dn: string;
+  profile: "3" | "11";
+  names: string[];
+  status: "active" | "suspended";
+  subscriber: { name: string; affiliation: string; email: string };
+  server_software: string;
+  eab: { kid: string; expires_at: string; bound_at: string | null };
+  suspension?: { reason: number; comment: string };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AcmeRegistrationDetail extends AcmeRegistration {
+  accounts: { id: number; status: string; created_at: string; contact: string[] }[];
+  orders: {
+    id: number;
+    names: string[];
+    status: string;
+    error: string | null;
+    created_at: string;
+    certificate_id: number | null;
+  }[];
+}
+
+// The EAB of a create or update line: in the answer once, nowhere else.
+export interface IssuedEab {
+  account_id: string;
+  eab_kid: string;
+  eab_hmac_key: string;
 }

@@ -221,6 +221,23 @@ async function walk(page, seen) {
   await page.locator("span.status.s7").waitFor({ timeout: 60_000 });
   await shot(page, "certificate-revoked");
 
+  // ACME: a registration for two names; the EAB appears once, then the registration is listed.
+  await visit(page, "#/acme", "acme");
+  await page.getByLabel("CN (FQDN)").fill(`acme.${DOMAIN}`);
+  await page.getByLabel(/追加の名前/).fill(`acme2.${DOMAIN}`);
+  await page.getByLabel("氏名").fill("ACME 管理者");
+  await page.getByLabel("所属").fill("情報基盤センター");
+  await page.getByLabel("メールアドレス").fill(`acme-admin@${DOMAIN}`);
+  await page.getByLabel("サーバソフトウェア").fill("nginx 1.22");
+  await page.getByRole("button", { name: "ACME 利用情報を作成" }).click();
+  seen.eab_kid = (await page.getByTestId("eab-kid").textContent()).trim();
+  seen.eab_hmac = (await page.getByTestId("eab-hmac").textContent()).trim();
+  await shot(page, "acme-eab");
+  await page.getByRole("link", { name: /^ACME-/ }).first().click();
+  await page.getByRole("heading", { name: /ACME 利用情報: ACME-/ }).waitFor();
+  expect((await page.locator("dl.fields").textContent()).includes(`acme2.${DOMAIN}`), "the registered names");
+  await shot(page, "acme-detail");
+
   // Exports, statistics, allow list, the officer's own certificate.
   await visit(page, "#/exports", "exports");
   const tsv = await saveDownload(

@@ -35,6 +35,21 @@ def collect(local, queued, timeout=60):
         time.sleep(0.2)
 
 
+def register_acme(local, p12, password, csrf, names):
+    """The officer's ACME registration for `names` (CN first), through the officer API; returns the EAB."""
+    fields = {"cn": names[0], "names": " ".join(names[1:]), "profile": "3", "subscriber_name": "Demo Admin",
+              "subscriber_affiliation": "Computing Center", "subscriber_email": "admin@demo.ac.jp",
+              "server_software": "nginx 1.22"}
+    args = ["--cert-type", "P12", "--cert", f"{p12}:{password}", "-H", f"X-CSRF-Token: {csrf}"]
+    for k, v in fields.items():
+        args += ["--data-urlencode", f"{k}={v}"]
+    reply = json.loads(curl(local, *args, local.url("nginx", "/ra/api/v1/acme/registrations")))
+    line = reply["lines"][0]
+    if line["result"] != "OK":
+        raise SystemExit(f"demo: the ACME registration was refused: {line['errors']}")
+    return line["acme"]
+
+
 def start(state):
     state = Path(state)
     if state.exists():
@@ -67,6 +82,8 @@ def start(state):
     me = json.loads(curl(local, "--cert-type", "P12", "--cert", f"{p12}:{issued['password']}",
                          officer_url + "api/v1/me"))
     assert me["officer"]["email"] == "officer@demo.ac.jp"
+    acme_names = ["www.demo.ac.jp", "api.demo.ac.jp"]
+    eab = register_acme(local, p12, issued["password"], me["csrf_token"], acme_names)
 
     env = {
         "INKAN_OFFICER_URL": officer_url,
@@ -80,6 +97,11 @@ def start(state):
         "INKAN_MAILDIR": str(state / "mail"),
         "INKAN_CRL_URL": local.plain_url("nginx", "/crl/"),
         "INKAN_OCSP_URL": local.plain_url("nginx", "/ocsp/"),
+        "INKAN_ACME_DIRECTORY": local.url("nginx", "/acme/directory"),
+        "INKAN_ACME_ACCOUNT_ID": eab["account_id"],
+        "INKAN_ACME_EAB_KID": eab["eab_kid"],
+        "INKAN_ACME_EAB_HMAC": eab["eab_hmac_key"],
+        "INKAN_ACME_NAMES": " ".join(acme_names),
     }
     # Sourced by a shell: quote every value (the database conninfo has spaces).
     (state / "demo.env").write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in env.items()))
@@ -92,6 +114,7 @@ inkan is running.
   PKCS#12 password:       {issued['password']}
   CA certificate:         {local.ca_cert}
   CRLs and OCSP (http):   {env['INKAN_CRL_URL']}<CA id>.crl, {env['INKAN_OCSP_URL']}
+  ACME directory:         {env['INKAN_ACME_DIRECTORY']} (EAB for {env['INKAN_ACME_NAMES']} in demo.env)
   Mails (Maildir):        {state / 'mail'}
   Settings written to:    {state / 'demo.env'}
 
@@ -105,6 +128,13 @@ In a browser: import {p12} (password above) as your certificate and
 Server certificates: upload a UPKI TSV file (13 columns, CP932 or UTF-8; the upload page has a
 template) for names under demo.ac.jp with O=Demo University, L=Chiyoda-ku, ST=Tokyo, C=JP; the
 download link goes to the subscriber's mail in {state / 'mail'}.
+
+ACME (the registration above; names need no DNS, the officer registered them):
+  REQUESTS_CA_BUNDLE="$INKAN_CA_CERT" certbot certonly --server "$INKAN_ACME_DIRECTORY" \\
+    --eab-kid "$INKAN_ACME_EAB_KID" --eab-hmac-key "$INKAN_ACME_EAB_HMAC" -m admin@demo.ac.jp \\
+    --agree-tos --key-type rsa --manual --manual-auth-hook /bin/true \\
+    --config-dir {state / 'certbot'} --work-dir {state / 'certbot'} --logs-dir {state / 'certbot'} \\
+    -d www.demo.ac.jp -d api.demo.ac.jp
 
 Service desk:  INKAN_DB='{local.admin_db}' build/bin/inkanctl --help
 Stop:          scripts/demo stop

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from acme import Acme
 from upki import dn, issue_line, openssl_csr, tsv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ def certificate_policy(local, server):
 
 def test_officer_walks_through_the_console(local, world, server, tmp_path, certificate_policy):
     inst = world.institution()
-    off = world.officer(inst, kinds="server", actions="issue,renew,revoke,export,stats,allowlist,subscriber")
+    off = world.officer(inst, kinds="server,acme", actions="issue,renew,revoke,export,stats,allowlist,subscriber")
     domain = inst["domain"]
     o, l, st = inst["name_en"], "Chiyoda-ku", "Tokyo"
     local.inkanctl("allowlist", "add", "Information Center", "--domain", domain)
@@ -112,8 +113,13 @@ def test_officer_walks_through_the_console(local, world, server, tmp_path, certi
         assert action in actions, actions
     renewals = local.psql(f"SELECT count(*) FROM certificates WHERE officer_id = {off['officer_id']} AND kind = 'officer'")
     assert renewals == "2", "picked up, then renewed in the console"
+    # The EAB the console showed binds an ACME account, once.
+    client = Acme(local.url(server, "/acme/directory"), local.ca_cert)
+    assert client.new_account(seen["eab_kid"], seen["eab_hmac"]).status == 201
+    assert client.new_order([f"acme.{domain}", f"acme2.{domain}"]).status == 201
     shots = {p.name for p in artefacts.glob("*.png")}
-    assert {"home-ja.png", "upload-result.png", "certificate-detail.png", "statistics.png", "logged-out.png"} <= shots
+    assert {"home-ja.png", "upload-result.png", "certificate-detail.png", "statistics.png", "acme-eab.png",
+            "logged-out.png"} <= shots
 
 
 def test_subscriber_downloads_from_the_mailed_link(local, world, server, tmp_path):

@@ -22,8 +22,8 @@ def test_pickup_then_login_returns_me(local, world, server, tmp_path):
     assert j["domains"] == [inst["domain"]]
     assert j["grants"][0]["kinds"] == ["server", "acme"]
     assert j["certificate"]["serial"] == issued["serial"]
-    # ACME is granted but does not exist yet (issue 9): not offered.
-    assert set(j["functions"]) == {"server", "stats", "logout"}
+    # Granted kinds that exist are offered (client certificates are not granted here).
+    assert set(j["functions"]) == {"server", "acme", "stats", "logout"}
     # The certificate names the officer and institution, from the officer CA.
     assert f"CN={off['name']}" in issued["subject"] and f"O={inst['name_en']}" in issued["subject"]
     row = local.psql(f"SELECT kind || ' ' || c.name FROM certificates JOIN cas c ON c.id = ca_id "

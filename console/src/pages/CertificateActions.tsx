@@ -2,49 +2,10 @@
 // in the core (a batch like any upload), so their answer is a batch result.
 import { useState } from "preact/hooks";
 import { download, postForm } from "../api";
+import { BatchOutcome, useAction } from "../components/Action";
 import { ErrorBox } from "../components/ErrorBox";
-import { pick, t, type Key } from "../i18n";
+import { t, type Key } from "../i18n";
 import type { BatchResult, CertificateDetail } from "../types";
-
-function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(true);
-    setError(null);
-    try {
-      return await fn();
-    } catch (e) {
-      setError(e);
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
-}
-
-function BatchOutcome({ result }: { result: BatchResult | null }) {
-  if (!result) return null;
-  const errors = result.lines.flatMap((l) => l.errors);
-  return (
-    <div role="status" class={result.accepted ? "notice" : "error"}>
-      <p>
-        {result.accepted ? t("requestAccepted") : t("requestRefused")}{" "}
-        <a href={`#/history/${result.batch_id}`}>{t("seeBatch")}</a>
-      </p>
-      {errors.length > 0 && (
-        <ul class="line-errors">
-          {errors.map((e, i) => (
-            <li key={i}>
-              <span class="code">{e.code}</span> <strong>{pick(e.column)}</strong>: {pick(e)}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
 
 export function DownloadForm({ id }: { id: number }) {
   const [format, setFormat] = useState("pem");

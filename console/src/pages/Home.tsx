@@ -7,6 +7,7 @@ const descriptions: Record<string, Key> = {
   "/upload": "fnUpload",
   "/history": "fnHistory",
   "/certificates": "fnCertificates",
+  "/acme": "fnAcme",
   "/exports": "fnExports",
   "/statistics": "fnStatistics",
   "/allowlist": "fnAllowlist",

@@ -33,20 +33,21 @@ std::optional<Issued> issued_row(const Result& r) {
 }
 }  // namespace
 
+// Expired nonces go a few at a time with every nonce handed out.
+constexpr const char* kSweepAndStore =
+    "swept AS (DELETE FROM acme_nonces WHERE nonce IN "
+    "  (SELECT nonce FROM acme_nonces WHERE expires_at < now() LIMIT 16)), "
+    "fresh AS (INSERT INTO acme_nonces (nonce, expires_at) VALUES ($1, now() + make_interval(secs => $2::int))) ";
+
 bool swap_nonce(Connection& c, const std::string& used, const std::string& fresh, int lifetime_seconds) {
-    auto r = c.query(
-        "WITH used AS (DELETE FROM acme_nonces WHERE nonce = $1 RETURNING expires_at > now() AS live), "
-        "swept AS (DELETE FROM acme_nonces WHERE nonce IN "
-        "  (SELECT nonce FROM acme_nonces WHERE expires_at < now() LIMIT 16)), "
-        "fresh AS (INSERT INTO acme_nonces (nonce, expires_at) VALUES ($2, now() + make_interval(secs => $3::int))) "
-        "SELECT coalesce((SELECT live FROM used), false)",
-        used, fresh, lifetime_seconds);
+    auto r = c.query(std::string("WITH used AS (DELETE FROM acme_nonces WHERE nonce = $3 RETURNING expires_at > now() AS live), ") +
+                         kSweepAndStore + "SELECT coalesce((SELECT live FROM used), false)",
+                     fresh, lifetime_seconds, used);
     return r.boolean(0, 0);
 }
 
 void add_nonce(Connection& c, const std::string& fresh, int lifetime_seconds) {
-    c.query("INSERT INTO acme_nonces (nonce, expires_at) VALUES ($1, now() + make_interval(secs => $2::int))", fresh,
-            lifetime_seconds);
+    c.query(std::string("WITH ") + kSweepAndStore + "SELECT 1", fresh, lifetime_seconds);
 }
 
 std::optional<Account> account_by_id(Connection& c, int64_t id) {

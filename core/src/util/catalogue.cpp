@@ -48,6 +48,10 @@ const std::vector<CatalogueEntry>& catalogue() {
         {"427", 400, {"CSR が弱いハッシュで署名されています。", "The CSR is signed with a broken hash."}},
         {"428", 400, {"制御文字が含まれています。", "A field holds a control character."}},
         {"429", 400, {"署名前の再確認で拒否しました。", "Refused on re-authorization before signing."}},
+        {"440", 400, {"ACMEアカウントID が見つからないか担当範囲外です。", "The ACME account ID is unknown or outside your grants."}},
+        {"441", 400, {"この ACME 利用は停止されています。", "This ACME registration is suspended."}},
+        {"442", 400, {"ACME 利用情報に CSR や作成時の ACMEアカウントID は指定しません。",
+                      "ACME registrations take no CSR, and no account ID when created."}},
         // authentication, sessions, enrollment, service
         {"501", 403, {"クライアント認証が必要です。", "Client authentication is required."}},
         {"502", 403, {"登録担当者証明書として登録されていません。", "Not a registered officer certificate."}},
