@@ -125,7 +125,7 @@ CREATE FUNCTION inkan_acme_register(
     p_institution bigint, p_officer bigint, p_batch bigint, p_line int, p_account_ref text, p_subject_dn text,
     p_profile text, p_names text[], p_subscriber_name text, p_subscriber_affiliation text, p_subscriber_email text,
     p_server_software text, p_eab_kid text, p_eab_key bytea, p_eab_days int) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     new_id bigint;
 BEGIN
@@ -147,11 +147,13 @@ CREATE FUNCTION inkan_acme_update(
     p_registration bigint, p_officer bigint, p_subject_dn text, p_profile text, p_names text[],
     p_subscriber_name text, p_subscriber_affiliation text, p_subscriber_email text, p_server_software text,
     p_eab_kid text, p_eab_key bytea, p_eab_days int) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     PERFORM inkan_acting_officer(p_officer, (SELECT institution_id FROM acme_registrations WHERE id = p_registration));
+    -- The officer who updates takes the registration over (the signer re-checks their grants).
     UPDATE acme_registrations
-    SET subject_dn = p_subject_dn, server_profile = p_profile, names = p_names, subscriber_name = p_subscriber_name,
+    SET officer_id = p_officer, subject_dn = p_subject_dn, server_profile = p_profile, names = p_names,
+        subscriber_name = p_subscriber_name,
         subscriber_affiliation = p_subscriber_affiliation, subscriber_email = p_subscriber_email,
         server_software = p_server_software, eab_kid = p_eab_kid, eab_hmac_key = p_eab_key,
         eab_key_sha256 = sha256(p_eab_key), eab_expires_at = now() + make_interval(days => p_eab_days),
@@ -164,7 +166,7 @@ $$;
 -- refuses queued orders too); certificates already issued stay valid.
 CREATE FUNCTION inkan_acme_suspend(p_registration bigint, p_officer bigint, p_reason int, p_comment text)
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     PERFORM inkan_acting_officer(p_officer, (SELECT institution_id FROM acme_registrations WHERE id = p_registration));
     UPDATE acme_registrations
@@ -175,16 +177,18 @@ END
 $$;
 
 -- newAccount with an externalAccountBinding: checks the MAC over the
--- binding's signing input with the stored key, then binds a new account for
--- the key and erases the HMAC key.  Outcome 'bound' (with the account id),
+-- binding's signing input with the stored key, that the signed payload is the
+-- account key being bound (its RFC 7638 members, whose SHA-256 is the
+-- thumbprint), then binds a new account for the key and erases the HMAC key.  Outcome 'bound' (with the account id),
 -- 'unknown-kid', 'bad-mac', 'used' (already bound), 'expired' or 'suspended'.
 CREATE FUNCTION inkan_acme_bind(p_kid text, p_alg text, p_signing_input bytea, p_mac bytea, p_jwk text,
                                 p_thumbprint text, p_contact text[])
 RETURNS TABLE (outcome text, account_id bigint)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     r acme_registrations%ROWTYPE;
     algorithm text := CASE p_alg WHEN 'HS256' THEN 'sha256' WHEN 'HS384' THEN 'sha384' WHEN 'HS512' THEN 'sha512' END;
+    signed_key jsonb;
     new_id bigint;
 BEGIN
     SELECT * INTO r FROM acme_registrations WHERE eab_kid = p_kid FOR UPDATE;
@@ -200,7 +204,20 @@ BEGIN
     IF r.eab_expires_at <= now() THEN
         RETURN QUERY SELECT 'expired', NULL::bigint; RETURN;
     END IF;
-    IF hmac(p_signing_input, r.eab_hmac_key, algorithm) <> p_mac THEN
+    IF p_mac IS NULL OR p_signing_input IS NULL OR p_jwk IS NULL OR p_thumbprint IS NULL
+       OR hmac(p_signing_input, r.eab_hmac_key, algorithm) IS DISTINCT FROM p_mac THEN
+        RETURN QUERY SELECT 'bad-mac', NULL::bigint; RETURN;
+    END IF;
+    BEGIN
+        signed_key := convert_from(decode(rpad(translate(split_part(convert_from(p_signing_input, 'UTF8'), '.', 2),
+                                                         '-_', '+/'),
+                                               (length(split_part(convert_from(p_signing_input, 'UTF8'), '.', 2)) + 3)
+                                               / 4 * 4, '='), 'base64'), 'UTF8')::jsonb;
+    EXCEPTION WHEN OTHERS THEN
+        signed_key := NULL;
+    END;
+    IF signed_key IS NULL OR NOT signed_key @> p_jwk::jsonb
+       OR translate(rtrim(encode(sha256(convert_to(p_jwk, 'UTF8')), 'base64'), '='), '+/', '-_') <> p_thumbprint THEN
         RETURN QUERY SELECT 'bad-mac', NULL::bigint; RETURN;
     END IF;
     UPDATE acme_accounts SET status = 'deactivated', updated_at = now()
@@ -217,7 +234,7 @@ $$;
 -- the web server says; only the CSR and the order's names come from the
 -- request (the signer re-checks the names against the registration).
 CREATE FUNCTION inkan_submit_acme(p_order bigint, p_csr bytea) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     o acme_orders%ROWTYPE;
     r acme_registrations%ROWTYPE;
@@ -230,6 +247,13 @@ BEGIN
     END IF;
     SELECT reg.* INTO r FROM acme_registrations reg JOIN acme_accounts a ON a.registration_id = reg.id
     WHERE a.id = o.account_id;
+    -- A replaced certificate must be one this registration was issued.
+    IF o.replaces_certificate_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM certificates c JOIN applications ap ON ap.id = c.application_id
+        WHERE c.id = o.replaces_certificate_id AND c.kind = 'acme' AND ap.acme_registration_id = r.id) THEN
+        RAISE EXCEPTION 'order % replaces a certificate of another registration', p_order
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     -- The CN first, then the other names in the order the client gave.
     ordered := ARRAY[r.names[1]] || array(SELECT n FROM unnest(o.names) WITH ORDINALITY AS u(n, i)
                                           WHERE n <> r.names[1] ORDER BY i);
@@ -247,18 +271,19 @@ END
 $$;
 
 -- revokeCert: a revocation application on behalf of the registration's
--- officer; the signer checks the certificate is an ACME certificate of the
--- institution.
+-- officer, for a certificate issued under that registration (the signer
+-- checks it again).
 CREATE FUNCTION inkan_submit_acme_revocation(p_certificate bigint, p_registration bigint, p_reason int) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     r acme_registrations%ROWTYPE;
     new_id bigint;
 BEGIN
     SELECT * INTO r FROM acme_registrations WHERE acme_registrations.id = p_registration;
-    IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM certificates c WHERE c.id = p_certificate AND c.kind = 'acme'
-                                AND c.institution_id = r.institution_id AND c.revoked_at IS NULL) THEN
-        RAISE EXCEPTION 'certificate % is not a valid ACME certificate of the registration''s institution', p_certificate
+    IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM certificates c JOIN applications ap ON ap.id = c.application_id
+                                WHERE c.id = p_certificate AND c.kind = 'acme' AND ap.acme_registration_id = r.id
+                                AND c.revoked_at IS NULL) THEN
+        RAISE EXCEPTION 'certificate % is not a valid ACME certificate of registration %', p_certificate, p_registration
             USING ERRCODE = 'no_data_found';
     END IF;
     INSERT INTO applications (kind, operation, institution_id, officer_id, subject_dn, target_certificate_id,
@@ -296,7 +321,23 @@ GRANT SELECT (id, account_ref, institution_id, officer_id, batch_id, line_no, su
 GRANT SELECT, INSERT, DELETE ON acme_nonces TO inkan_ra;
 GRANT SELECT ON acme_accounts, acme_orders, acme_order_states, acme_authorizations TO inkan_ra, inkan_ca;
 GRANT UPDATE (jwk, thumbprint, status, contact, updated_at) ON acme_accounts TO inkan_ra;
-GRANT INSERT ON acme_orders, acme_authorizations TO inkan_ra;
+-- Not application_id: only inkan_submit_acme links an order to an application.
+GRANT INSERT (account_id, names, status, expires_at, replaces, replaces_certificate_id) ON acme_orders TO inkan_ra;
+GRANT INSERT ON acme_authorizations TO inkan_ra;
 GRANT UPDATE (status, error, updated_at) ON acme_orders TO inkan_ra;
 GRANT UPDATE (status) ON acme_authorizations TO inkan_ra;
 GRANT USAGE ON SEQUENCE acme_orders_id_seq, acme_authorizations_id_seq TO inkan_ra;
+
+-- Every SECURITY DEFINER function searches pg_temp last, so a temporary table
+-- of the caller can never stand in for one of ours (the functions of earlier
+-- migrations included).
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE p.prosecdef AND n.nspname = 'public' AND p.proname LIKE 'inkan\_%' LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, public, pg_temp', f);
+    END LOOP;
+END
+$$;

@@ -233,7 +233,10 @@ async function walk(page, seen) {
   seen.eab_kid = (await page.getByTestId("eab-kid").textContent()).trim();
   seen.eab_hmac = (await page.getByTestId("eab-hmac").textContent()).trim();
   await shot(page, "acme-eab");
-  await page.getByRole("link", { name: /^ACME-/ }).first().click();
+  await page
+    .getByRole("link", { name: /^ACME-/ })
+    .first()
+    .click();
   await page.getByRole("heading", { name: /ACME 利用情報: ACME-/ }).waitFor();
   expect((await page.locator("dl.fields").textContent()).includes(`acme2.${DOMAIN}`), "the registered names");
   await shot(page, "acme-detail");

@@ -12,7 +12,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from acme import Acme, AccountKey, b64, cert_id, csr, eab, eab_of, pem_certs, register
+from acme import Acme, AccountKey, b64, cert_id, csr, eab, eab_of, pem_certs, register, unb64
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_jws_rules(account, registered):
     r = c.post(url, good, content_type="application/json")
     assert r.status == 415
     r = c.post(url, good, protected_extra={"alg": "none"})
-    assert r.problem == "badSignatureAlgorithm"
+    assert r.problem == "badSignatureAlgorithm" and set(r.json["algorithms"]) == {"RS256", "ES256", "ES384", "EdDSA"}
     r = c.post(url, good, protected_extra={"alg": "HS256"})
     assert r.problem == "badSignatureAlgorithm"
     # A signature by another key, and a tampered payload.
@@ -239,7 +239,9 @@ def test_key_rollover_and_deactivation(world, account, registered):
     r = c.post(c.kid, {"status": "deactivated"})
     assert r.status == 200 and r.json["status"] == "deactivated"
     r = c.new_order(registered["names"][:1])
-    assert r.status == 403 and r.problem == "unauthorized"
+    assert r.status == 401 and r.problem == "unauthorized"
+    r = c.post(c.dir["newAccount"], {"onlyReturnExisting": True}, use_jwk=True)
+    assert r.status == 401 and r.problem == "unauthorized"
     c.key = old  # and the old key does not come back
     assert c.new_order(registered["names"][:1]).problem in ("malformed", "unauthorized")
 
@@ -268,3 +270,30 @@ def _other_account(world, server):
     other = Acme(world.local.url(server, "/acme/directory"), world.local.ca_cert)
     assert other.new_account(kid, hmac_key).status == 201
     return other
+
+
+def test_the_database_guards_the_binding(world, registered):
+    """What the web role can do with an EAB without its key: nothing."""
+    local, kid = world.local, registered["kid"]
+    denied = local.psql("SELECT eab_hmac_key FROM acme_registrations LIMIT 1", user="inkan_ra", check=False)
+    assert denied.returncode != 0 and "permission denied" in denied.stderr
+    key = AccountKey("ES256")
+    jwk = json.dumps(key.jwk, sort_keys=True, separators=(",", ":"))
+    # A NULL MAC, or a MAC over another key than the one bound, binds nothing.
+    for mac, signing_input in (("NULL", "'x.y'::bytea"), ("'\\x00'::bytea", "NULL")):
+        out = local.psql(f"SELECT outcome FROM inkan_acme_bind('{kid}', 'HS256', {signing_input}, {mac}, '{jwk}', "
+                         f"'{key.thumbprint()}', '{{}}')", user="inkan_ra")
+        assert out == "bad-mac", out
+    other = AccountKey("ES256")
+    binding = eab(kid, registered["hmac"], "https://x/acme/new-account", other)
+    signing = f"{binding['protected']}.{binding['payload']}"
+    mac = "\\x" + unb64(binding["signature"]).hex()
+    out = local.psql(f"SELECT outcome FROM inkan_acme_bind('{kid}', 'HS256', convert_to('{signing}', 'UTF8'), "
+                     f"'{mac}'::bytea, '{jwk}', '{key.thumbprint()}', '{{}}')", user="inkan_ra")
+    assert out == "bad-mac", out
+    # The same call for the key the binding signed succeeds: the checks above were the ones refusing.
+    other_jwk = json.dumps(other.jwk, sort_keys=True, separators=(",", ":"))
+    out = local.psql(f"SELECT outcome FROM inkan_acme_bind('{kid}', 'HS256', convert_to('{signing}', 'UTF8'), "
+                     f"'{mac}'::bytea, '{other_jwk}', '{other.thumbprint()}', '{{}}')", user="inkan_ra")
+    assert out == "bound", out
+    assert local.psql(f"SELECT eab_hmac_key IS NULL FROM acme_registrations WHERE eab_kid = '{kid}'") == "t"

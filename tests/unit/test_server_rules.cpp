@@ -84,6 +84,11 @@ struct FakeRegistry : workflow::Registry {
         return it == certs.end() ? std::nullopt : std::optional(it->second);
     }
     bool ou_allowed(const std::string&, const std::string& ou) override { return allowed_ous.count(ou) > 0; }
+    std::map<std::string, workflow::KnownRegistration> registrations;
+    std::optional<workflow::KnownRegistration> acme_registration(const std::string& ref) override {
+        auto it = registrations.find(ref);
+        return it == registrations.end() ? std::nullopt : std::optional(it->second);
+    }
 };
 
 std::vector<authz::Grant> grants(const std::string& subtree = "") {
@@ -535,8 +540,63 @@ void ocsp_omits_unspecified_reason_and_speaks_sha256(void**) {
 
 }  // namespace
 
+// ACME registration files (UPKI-FORMATS §4): the same columns, no CSR, the
+// account ID in column 3, a fourth operation; grants of kind acme.
+void acme_file_rules(void**) {
+    using authz::Action;
+    std::vector<authz::Grant> acme_grant = {
+        {kDomain, "", {authz::Kind::acme}, {Action::issue, Action::renew, Action::revoke}}};
+    auto policy = rules();
+    policy.kind = authz::Kind::acme;
+    std::string cn = "www." + kDomain;
+    auto create = line(cn, "");
+    create[12] = "dNSName=api." + kDomain;
+    assert_true(codes(create, ApplyType::issue, nullptr, policy, true, acme_grant).empty());
+    // A server grant is not an ACME grant, and a server file needs its CSR.
+    assert_true(codes(create, ApplyType::issue, nullptr, policy, true, grants()) == Codes({"414", "414"}));
+    assert_true(codes(create, ApplyType::issue) == Codes{"201"});
+    auto with_csr = create;
+    with_csr[6] = csr(rsa_key().get(), subject(cn));
+    assert_true(codes(with_csr, ApplyType::issue, nullptr, policy, true, acme_grant) == Codes{"442"});
+    auto with_account = create;
+    with_account[2] = "ACME-X";
+    assert_true(codes(with_account, ApplyType::issue, nullptr, policy, true, acme_grant) == Codes{"442"});
+    // An existing certificate with the DN does not block a registration.
+    FakeRegistry reg;
+    reg.used.insert(dn(cn));
+    assert_true(codes(create, ApplyType::issue, &reg, policy, true, acme_grant).empty());
+
+    // Update and suspend name a registration of the institution.
+    reg.registrations["ACME-A"] = {7, dn(cn), "active", {cn}};
+    auto update = create;
+    update[2] = "ACME-A";
+    assert_true(codes(update, ApplyType::renew, &reg, policy, true, acme_grant).empty());
+    update[2] = "ACME-B";
+    assert_true(codes(update, ApplyType::renew, &reg, policy, true, acme_grant) == Codes{"440"});
+    std::vector<std::string> suspend = {dn(cn), "", "ACME-A", "", "5", "", "", "", "", "", "", "", ""};
+    assert_true(codes(suspend, ApplyType::suspend, &reg, policy, true, acme_grant).empty());
+    assert_true(codes(suspend, ApplyType::suspend, &reg, rules(), true, acme_grant) == Codes{"530"});
+    suspend[0] = dn("other." + kDomain);
+    assert_true(codes(suspend, ApplyType::suspend, &reg, policy, true, acme_grant) == Codes{"440"});
+    reg.registrations["ACME-A"].status = "suspended";
+    assert_true(codes(update, ApplyType::renew, &reg, policy, true, acme_grant) == Codes{"440"});
+    update[2] = "ACME-A";
+    assert_true(codes(update, ApplyType::renew, &reg, policy, true, acme_grant) == Codes{"441"});
+
+    // Revocation: an ACME file revokes ACME certificates, a server file server certificates;
+    // a server file cannot renew an ACME certificate.
+    reg.certs["1a"] = {5, dn(cn), "", {cn}, false, false, "acme"};
+    std::vector<std::string> revoke = {dn(cn), "", "", "0x1a", "4", "", "", "", "", "", "", "", ""};
+    assert_true(codes(revoke, ApplyType::revoke, &reg, policy, true, acme_grant).empty());
+    assert_true(codes(revoke, ApplyType::revoke, &reg) == Codes{"419"});
+    auto renew = line(cn, csr(crypto::generate_rsa(2048).get(), subject(cn)));
+    renew[3] = "0x1a";
+    assert_true(codes(renew, ApplyType::renew, &reg) == Codes{"417"});
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(acme_file_rules),
         cmocka_unit_test(valid_line_passes_in_either_subject_order),
         cmocka_unit_test(field_rules),
         cmocka_unit_test(name_rules),

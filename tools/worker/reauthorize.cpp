@@ -75,6 +75,10 @@ void reauthorize_acme(store::Connection& c, const store::QueuedIssuance& a) {
             throw refused(name + " は ACME 利用情報に登録されていません。", name + " is not registered for this ACME account.");
         }
     }
+    if (a.old_certificate_id && !store::acme_certificate_of(c, *a.old_certificate_id, *a.acme_registration_id)) {
+        throw refused("置き換える証明書がこの ACME 利用情報のものではありません。",
+                      "the replaced certificate was not issued under this ACME registration.");
+    }
     require_names(c, a.institution_id, a.officer_id, a.dns_names, authz::Kind::acme, authz::Action::issue);
 }
 
@@ -110,20 +114,24 @@ void reauthorize_issue(store::Connection& c, const store::QueuedIssuance& a, con
 }
 
 // An officer revokes a server or ACME certificate of the institution within
-// their grants for its kind; an ACME client revokes an ACME certificate of
-// its registration's institution (the RA checked the account or the
-// certificate's key).
+// their grants for its kind.  An ACME client revokes a certificate issued
+// under its registration (the RA checked the account or the certificate's
+// key); that needs no acting officer: a subscriber whose key is compromised
+// must be able to revoke after the officer has left.
 void reauthorize_revocation(store::Connection& c, const store::QueuedRevocation& r) {
+    if (r.kind == "acme") {
+        if (!r.acme_registration_id || !store::acme_certificate_of(c, r.certificate_id, *r.acme_registration_id)) {
+            throw refused("失効対象がこの ACME 利用情報の証明書ではありません。",
+                          "the certificate was not issued under this ACME registration.");
+        }
+        return;
+    }
     require_acting_officer(c, r.institution_id, r.officer_id);
     auto server = store::certificate_der(c, r.certificate_id, r.institution_id, "server");
     auto acme = server ? std::nullopt : store::certificate_der(c, r.certificate_id, r.institution_id, "acme");
     if (!server && !acme) {
         throw refused("失効対象が機関のサーバ証明書でも ACME 証明書でもありません。",
                       "the certificate is neither a server nor an ACME certificate of the institution.");
-    }
-    if (r.kind == "acme") {
-        if (!acme) throw refused("ACME で失効できるのは ACME 証明書だけです。", "ACME revokes ACME certificates only.");
-        return;
     }
     auto cert = crypto::cert_from_der(server ? *server : *acme);
     require_names(c, r.institution_id, r.officer_id, crypto::dns_names(cert.get()),

@@ -53,6 +53,9 @@ int64_t bind_external_account(Context& ctx, const json& payload, const std::vect
         throw malformed("the external account binding's url differs from the request's", "EAB の url がリクエストと異なります。");
     }
     json bound_key = json::parse(eab.payload, nullptr, false);
+    if (!bound_key.is_object()) {
+        throw malformed("the external account binding's payload is not a JWK", "EAB のペイロードが JWK ではありません。");
+    }
     if (parse_jwk(bound_key).thumbprint != ctx.jws.jwk->thumbprint) {
         throw malformed("the external account binding must sign the account key of this request",
                         "EAB はこのリクエストのアカウント鍵に対するものにしてください。");
@@ -88,13 +91,17 @@ json account_json(const Context& ctx, const store::acme::Account& a) {
 http::Response new_account(Context& ctx) {
     json payload = payload_object(ctx.jws, "newAccount");
     if (auto existing = store::acme::account_by_thumbprint(ctx.c, ctx.jws.jwk->thumbprint)) {
+        if (existing->status != "valid") throw deactivated();
         return account_answer(ctx, 200, *existing);
     }
-    if (payload.value("onlyReturnExisting", false) == true) {
+    if (bool_or(payload, "onlyReturnExisting", false)) {
         throw Problem("accountDoesNotExist", "no account has this key", "この鍵のアカウントはありません。");
     }
     auto contact = contacts(payload);
-    int64_t id = bind_external_account(ctx, payload, contact);
+    // Two requests with one new key: the second finds the key taken.
+    int64_t id = or_problem("23505", Problem("malformed", "an account with this key was created meanwhile: send the request again",
+                                             "この鍵のアカウントが同時に作成されました。もう一度送信してください。", 409),
+                            [&] { return bind_external_account(ctx, payload, contact); });
     return account_answer(ctx, 201, *store::acme::account_by_id(ctx.c, id));
 }
 
@@ -114,6 +121,7 @@ http::Response account_update(Context& ctx) {
 
 http::Response account_orders(Context& ctx) {
     require_own_account(ctx);
+    require_post_as_get(ctx);
     json urls = json::array();
     for (int64_t id : store::acme::orders_of(ctx.c, ctx.acct().id)) urls.push_back(ctx.url("order", id));
     return json_response(200, {{"orders", urls}});
@@ -129,7 +137,7 @@ http::Response key_change(Context& ctx) {
     }
     if (inner.url != ctx.jws.url) throw malformed("the inner JWS url differs from the outer one", "内側の JWS の url が外側と異なります。");
     json change = payload_object(inner, "keyChange inner JWS");
-    if (change.value("account", "") != ctx.jws.kid) {
+    if (string_or(change, "account", "") != ctx.jws.kid) {
         throw malformed("the key change names another account", "鍵変更が別のアカウントを指しています。");
     }
     if (!change.contains("oldKey") || parse_jwk(change["oldKey"]).thumbprint != ctx.acct().thumbprint) {
@@ -139,7 +147,8 @@ http::Response key_change(Context& ctx) {
         throw Problem("malformed", "the new key belongs to another account already", "新しい鍵は既に別のアカウントのものです。", 409)
             .with_header("Location", ctx.url("acct", other->id));
     }
-    store::acme::change_key(ctx.c, ctx.acct().id, inner.jwk->canonical, inner.jwk->thumbprint);
+    or_problem("23505", Problem("malformed", "the new key belongs to another account already", "新しい鍵は既に別のアカウントのものです。", 409),
+               [&] { store::acme::change_key(ctx.c, ctx.acct().id, inner.jwk->canonical, inner.jwk->thumbprint); });
     return account_answer(ctx, 200, *store::acme::account_by_id(ctx.c, ctx.acct().id));
 }
 

@@ -20,6 +20,7 @@ store::acme::Issued own_certificate(const Context& ctx) {
 }
 
 http::Response chain(Context& ctx, bool with_root) {
+    require_post_as_get(ctx);
     own_certificate(ctx);
     auto chained = store::load_with_issuers(ctx.c, ctx.id);
     if (!with_root && !chained.issuers.empty()) chained.issuers.pop_back();
@@ -48,10 +49,15 @@ http::Response revoke_certificate(Context& ctx) {
     std::string der = b64url_decode(payload["certificate"].get<std::string>(), "certificate");
     int reason = 0;
     if (payload.contains("reason")) {
-        if (!payload["reason"].is_number_integer() || !subscriber_reason(payload["reason"].get<int>())) {
+        // Read wide: a huge number must not wrap around into an accepted one.
+        const auto& value = payload["reason"];
+        int64_t wide = value.is_number_integer() && !value.is_number_unsigned() ? value.get<int64_t>()
+                       : value.is_number_unsigned() && value.get<uint64_t>() < 16 ? static_cast<int64_t>(value.get<uint64_t>())
+                                                                                 : -1;
+        if (wide < 0 || wide > 10 || !subscriber_reason(static_cast<int>(wide))) {
             throw Problem("badRevocationReason", "the reason must be 0, 1, 3, 4 or 5", "失効理由は 0, 1, 3, 4, 5 のいずれかです。");
         }
-        reason = payload["reason"].get<int>();
+        reason = static_cast<int>(wide);
     }
     crypto::X509Ptr cert;
     try {
@@ -73,7 +79,8 @@ http::Response revoke_certificate(Context& ctx) {
     if (issued->revoked || issued->revocation_pending) {
         throw Problem("alreadyRevoked", "the certificate is revoked already", "証明書は既に失効しています。");
     }
-    store::acme::submit_revocation(ctx.c, issued->id, issued->registration_id, reason);
+    or_problem("P0002", Problem("alreadyRevoked", "the certificate is revoked already", "証明書は既に失効しています。"),
+               [&] { return store::acme::submit_revocation(ctx.c, issued->id, issued->registration_id, reason); });
     return {200, {{"Cache-Control", "no-store"}}, ""};
 }
 

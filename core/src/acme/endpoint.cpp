@@ -95,9 +95,7 @@ store::acme::Account account_of_kid(Context& ctx) {
     }
     auto account = store::acme::account_by_id(ctx.c, std::stoll(kid.substr(prefix.size())));
     if (!account) throw Problem("accountDoesNotExist", "no such account", "アカウントがありません。");
-    if (account->status != "valid") {
-        throw unauthorized("the account is " + account->status, "アカウントは無効化されています (" + account->status + ")。");
-    }
+    if (account->status != "valid") throw deactivated();
     return *account;
 }
 
@@ -140,6 +138,7 @@ http::Response problem_response(const Problem& p) {
                            {"detail", p.en()},
                            {"status", p.status()},
                            {"detail_ja", p.ja()}};
+    if (!p.algorithms().empty()) body["algorithms"] = p.algorithms();
     if (!p.identifier().empty()) {
         body["subproblems"] = {{{"type", body["type"]},
                                 {"detail", p.en()},
@@ -155,7 +154,7 @@ http::Response problem_response(const Problem& p) {
 Problem as_problem(const Error& e) {
     std::string type = e.http_status() == 503 ? "serverInternal" : "malformed";
     Problem p(type, e.message().en, e.message().ja, e.http_status());
-    for (const auto& [name, value] : e.headers()) p = std::move(p).with_header(name, value);
+    for (const auto& [name, value] : e.headers()) p.add_header(name, value);
     return p;
 }
 
@@ -176,6 +175,28 @@ http::Response handle(store::Pool& pool, const http::Request& req, const std::st
     });
 }
 }  // namespace
+
+void require_post_as_get(const Context& ctx) {
+    if (!ctx.jws.payload.empty()) {
+        throw malformed("this resource takes POST-as-GET: an empty payload", "このリソースは空のペイロード (POST-as-GET) だけを受け付けます。");
+    }
+}
+
+std::string string_or(const nlohmann::json& object, const char* name, const std::string& fallback) {
+    if (!object.contains(name)) return fallback;
+    if (!object[name].is_string()) {
+        throw malformed(std::string(name) + " must be a string", std::string(name) + " は文字列にしてください。");
+    }
+    return object[name].get<std::string>();
+}
+
+bool bool_or(const nlohmann::json& object, const char* name, bool fallback) {
+    if (!object.contains(name)) return fallback;
+    if (!object[name].is_boolean()) {
+        throw malformed(std::string(name) + " must be true or false", std::string(name) + " は true か false にしてください。");
+    }
+    return object[name].get<bool>();
+}
 
 http::Response json_response(int status, const nlohmann::json& body) {
     return {status, {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}}, body.dump()};

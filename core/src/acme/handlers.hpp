@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "acme/jws.hpp"
+#include "acme/problem.hpp"
 #include "http/request.hpp"
 #include "store/acme.hpp"
 #include "store/pg.hpp"
@@ -33,6 +34,21 @@ struct Context {
 };
 
 http::Response json_response(int status, const nlohmann::json& body);
+// POST-as-GET resources take an empty payload only (RFC 8555 §6.3).
+void require_post_as_get(const Context& ctx);
+// A member of a payload object that must be a string / a boolean when present.
+std::string string_or(const nlohmann::json& object, const char* name, const std::string& fallback);
+bool bool_or(const nlohmann::json& object, const char* name, bool fallback);
+// A statement refused with `sqlstate` (a race another request won) as `problem`.
+template <class F>
+auto or_problem(const char* sqlstate, const Problem& problem, F&& fn) -> decltype(fn()) {
+    try {
+        return fn();
+    } catch (const store::QueryError& e) {
+        if (e.sqlstate() == sqlstate) throw problem;
+        throw;
+    }
+}
 
 // accounts.cpp
 http::Response new_account(Context& ctx);

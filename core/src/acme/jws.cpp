@@ -138,10 +138,13 @@ void check_header(Jws& jws, const json& h, JwsUse use) {
     jws.alg = string_member(h, "alg", "JWS protected header");
     bool mac = use == JwsUse::binding;
     if (mac ? !one_of(jws.alg, kMacAlgs) : !one_of(jws.alg, kSignatureAlgs)) {
+        std::vector<std::string> accepted;
+        if (!mac) accepted.assign(kSignatureAlgs.begin(), kSignatureAlgs.end());
         throw Problem(mac ? "malformed" : "badSignatureAlgorithm",
                       "JWS algorithm \"" + jws.alg + "\" is not accepted here (" +
                           (mac ? "HS256, HS384, HS512" : "RS256, ES256, ES384, EdDSA") + ")",
-                      "JWS のアルゴリズム \"" + jws.alg + "\" は使えません。");
+                      "JWS のアルゴリズム \"" + jws.alg + "\" は使えません。")
+            .with_algorithms(std::move(accepted));
     }
     if (h.contains("crit") || h.contains("b64")) {
         throw malformed("JWS header members crit and b64 are not accepted", "JWS ヘッダーの crit と b64 は使えません。");
@@ -187,21 +190,22 @@ Jwk parse_jwk(const json& j) {
     out.kty = string_member(j, "kty", "JWK");
     const char* what = "JWK";
     if (out.kty == "RSA") {
-        const auto &n = string_member(j, "n", what), &e = string_member(j, "e", what);
-        out.key = rsa_key(b64url_decode(n, what), b64url_decode(e, what));
-        out.canonical = R"({"e":")" + e + R"(","kty":"RSA","n":")" + n + "\"}";
+        std::string n = b64url_decode(string_member(j, "n", what), what), e = b64url_decode(string_member(j, "e", what), what);
+        out.key = rsa_key(n, e);
+        // Re-encoded from the bytes: one key, one thumbprint, however its base64url was written.
+        out.canonical = R"({"e":")" + crypto::base64url(e) + R"(","kty":"RSA","n":")" + crypto::base64url(n) + "\"}";
     } else if (out.kty == "EC") {
         out.crv = string_member(j, "crv", what);
         if (out.crv != "P-256" && out.crv != "P-384") {
             throw bad_key("EC keys must be on P-256 or P-384", "EC 鍵は P-256 か P-384 にしてください。");
         }
-        const auto &x = string_member(j, "x", what), &y = string_member(j, "y", what);
-        out.key = ec_key(out.crv, b64url_decode(x, what), b64url_decode(y, what));
-        out.canonical = R"({"crv":")" + out.crv + R"(","kty":"EC","x":")" + x + R"(","y":")" + y + "\"}";
+        std::string x = b64url_decode(string_member(j, "x", what), what), y = b64url_decode(string_member(j, "y", what), what);
+        out.key = ec_key(out.crv, x, y);
+        out.canonical = R"({"crv":")" + out.crv + R"(","kty":"EC","x":")" + crypto::base64url(x) + R"(","y":")" +
+                        crypto::base64url(y) + "\"}";
     } else if (out.kty == "OKP") {
         out.crv = string_member(j, "crv", what);
-        const auto& x = string_member(j, "x", what);
-        std::string raw = b64url_decode(x, what);
+        std::string raw = b64url_decode(string_member(j, "x", what), what);
         if (out.crv != "Ed25519" || raw.size() != 32) {
             throw bad_key("OKP keys must be Ed25519 (32 bytes)", "OKP 鍵は Ed25519 (32 バイト) にしてください。");
         }
@@ -212,7 +216,7 @@ Jwk parse_jwk(const json& j) {
             throw bad_key("the Ed25519 key does not load", "Ed25519 鍵を読み込めません。");
         }
         out.key = crypto::PKey(key);
-        out.canonical = R"({"crv":"Ed25519","kty":"OKP","x":")" + x + "\"}";
+        out.canonical = R"({"crv":"Ed25519","kty":"OKP","x":")" + crypto::base64url(raw) + "\"}";
     } else {
         throw bad_key("key type \"" + out.kty + "\" is not accepted (RSA, EC, OKP)",
                       "鍵の種類 \"" + out.kty + "\" は使えません (RSA, EC, OKP)。");

@@ -46,7 +46,7 @@ std::vector<std::string> ordered_names(const Context& ctx, const json& payload) 
         if (!id.is_object() || !id.contains("value") || !id["value"].is_string()) {
             throw malformed("every identifier needs a type and a string value", "各 identifier には type と value が必要です。");
         }
-        if (id.value("type", "") != "dns") {
+        if (string_or(id, "type", "") != "dns") {
             throw Problem("unsupportedIdentifier", "only dns identifiers are supported", "dns の識別子だけが使えます。");
         }
         std::string name = lower(id["value"].get<std::string>());
@@ -160,7 +160,10 @@ http::Response new_order(Context& ctx) {
     return order_answer(ctx, 201, own_order(ctx, id));
 }
 
-http::Response order_status(Context& ctx) { return order_answer(ctx, 200, own_order(ctx, ctx.id)); }
+http::Response order_status(Context& ctx) {
+    require_post_as_get(ctx);
+    return order_answer(ctx, 200, own_order(ctx, ctx.id));
+}
 
 http::Response finalize(Context& ctx) {
     auto o = own_order(ctx, ctx.id);
@@ -178,11 +181,18 @@ http::Response finalize(Context& ctx) {
         store::acme::fail_order(ctx.c, o.id, p.en());
         throw;
     }
-    store::acme::submit_order(ctx.c, o.id, checked);
+    // A finalize of the same order that won the race has made it processing.
+    or_problem("P0002", Problem("orderNotReady", "the order is being finalized already", "注文は既に確定処理中です。", 403),
+               [&] { return store::acme::submit_order(ctx.c, o.id, checked); });
     return order_answer(ctx, 200, own_order(ctx, o.id));
 }
 
 http::Response authorization(Context& ctx) {
+    if (!ctx.jws.payload.empty()) {
+        // Deactivating a pre-validated authorization would change nothing the order depends on.
+        throw malformed("authorizations take POST-as-GET only; a registered name cannot be deactivated here",
+                        "認可は POST-as-GET だけを受け付けます。登録された名前の認可は無効化できません。");
+    }
     auto z = store::acme::authorization(ctx.c, ctx.id);
     if (!z || z->account_id != ctx.acct().id) {
         throw Problem("malformed", "no such authorization of this account", "このアカウントの認可はありません。", 404);

@@ -32,22 +32,35 @@ public:
     }
     const std::string& identifier() const noexcept { return identifier_; }
 
-    Problem&& with_header(std::string name, std::string value) && {
-        headers_.emplace_back(std::move(name), std::move(value));
+    // badSignatureAlgorithm names the algorithms the server accepts (RFC 8555 §6.2).
+    Problem&& with_algorithms(std::vector<std::string> algorithms) && {
+        algorithms_ = std::move(algorithms);
         return std::move(*this);
     }
+    const std::vector<std::string>& algorithms() const noexcept { return algorithms_; }
+
+    Problem&& with_header(std::string name, std::string value) && {
+        add_header(std::move(name), std::move(value));
+        return std::move(*this);
+    }
+    void add_header(std::string name, std::string value) { headers_.emplace_back(std::move(name), std::move(value)); }
     const std::vector<std::pair<std::string, std::string>>& headers() const noexcept { return headers_; }
 
 private:
     std::string type_, en_, ja_;
     int status_;
     std::string identifier_;
+    std::vector<std::string> algorithms_;
     std::vector<std::pair<std::string, std::string>> headers_;
 };
 
 inline Problem malformed(std::string en, std::string ja) { return Problem("malformed", std::move(en), std::move(ja)); }
 inline Problem unauthorized(std::string en, std::string ja) {
     return Problem("unauthorized", std::move(en), std::move(ja), 403);
+}
+// A deactivated account (RFC 8555 §7.3.6): 401.
+inline Problem deactivated() {
+    return Problem("unauthorized", "the account is deactivated", "アカウントは無効化されています。", 401);
 }
 
 }  // namespace inkan::acme

@@ -147,9 +147,9 @@ std::optional<Issued> issued_by_serial(Connection& c, const std::string& serial_
 }
 
 bool replacement_ordered(Connection& c, int64_t certificate_id) {
-    return !c.query("SELECT 1 FROM acme_orders o LEFT JOIN applications a ON a.id = o.application_id "
-                    "WHERE o.replaces_certificate_id = $1 AND o.status <> 'invalid' "
-                    "AND coalesce(a.state, 'queued') NOT IN ('failed', 'cancelled')",
+    // An order that failed or expired unfinished replaces nothing.
+    return !c.query("SELECT 1 FROM acme_orders o JOIN acme_order_states s ON s.id = o.id "
+                    "WHERE o.replaces_certificate_id = $1 AND s.status <> 'invalid'",
                     certificate_id)
                 .empty();
 }

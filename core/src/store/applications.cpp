@@ -49,7 +49,7 @@ std::vector<QueuedIssuance> claim_issuances(Connection& c, int limit) {
 
 std::vector<QueuedRevocation> claim_revocations(Connection& c, int limit) {
     auto r = c.query(
-        "SELECT a.id, a.institution_id, a.officer_id, a.target_certificate_id, ce.ca_id, a.revocation_reason, ce.serial, a.kind "
+        "SELECT a.id, a.institution_id, a.officer_id, a.target_certificate_id, ce.ca_id, a.revocation_reason, ce.serial, a.kind, a.acme_registration_id "
         "FROM applications a JOIN certificates ce ON ce.id = a.target_certificate_id "
         "WHERE a.state = 'queued' AND a.operation = 'revoke' "
         "ORDER BY a.id LIMIT $1::int FOR UPDATE OF a SKIP LOCKED",
@@ -57,7 +57,8 @@ std::vector<QueuedRevocation> claim_revocations(Connection& c, int limit) {
     std::vector<QueuedRevocation> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.push_back({r.integer(i, 0), r.integer(i, 1), r.integer(i, 2), r.integer(i, 3), r.integer(i, 4),
-                       static_cast<int>(r.integer(i, 5)), r.text(i, 6), r.text(i, 7)});
+                       static_cast<int>(r.integer(i, 5)), r.text(i, 6), r.text(i, 7), std::nullopt});
+        if (!r.is_null(i, 8)) out.back().acme_registration_id = r.integer(i, 8);
     }
     return out;
 }

@@ -40,6 +40,7 @@ struct QueuedRevocation {
     int reason = 0;
     std::string serial;
     std::string kind;  // of the application: server (an officer's), acme (an ACME client's)
+    std::optional<int64_t> acme_registration_id;  // an ACME client's: the registration it acted for
 };
 
 // Up to `limit` queued revocations, oldest first, locked for this transaction.

@@ -28,6 +28,7 @@ std::vector<DueReminder> claim_due_renewal_reminders(Connection& c, int64_t days
         "JOIN certificates new ON new.id = old.replaced_by JOIN applications a ON a.id = new.application_id "
         "JOIN officers o ON o.id = a.officer_id "
         "WHERE old.renewal_reminder_at IS NULL AND old.revoked_at IS NULL AND old.not_after > now() "
+        "AND old.kind <> 'acme' "  // an ACME client replaces and stops using its own certificates
         "AND new.created_at <= now() - make_interval(days => $1::int) FOR UPDATE OF old SKIP LOCKED",
         days);
     std::vector<DueReminder> out;

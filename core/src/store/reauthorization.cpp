@@ -47,4 +47,11 @@ std::optional<AcmeRegistration> acme_registration(Connection& c, int64_t registr
     return AcmeRegistration{r.integer(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.strings(0, 5)};
 }
 
+bool acme_certificate_of(Connection& c, int64_t certificate_id, int64_t registration_id) {
+    return !c.query("SELECT 1 FROM certificates c JOIN applications a ON a.id = c.application_id "
+                    "WHERE c.id = $1 AND c.kind = 'acme' AND a.acme_registration_id = $2",
+                    certificate_id, registration_id)
+                .empty();
+}
+
 }  // namespace inkan::store

@@ -26,6 +26,8 @@ struct AcmeRegistration {
     std::vector<std::string> names;  // CN first
 };
 std::optional<AcmeRegistration> acme_registration(Connection& c, int64_t registration_id);
+// An ACME certificate issued under the registration.
+bool acme_certificate_of(Connection& c, int64_t certificate_id, int64_t registration_id);
 // A valid officer certificate whose renewal window (days before notAfter) is open.
 bool renewable_officer_certificate(Connection& c, int64_t officer_id, int64_t window_days);
 

@@ -252,6 +252,7 @@ void check_csr(ServerApplication& app, const std::vector<tsv::Rdn>& dn, const st
 
 void check_renewal(ServerApplication& app, const std::string& serial, Registry& registry, Collector& err) {
     auto old = registry.certificate(serial);
+    if (old && old->kind != "server") old.reset();  // ACME certificates renew through ACME
     if (!old) {
         err.add("417", kOldSerial, {"更新対象の証明書が見つかりません。", "The certificate to renew was not found in your institution."});
         return;
