@@ -87,17 +87,6 @@ CREATE TABLE acme_orders (
 CREATE INDEX acme_orders_account ON acme_orders (account_id);
 CREATE UNIQUE INDEX acme_orders_application ON acme_orders (application_id);
 
--- An order as clients see it: 'valid' and 'invalid' follow the application
--- the signer worked on; an unfinished order past its expiry is invalid.
-CREATE VIEW acme_order_states AS
-SELECT o.id, o.account_id, o.names, o.expires_at, o.created_at, ap.certificate_id,
-       CASE WHEN ap.state = 'issued' THEN 'valid'
-            WHEN ap.state IN ('failed', 'cancelled') THEN 'invalid'
-            WHEN o.status IN ('pending', 'ready') AND o.expires_at <= now() THEN 'invalid'
-            ELSE o.status END AS status,
-       coalesce(o.error, ap.error, '') AS error
-FROM acme_orders o LEFT JOIN applications ap ON ap.id = o.application_id;
-
 -- One per ordered name.  Registered names are validated by the officer's
 -- registration, so authorizations are created valid.
 CREATE TABLE acme_authorizations (
@@ -118,6 +107,27 @@ ALTER TABLE batches DROP CONSTRAINT batches_apply_type_check;
 ALTER TABLE batches ADD CONSTRAINT batches_apply_type_check CHECK (apply_type IN (1, 2, 3, 4));
 
 ALTER TABLE applications ADD COLUMN acme_registration_id bigint REFERENCES acme_registrations;
+-- The order an ACME application came from: the signer checks its validations (018).
+ALTER TABLE applications ADD COLUMN acme_order_id bigint REFERENCES acme_orders;
+
+-- An order as clients see it: 'valid' and 'invalid' follow the application
+-- the signer worked on; an unfinished order past its expiry is invalid; a
+-- pending order is ready once every authorization is valid, invalid when one
+-- is (authorizations are created in 017, challenges come with 018).
+CREATE VIEW acme_order_states AS
+SELECT o.id, o.account_id, o.names, o.expires_at, o.created_at, ap.certificate_id,
+       CASE WHEN ap.state = 'issued' THEN 'valid'
+            WHEN ap.state IN ('failed', 'cancelled') THEN 'invalid'
+            WHEN o.status IN ('pending', 'ready') AND o.expires_at <= now() THEN 'invalid'
+            WHEN o.status = 'pending' AND EXISTS (SELECT 1 FROM acme_authorizations z
+                                                  WHERE z.order_id = o.id AND z.status <> 'valid') THEN
+                CASE WHEN EXISTS (SELECT 1 FROM acme_authorizations z WHERE z.order_id = o.id AND z.status = 'invalid')
+                     THEN 'invalid' ELSE 'pending' END
+            WHEN o.status = 'pending' THEN 'ready'
+            ELSE o.status END AS status,
+       coalesce(o.error, ap.error, '') AS error
+FROM acme_orders o LEFT JOIN applications ap ON ap.id = o.application_id;
+
 
 -- A registration by an acting officer of the institution.  The RA generated
 -- the key and showed it to the officer; from here on only the database has it.
@@ -241,8 +251,8 @@ DECLARE
     ordered text[];
     new_id bigint;
 BEGIN
-    SELECT * INTO o FROM acme_orders WHERE acme_orders.id = p_order AND status = 'ready' FOR UPDATE;
-    IF NOT FOUND THEN
+    SELECT * INTO o FROM acme_orders WHERE acme_orders.id = p_order FOR UPDATE;
+    IF NOT FOUND OR (SELECT s.status FROM acme_order_states s WHERE s.id = p_order) <> 'ready' THEN
         RAISE EXCEPTION 'order % is not ready', p_order USING ERRCODE = 'no_data_found';
     END IF;
     SELECT reg.* INTO r FROM acme_registrations reg JOIN acme_accounts a ON a.registration_id = reg.id
@@ -259,10 +269,10 @@ BEGIN
                                           WHERE n <> r.names[1] ORDER BY i);
     INSERT INTO applications (kind, operation, institution_id, officer_id, subject_dn, profile, csr, dns_names,
                               subscriber_name, subscriber_affiliation, subscriber_email, fqdn, server_software,
-                              acme_registration_id, old_certificate_id)
+                              acme_registration_id, old_certificate_id, acme_order_id)
     VALUES ('acme', 'issue', r.institution_id, r.officer_id, r.subject_dn, 'acme-' || r.server_profile, p_csr, ordered,
             r.subscriber_name, r.subscriber_affiliation, r.subscriber_email, r.names[1], r.server_software, r.id,
-            o.replaces_certificate_id)
+            o.replaces_certificate_id, o.id)
     RETURNING applications.id INTO new_id;
     UPDATE acme_orders SET status = 'processing', application_id = new_id, updated_at = now() WHERE acme_orders.id = o.id;
     PERFORM pg_notify('inkan_work', 'application');
@@ -296,22 +306,20 @@ BEGIN
 END
 $$;
 
-REVOKE EXECUTE ON FUNCTION
-    inkan_acme_register(bigint, bigint, bigint, int, text, text, text, text[], text, text, text, text, text, bytea, int),
-    inkan_acme_update(bigint, bigint, text, text, text[], text, text, text, text, text, bytea, int),
-    inkan_acme_suspend(bigint, bigint, int, text),
-    inkan_acme_bind(text, text, bytea, bytea, text, text, text[]),
-    inkan_submit_acme(bigint, bytea),
-    inkan_submit_acme_revocation(bigint, bigint, int)
-FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION
-    inkan_acme_register(bigint, bigint, bigint, int, text, text, text, text[], text, text, text, text, text, bytea, int),
-    inkan_acme_update(bigint, bigint, text, text, text[], text, text, text, text, text, bytea, int),
-    inkan_acme_suspend(bigint, bigint, int, text),
-    inkan_acme_bind(text, text, bytea, bytea, text, text, text[]),
-    inkan_submit_acme(bigint, bytea),
-    inkan_submit_acme_revocation(bigint, bigint, int)
-TO inkan_ra;
+-- The web role may call these functions, nobody else.
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public'
+               AND p.proname IN ('inkan_acme_register', 'inkan_acme_update', 'inkan_acme_suspend', 'inkan_acme_bind',
+                                 'inkan_submit_acme', 'inkan_submit_acme_revocation') LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO inkan_ra', f);
+    END LOOP;
+END
+$$;
 
 -- Every column but the HMAC key.
 GRANT SELECT (id, account_ref, institution_id, officer_id, batch_id, line_no, subject_dn, server_profile, names,
@@ -325,7 +333,6 @@ GRANT UPDATE (jwk, thumbprint, status, contact, updated_at) ON acme_accounts TO 
 GRANT INSERT (account_id, names, status, expires_at, replaces, replaces_certificate_id) ON acme_orders TO inkan_ra;
 GRANT INSERT ON acme_authorizations TO inkan_ra;
 GRANT UPDATE (status, error, updated_at) ON acme_orders TO inkan_ra;
-GRANT UPDATE (status) ON acme_authorizations TO inkan_ra;
 GRANT USAGE ON SEQUENCE acme_orders_id_seq, acme_authorizations_id_seq TO inkan_ra;
 
 -- Every SECURITY DEFINER function searches pg_temp last, so a temporary table

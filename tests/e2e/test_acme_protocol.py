@@ -297,3 +297,22 @@ def test_the_database_guards_the_binding(world, registered):
                      f"'{mac}'::bytea, '{other_jwk}', '{other.thumbprint()}', '{{}}')", user="inkan_ra")
     assert out == "bound", out
     assert local.psql(f"SELECT eab_hmac_key IS NULL FROM acme_registrations WHERE eab_kid = '{kid}'") == "t"
+
+
+def test_p256_when_the_service_enables_it(world, server, tmp_path):
+    officer = world.logged_in(server, tmp_path, kinds="acme", actions="issue")
+    names = [f"ec.{officer.inst['domain']}"]
+    _, kid, hmac_key = eab_of(register(world, officer, names, profile="11"))
+    c = Acme(world.local.url(server, "/acme/directory"), world.local.ca_cert)
+    assert c.new_account(kid, hmac_key).status == 201
+    r = c.new_order(names)
+    _, p256 = csr(names, "p256")
+    refused = c.finalize(r.json, p256)
+    assert refused.problem == "badCSR" and "(403)" in refused.json["detail"]
+    world.local.inkanctl("profile", "set-keys", "acme-11", "ec-p384,ec-p256")
+    try:
+        _, chain, _ = c.obtain(names, key_type="p256")
+        leaf = pem_certs(chain.body)[0]
+        assert leaf.public_key().curve.name == "secp256r1"
+    finally:
+        world.local.inkanctl("profile", "set-keys", "acme-11", "ec-p384")

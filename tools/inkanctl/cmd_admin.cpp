@@ -5,6 +5,7 @@
 #include "store/migrations.hpp"
 #include "store/profiles.hpp"
 #include "store/settings_rows.hpp"
+#include "util/text.hpp"
 
 namespace inkanctl {
 namespace {
@@ -50,6 +51,20 @@ json profile_list(inkan::store::Connection& c, const Args&) {
     return out;
 }
 
+json profile_set_keys(inkan::store::Connection& c, const Args& a) {
+    std::string id = a.arg(0, "ID"), list = a.arg(1, "KEY,KEY");
+    std::vector<std::string> keys = inkan::text::comma_list(list);
+    if (keys.empty()) usage_error("name at least one key type", "鍵の種類を1つ以上指定してください");
+    for (const auto& k : keys) {
+        if (!inkan::profile::parse_key_type(k)) usage_error("key types are rsa-2048, ec-p256, ec-p384", "鍵の種類は rsa-2048, ec-p256, ec-p384 です");
+    }
+    inkan::store::Transaction tx(c);
+    if (!inkan::store::set_profile_key_types(c, id, keys)) not_found("プロファイル", "profile", id);
+    inkan::audit::append(c, actor(), "profile.key_types_set", "profile:" + id, {{"key_types", keys}});
+    tx.commit();
+    return {{"id", id}, {"keys", keys}};
+}
+
 json audit_verify(inkan::store::Connection& c, const Args&) {
     auto v = inkan::audit::verify(c);
     json out = {{"ok", v.ok}, {"rows", v.rows}};
@@ -69,6 +84,8 @@ Register commands({
     {"setting", "set", "NAME VALUE", "set a service setting", setting_set},
     {"setting", "list", "", "show all settings with their values and defaults", setting_list},
     {"profile", "list", "", "show the certificate profiles (table profiles) and which are issuable", profile_list},
+    {"profile", "set-keys", "ID KEY[,KEY...]",
+     "set the key types a profile accepts (e.g. acme-11 ec-p384,ec-p256 to allow P-256 ACME keys)", profile_set_keys},
     {"audit", "verify", "", "check the audit log's hash chain; reports the first broken link and exits 1", audit_verify},
     {"audit", "list", "[--limit N]", "show the newest audit entries", audit_list},
 });

@@ -52,6 +52,22 @@ json institution_set_status(inkan::store::Connection& c, const Args& a) {
     return *row;
 }
 
+// none, or http-01 and/or dns-01: what ACME clients must also prove for every name.
+json institution_set_acme_challenges(inkan::store::Connection& c, const Args& a) {
+    std::string id = a.arg_id(0, "ID"), list = a.arg(1, "none|http-01|dns-01|http-01,dns-01");
+    std::vector<std::string> types;
+    if (list != "none") types = inkan::text::comma_list(list);
+    for (const auto& t : types) {
+        if (t != "http-01" && t != "dns-01") usage_error("challenge types are http-01 and dns-01, or none", "チャレンジは http-01 と dns-01、または none です");
+    }
+    inkan::store::Transaction tx(c);
+    auto row = inkan::store::set_institution_acme_challenges(c, std::stoll(id), types);
+    if (!row) not_found("機関", "institution", id);
+    inkan::audit::append(c, actor(), "institution.acme_challenges_set", "institution:" + id, {{"types", types}});
+    tx.commit();
+    return *row;
+}
+
 json domain_add(inkan::store::Connection& c, const Args& a) {
     int64_t institution = a.need_id("institution");
     std::string name = a.arg(0, "DOMAIN");
@@ -107,6 +123,8 @@ Register commands({
     {"institution", "add", "--name-en O --st ST --l L [--name-ja NAME]", "register an institution (UPKI DN rules)", institution_add},
     {"institution", "list", "", "list institutions", institution_list},
     {"institution", "set-status", "ID active|inactive", "activate or deactivate an institution", institution_set_status},
+    {"institution", "set-acme-challenges", "ID none|http-01|dns-01|http-01,dns-01",
+     "what ACME clients must prove for every name besides the officer's registration", institution_set_acme_challenges},
     {"domain", "add", "DOMAIN --institution ID [--allow-overlap]",
      "register a domain (no public suffixes; not inside or around another institution's domain unless --allow-overlap)",
      domain_add},

@@ -27,6 +27,7 @@
 #include "worker/delivery.hpp"
 #include "worker/keystore.hpp"
 #include "worker/mailer.hpp"
+#include "worker/validation.hpp"
 #include "worker/reminders.hpp"
 #include "worker/pipeline.hpp"
 #include "worker/status.hpp"
@@ -142,6 +143,7 @@ void run(const Options& o, const std::string& actor, bool housekeeping) {
                 if (o.mails()) {
                     busy = drain([&] { return inkan::worker::deliver_next(c, actor); }) || busy;
                     busy = drain([&] { return inkan::worker::deliver_next_mail(c, o.smtp); }) || busy;
+                    busy = drain([&] { return inkan::worker::validate_next_challenge(c, actor); }) || busy;
                 }
                 auto now = std::chrono::steady_clock::now();
                 if (housekeeping && now - last_housekeeping > std::chrono::seconds(30)) {

@@ -6,6 +6,7 @@
 #include "crypto/x509.hpp"
 #include "policy/names.hpp"
 #include "settings/settings.hpp"
+#include "store/acme_validation.hpp"
 #include "store/grants.hpp"
 #include "store/reauthorization.hpp"
 #include "tsv/dn.hpp"
@@ -78,6 +79,16 @@ void reauthorize_acme(store::Connection& c, const store::QueuedIssuance& a) {
     if (a.old_certificate_id && !store::acme_certificate_of(c, *a.old_certificate_id, *a.acme_registration_id)) {
         throw refused("置き換える証明書がこの ACME 利用情報のものではありません。",
                       "the replaced certificate was not issued under this ACME registration.");
+    }
+    // Challenges the institution demands: every name validated by this process's peer, the mailer.
+    auto demanded = store::acme::demanded_challenges(c, a.institution_id);
+    if (!demanded.empty()) {
+        auto missing = a.acme_order_id ? store::acme::unvalidated_names(c, *a.acme_order_id, demanded)
+                                       : std::vector<std::string>{"(no order)"};
+        if (!missing.empty()) {
+            throw refused(missing.front() + " の検証 (" + demanded.front() + " など) が済んでいません。",
+                          missing.front() + " was not validated by a demanded challenge.");
+        }
     }
     require_names(c, a.institution_id, a.officer_id, a.dns_names, authz::Kind::acme, authz::Action::issue);
 }

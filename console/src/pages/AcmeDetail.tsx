@@ -1,9 +1,8 @@
 // One ACME registration: its names, subscriber and EAB state, the accounts
 // bound to it, its latest orders with the reason of every failure, and the
 // officer's actions: update (new names, new EAB) and suspend.
-import { useState } from "preact/hooks";
 import { postForm } from "../api";
-import { BatchOutcome, useAction } from "../components/Action";
+import { ReasonForm } from "../components/Action";
 import { ErrorBox } from "../components/ErrorBox";
 import { Table } from "../components/Table";
 import { useApi } from "../components/useApi";
@@ -11,62 +10,6 @@ import { t, type Key } from "../i18n";
 import { jstAndUtc } from "../time";
 import type { AcmeRegistrationDetail, BatchResult } from "../types";
 import { RegistrationForm } from "./Acme";
-
-function SuspendForm({ id, onDone }: { id: number; onDone: () => void }) {
-  const [reason, setReason] = useState("5");
-  const [comment, setComment] = useState("");
-  const [confirmed, setConfirmed] = useState(false);
-  const [result, setResult] = useState<BatchResult | null>(null);
-  const { busy, error, run } = useAction();
-  return (
-    <form
-      class="action danger"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const r = await run(() => postForm<BatchResult>(`acme/registrations/${id}/suspend`, { reason, comment }));
-        if (r) {
-          setResult(r);
-          if (r.accepted) onDone();
-        }
-      }}
-    >
-      <h2>{t("acmeSuspendTitle")}</h2>
-      <p>{t("acmeSuspendHelp")}</p>
-      <label>
-        {t("reason")}
-        <select name="reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value)}>
-          {["0", "1", "3", "4", "5"].map((r) => (
-            <option key={r} value={r}>
-              {t(`reason_${r}` as Key)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("comment")}
-        <input
-          name="comment"
-          value={comment}
-          maxLength={128}
-          onInput={(e) => setComment((e.currentTarget as HTMLInputElement).value)}
-        />
-      </label>
-      <label class="confirm">
-        <input
-          type="checkbox"
-          checked={confirmed}
-          onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)}
-        />
-        {t("acmeSuspendConfirm")}
-      </label>
-      <button type="submit" disabled={busy || !confirmed}>
-        {t("acmeSuspendButton")}
-      </button>
-      <ErrorBox error={error} />
-      <BatchOutcome result={result} />
-    </form>
-  );
-}
 
 export function AcmeDetail({ id }: { id: number }) {
   const { data, error, reload } = useApi<AcmeRegistrationDetail>(`acme/registrations/${id}`);
@@ -152,7 +95,15 @@ export function AcmeDetail({ id }: { id: number }) {
             }}
             submit={(f) => postForm<BatchResult>(`acme/registrations/${id}/update`, f)}
           />
-          <SuspendForm id={id} onDone={reload} />
+          <ReasonForm
+            title="acmeSuspendTitle"
+            help="acmeSuspendHelp"
+            confirm="acmeSuspendConfirm"
+            button="acmeSuspendButton"
+            heading="h2"
+            submit={(reason, comment) => postForm<BatchResult>(`acme/registrations/${id}/suspend`, { reason, comment })}
+            onAccepted={reload}
+          />
         </>
       )}
     </>

@@ -2,7 +2,7 @@
 // in the core (a batch like any upload), so their answer is a batch result.
 import { useState } from "preact/hooks";
 import { download, postForm } from "../api";
-import { BatchOutcome, useAction } from "../components/Action";
+import { BatchOutcome, ReasonForm, useAction } from "../components/Action";
 import { ErrorBox } from "../components/ErrorBox";
 import { t, type Key } from "../i18n";
 import type { BatchResult, CertificateDetail } from "../types";
@@ -171,57 +171,13 @@ export function RenewForm({ id, onAccepted }: { id: number; onAccepted: (batchId
 }
 
 export function RevokeForm({ id, onAccepted }: { id: number; onAccepted: (batchId: number) => void }) {
-  const [reason, setReason] = useState("5");
-  const [comment, setComment] = useState("");
-  const [confirmed, setConfirmed] = useState(false);
-  const [result, setResult] = useState<BatchResult | null>(null);
-  const { busy, error, run } = useAction();
   return (
-    <form
-      class="action danger"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const r = await run(() => postForm<BatchResult>(`certificates/${id}/revoke`, { reason, comment }));
-        if (r) {
-          setResult(r);
-          if (r.accepted) onAccepted(r.batch_id);
-        }
-      }}
-    >
-      <h3>{t("revokeTitle")}</h3>
-      <label>
-        {t("reason")}
-        <select name="reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value)}>
-          {["0", "1", "3", "4", "5"].map((r) => (
-            <option key={r} value={r}>
-              {t(`reason_${r}` as Key)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("comment")}
-        <input
-          name="comment"
-          value={comment}
-          maxLength={200}
-          onInput={(e) => setComment((e.currentTarget as HTMLInputElement).value)}
-        />
-      </label>
-      <label class="confirm">
-        <input
-          type="checkbox"
-          name="confirm"
-          checked={confirmed}
-          onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)}
-        />{" "}
-        {t("confirmRevoke")}
-      </label>
-      <button type="submit" disabled={busy || !confirmed}>
-        {t("revokeButton")}
-      </button>
-      <BatchOutcome result={result} />
-      <ErrorBox error={error} />
-    </form>
+    <ReasonForm
+      title="revokeTitle"
+      confirm="confirmRevoke"
+      button="revokeButton"
+      submit={(reason, comment) => postForm<BatchResult>(`certificates/${id}/revoke`, { reason, comment })}
+      onAccepted={(r) => onAccepted(r.batch_id)}
+    />
   );
 }

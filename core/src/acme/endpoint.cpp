@@ -37,6 +37,7 @@ constexpr std::array kRoutes = {
     Route{"POST", "/order/{id}", {order_status, Auth::kid}},
     Route{"POST", "/order/{id}/finalize", {finalize, Auth::kid}},
     Route{"POST", "/authz/{id}", {authorization, Auth::kid}},
+    Route{"POST", "/chall/{id}", {challenge, Auth::kid}},
     Route{"POST", "/cert/{id}", {certificate_chain, Auth::kid}},
     Route{"POST", "/cert/{id}/with-root", {certificate_chain_with_root, Auth::kid}},
     Route{"POST", "/revoke-cert", {revoke_certificate, Auth::either}},

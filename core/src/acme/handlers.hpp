@@ -61,6 +61,7 @@ http::Response new_order(Context& ctx);
 http::Response order_status(Context& ctx);
 http::Response finalize(Context& ctx);
 http::Response authorization(Context& ctx);
+http::Response challenge(Context& ctx);
 // certificates.cpp
 http::Response certificate_chain(Context& ctx);
 http::Response certificate_chain_with_root(Context& ctx);

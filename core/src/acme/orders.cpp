@@ -4,6 +4,7 @@
 // the officer's registration validated the names.  Finalize hands the CSR
 // to the signer and answers "processing"; no RA thread waits for it.
 #include <algorithm>
+#include <ctime>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "acme/handlers.hpp"
 #include "acme/problem.hpp"
 #include "policy/csr.hpp"
+#include "settings/settings.hpp"
 #include "store/profiles.hpp"
 #include "util/text.hpp"
 
@@ -35,6 +37,31 @@ void require_active(const Context& ctx) {
         throw unauthorized("the ACME registration of this account is suspended by the registration officer",
                            "このアカウントの ACME 利用は登録担当者により停止されています。");
     }
+}
+
+// Too many failed validations today (JST): nothing more until midnight.
+void require_not_blocked(Context& ctx) {
+    int64_t limit = settings::get_int(ctx.c, "acme_failure_limit");
+    if (store::acme::failures_today(ctx.c, ctx.acct().registration_id) < limit) return;
+    std::time_t now = std::time(nullptr);
+    std::time_t jst_midnight = ((now + 9 * 3600) / 86400 + 1) * 86400 - 9 * 3600;
+    throw Problem("rateLimited",
+                  std::to_string(limit) + " validations of this registration failed today: try again after midnight JST",
+                  "本日この ACME 利用の検証が " + std::to_string(limit) + " 回失敗しました。日本時間の翌日まで待ってください。", 429)
+        .with_header("Retry-After", std::to_string(jst_midnight - now));
+}
+
+json challenge_json(const Context& ctx, const store::acme::Challenge& ch) {
+    json j = {{"type", ch.type}, {"url", ctx.url("chall", ch.id)}, {"status", ch.status}, {"token", ch.token}};
+    if (!ch.validated_at.empty()) j["validated"] = ch.validated_at;
+    if (!ch.error.empty()) {
+        // The validator writes "<ACME error type>: <detail>".
+        auto colon = ch.error.find(": ");
+        std::string type = colon == std::string::npos ? "incorrectResponse" : ch.error.substr(0, colon);
+        j["error"] = {{"type", "urn:ietf:params:acme:error:" + type},
+                      {"detail", colon == std::string::npos ? ch.error : ch.error.substr(colon + 2)}};
+    }
+    return j;
 }
 
 std::vector<std::string> ordered_names(const Context& ctx, const json& payload) {
@@ -135,6 +162,7 @@ std::string check_csr(Context& ctx, const store::acme::Order& o, const std::stri
 
 http::Response new_order(Context& ctx) {
     require_active(ctx);
+    require_not_blocked(ctx);
     json payload = payload_object(ctx.jws, "newOrder");
     if (payload.contains("notBefore") || payload.contains("notAfter")) {
         throw malformed("notBefore and notAfter are set by the certificate profile, not by the order",
@@ -156,7 +184,8 @@ http::Response new_order(Context& ctx) {
         }
         replaced = old->id;
     }
-    int64_t id = store::acme::create_order(ctx.c, ctx.acct().id, names, kOrderSeconds, replaces, replaced);
+    int64_t id = store::acme::create_order(ctx.c, ctx.acct().id, names, kOrderSeconds, replaces, replaced,
+                                           ctx.acct().challenge_types);
     return order_answer(ctx, 201, own_order(ctx, id));
 }
 
@@ -197,11 +226,32 @@ http::Response authorization(Context& ctx) {
     if (!z || z->account_id != ctx.acct().id) {
         throw Problem("malformed", "no such authorization of this account", "このアカウントの認可はありません。", 404);
     }
-    // Pre-validated: no challenge was needed (the officer registered the name).
+    // Without challenges the officer's registration validated the name.
+    json challenges = json::array();
+    for (const auto& ch : store::acme::challenges_of(ctx.c, z->id)) challenges.push_back(challenge_json(ctx, ch));
     return json_response(200, {{"identifier", {{"type", "dns"}, {"value", z->name}}},
                                {"status", z->status},
                                {"expires", z->expires_at},
-                               {"challenges", json::array()}});
+                               {"challenges", challenges}});
+}
+
+// RFC 8555 §7.5.1: an empty object asks for validation; an empty payload reads.
+http::Response challenge(Context& ctx) {
+    auto ch = store::acme::challenge(ctx.c, ctx.id);
+    if (!ch || ch->account_id != ctx.acct().id) {
+        throw Problem("malformed", "no such challenge of this account", "このアカウントのチャレンジはありません。", 404);
+    }
+    if (!ctx.jws.payload.empty()) {
+        payload_object(ctx.jws, "challenge");
+        require_active(ctx);
+        require_not_blocked(ctx);
+        store::acme::respond(ctx.c, ch->id);
+        ch = store::acme::challenge(ctx.c, ctx.id);
+    }
+    http::Response resp = json_response(200, challenge_json(ctx, *ch));
+    resp.headers.emplace_back("Link", "<" + ctx.url("authz", ch->authorization_id) + ">;rel=\"up\"");
+    if (ch->status == "processing") resp.headers.emplace_back("Retry-After", "1");
+    return resp;
 }
 
 }  // namespace inkan::acme

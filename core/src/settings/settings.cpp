@@ -38,6 +38,11 @@ const std::vector<Known>& known() {
         {"renewal_reminder_days", "14", "days after a renewal when the old certificate's reminder goes out"},
         {"mail_retry_seconds", "30", "first SMTP retry delay; doubles per attempt up to one hour"},
         {"acme_eab_days", "30", "days an ACME external account binding may wait to be used"},
+        {"acme_failure_limit", "20", "failed ACME validations of a registration in a day (JST) before it may order no more that day"},
+        {"acme_http01_port", "80", "port the validator connects to for http-01 (80; another only behind a port map or in tests)"},
+        {"acme_validation_address", "", "empty: resolve names in DNS; else the IP address the validator connects to for every "
+                                        "name (a split-horizon or test set-up)"},
+        {"acme_dns_server", "", "empty: the system resolver; else IP or IP:port of the DNS server for dns-01 TXT lookups"},
     };
     return list;
 }

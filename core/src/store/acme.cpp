@@ -7,13 +7,15 @@ namespace inkan::store::acme {
 namespace {
 constexpr const char* kAccountColumns =
     "SELECT a.id, a.registration_id, r.institution_id, a.status, a.jwk, a.thumbprint, array_to_json(a.contact)::text, "
-    "r.status, array_to_json(r.names)::text, r.server_profile "
-    "FROM acme_accounts a JOIN acme_registrations r ON r.id = a.registration_id ";
+    "r.status, array_to_json(r.names)::text, r.server_profile, array_to_json(i.acme_challenges)::text "
+    "FROM acme_accounts a JOIN acme_registrations r ON r.id = a.registration_id "
+    "JOIN institutions i ON i.id = r.institution_id ";
 
 std::optional<Account> account_row(const Result& r) {
     if (r.empty()) return std::nullopt;
     return Account{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.text(0, 3),   r.text(0, 4),
-                   r.text(0, 5),    r.strings(0, 6), r.text(0, 7),    r.strings(0, 8), r.text(0, 9)};
+                   r.text(0, 5),    r.strings(0, 6), r.text(0, 7),    r.strings(0, 8), r.text(0, 9),
+                   r.strings(0, 10)};
 }
 
 // The certificate of an ACME application, with its registration.
@@ -81,15 +83,22 @@ void change_key(Connection& c, int64_t account_id, const std::string& jwk, const
 }
 
 int64_t create_order(Connection& c, int64_t account_id, const std::vector<std::string>& names, int lifetime_seconds,
-                     const std::optional<std::string>& replaces, std::optional<int64_t> replaces_certificate_id) {
-    // Registered names are validated by the registration: every authorization starts valid.
+                     const std::optional<std::string>& replaces, std::optional<int64_t> replaces_certificate_id,
+                     const std::vector<std::string>& challenge_types) {
+    // Registered names are validated by the registration: without demanded
+    // challenges every authorization starts valid and the order ready.
+    bool validated = challenge_types.empty();
     auto r = c.query(
         "WITH o AS (INSERT INTO acme_orders (account_id, names, status, expires_at, replaces, replaces_certificate_id) "
-        "  VALUES ($1, $2::text[], 'ready', now() + make_interval(secs => $3::int), $4, $5) RETURNING id, expires_at), "
+        "  VALUES ($1, $2::text[], $6, now() + make_interval(secs => $3::int), $4, $5) RETURNING id, expires_at), "
         "z AS (INSERT INTO acme_authorizations (order_id, name, status, expires_at) "
-        "  SELECT o.id, n, 'valid', o.expires_at FROM o, unnest($2::text[]) AS n) "
+        "  SELECT o.id, n, $7, o.expires_at FROM o, unnest($2::text[]) AS n RETURNING id), "
+        "ch AS (INSERT INTO acme_challenges (authorization_id, type, token) "
+        "  SELECT z.id, t, translate(rtrim(encode(gen_random_bytes(32), 'base64'), '='), '+/', '-_') "
+        "  FROM z, unnest($8::text[]) AS t) "
         "SELECT id FROM o",
-        account_id, text_array(names), lifetime_seconds, replaces, replaces_certificate_id);
+        account_id, text_array(names), lifetime_seconds, replaces, replaces_certificate_id,
+        validated ? "ready" : "pending", validated ? "valid" : "pending", text_array(challenge_types));
     return r.integer(0, 0);
 }
 
@@ -132,6 +141,40 @@ std::optional<Authorization> authorization(Connection& c, int64_t authz_id) {
         authz_id);
     if (r.empty()) return std::nullopt;
     return Authorization{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5)};
+}
+
+namespace {
+constexpr const char* kChallengeColumns =
+    "SELECT ch.id, ch.authorization_id, o.account_id, ch.type, ch.token, ch.status, coalesce(ch.error, ''), "
+    "coalesce(inkan_iso(ch.validated_at), '') "
+    "FROM acme_challenges ch JOIN acme_authorizations z ON z.id = ch.authorization_id "
+    "JOIN acme_orders o ON o.id = z.order_id ";
+
+Challenge challenge_row(const Result& r, int i) {
+    return {r.integer(i, 0), r.integer(i, 1), r.integer(i, 2), r.text(i, 3), r.text(i, 4),
+            r.text(i, 5),    r.text(i, 6),    r.text(i, 7)};
+}
+}  // namespace
+
+std::optional<Challenge> challenge(Connection& c, int64_t challenge_id) {
+    auto r = c.query(std::string(kChallengeColumns) + "WHERE ch.id = $1", challenge_id);
+    if (r.empty()) return std::nullopt;
+    return challenge_row(r, 0);
+}
+
+std::vector<Challenge> challenges_of(Connection& c, int64_t authz_id) {
+    auto r = c.query(std::string(kChallengeColumns) + "WHERE ch.authorization_id = $1 ORDER BY ch.id", authz_id);
+    std::vector<Challenge> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(challenge_row(r, i));
+    return out;
+}
+
+std::string respond(Connection& c, int64_t challenge_id) {
+    return c.query("SELECT inkan_acme_respond($1)", challenge_id).text(0, 0);
+}
+
+int64_t failures_today(Connection& c, int64_t registration_id) {
+    return c.query("SELECT inkan_acme_failures_today($1)", registration_id).integer(0, 0);
 }
 
 std::optional<Issued> issued_by_id(Connection& c, int64_t certificate_id) {

@@ -26,6 +26,7 @@ struct Account {
     std::string registration_status;  // active, suspended
     std::vector<std::string> names;   // CN first
     std::string server_profile;       // 3 or 11
+    std::vector<std::string> challenge_types;  // what the institution demands besides the registration
 };
 
 std::optional<Account> account_by_id(Connection& c, int64_t id);
@@ -51,8 +52,11 @@ struct Order {
     std::vector<int64_t> authorizations;
 };
 
+// An order whose authorizations are valid at once, or, when `challenge_types`
+// is not empty, pending with one challenge of each type (a random token).
 int64_t create_order(Connection& c, int64_t account_id, const std::vector<std::string>& names, int lifetime_seconds,
-                     const std::optional<std::string>& replaces, std::optional<int64_t> replaces_certificate_id);
+                     const std::optional<std::string>& replaces, std::optional<int64_t> replaces_certificate_id,
+                     const std::vector<std::string>& challenge_types);
 std::optional<Order> order(Connection& c, int64_t order_id);
 std::vector<int64_t> orders_of(Connection& c, int64_t account_id);
 // Marks a ready order invalid with a reason (a CSR the RA refused).
@@ -65,6 +69,17 @@ struct Authorization {
     std::string name, status, expires_at;
 };
 std::optional<Authorization> authorization(Connection& c, int64_t authz_id);
+
+struct Challenge {
+    int64_t id = 0, authorization_id = 0, account_id = 0;
+    std::string type, token, status, error, validated_at;
+};
+std::optional<Challenge> challenge(Connection& c, int64_t challenge_id);
+std::vector<Challenge> challenges_of(Connection& c, int64_t authz_id);
+// Asks for validation (pending -> processing); the challenge's status afterwards.
+std::string respond(Connection& c, int64_t challenge_id);
+// Failed validations of the registration since midnight JST.
+int64_t failures_today(Connection& c, int64_t registration_id);
 
 // An ACME certificate with the registration it was issued under.
 struct Issued {

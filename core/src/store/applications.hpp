@@ -26,6 +26,7 @@ struct QueuedIssuance {
     std::optional<int64_t> old_certificate_id;
     std::optional<int64_t> pickup_id;  // officer certificates: the pickup claimed with the PIN
     std::optional<int64_t> acme_registration_id;  // ACME certificates: the officer's registration
+    std::optional<int64_t> acme_order_id;         // ... and the order it was finalized from
     std::string created_at;
     // The institution's subject attributes and the officer's name.
     std::string institution_o, institution_st, institution_l, officer_name;

@@ -57,4 +57,8 @@ profile::Catalog load_profiles(Connection& c) {
     return profile::Catalog(std::move(out));
 }
 
+bool set_profile_key_types(Connection& c, const std::string& id, const std::vector<std::string>& key_types) {
+    return !c.query("UPDATE profiles SET key_types = $2::text[] WHERE id = $1 RETURNING id", id, text_array(key_types)).empty();
+}
+
 }  // namespace inkan::store

@@ -28,6 +28,12 @@ std::optional<Listing> set_institution_status(Connection& c, int64_t id, const s
     return one(c.query("UPDATE institutions SET status = $2 WHERE id = $1 RETURNING id, name_en, status", id, status));
 }
 
+std::optional<Listing> set_institution_acme_challenges(Connection& c, int64_t id, const std::vector<std::string>& types) {
+    return one(c.query("UPDATE institutions SET acme_challenges = $2::text[] WHERE id = $1 "
+                       "RETURNING id, name_en, acme_challenges",
+                       id, text_array(types)));
+}
+
 bool institution_exists(Connection& c, int64_t id) {
     return !c.query("SELECT 1 FROM institutions WHERE id = $1", id).empty();
 }

@@ -19,6 +19,8 @@ std::optional<Listing> insert_institution(Connection& c, const std::string& name
                                           const std::string& st, const std::string& l);
 Listing list_institutions(Connection& c);
 std::optional<Listing> set_institution_status(Connection& c, int64_t id, const std::string& status);
+// The ACME challenge types an institution demands on top of registrations (sql/018).
+std::optional<Listing> set_institution_acme_challenges(Connection& c, int64_t id, const std::vector<std::string>& types);
 bool institution_exists(Connection& c, int64_t id);
 
 // --- domains

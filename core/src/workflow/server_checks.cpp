@@ -277,16 +277,22 @@ void check_renewal(ServerApplication& app, const std::string& serial, Registry& 
     app.old_certificate_id = old->id;
 }
 
-void check_revocation(ServerApplication& app, const std::vector<std::string>& f, const std::vector<authz::Grant>& grants,
-                      authz::Kind kind, Registry& registry, Collector& err) {
+// The reason of a revocation or a suspension: an RFC 5280 code the BRs let a
+// subscriber give, and a comment when it says nothing (0).
+void check_reason(ServerApplication& app, const std::vector<std::string>& f, Collector& err) {
     int reason = std::stoi(f[kReason]);
     if (reason != 0 && reason != 1 && reason != 3 && reason != 4 && reason != 5) {
-        err.add("420", kReason, {"失効理由は 0, 1, 3, 4, 5 のいずれかです。", "The reason must be 0, 1, 3, 4 or 5."});
+        err.add("420", kReason, {"理由は 0, 1, 3, 4, 5 のいずれかです。", "The reason must be 0, 1, 3, 4 or 5."});
     } else if (reason == 0 && f[kComment].empty()) {
-        err.add("420", kComment, {"失効理由 0 にはコメントが必要です。", "Reason 0 (unspecified) needs a comment."});
+        err.add("420", kComment, {"理由 0 にはコメントが必要です。", "Reason 0 (unspecified) needs a comment."});
     }
     app.reason = reason;
     app.comment = f[kComment];
+}
+
+void check_revocation(ServerApplication& app, const std::vector<std::string>& f, const std::vector<authz::Grant>& grants,
+                      authz::Kind kind, Registry& registry, Collector& err) {
+    check_reason(app, f, err);
     auto old = registry.certificate(*policy::normalize_serial(f[kOldSerial]));
     if (old && old->kind != authz::to_string(kind)) old.reset();  // a server file revokes server certificates
     bool granted = old && std::all_of(old->names.begin(), old->names.end(), [&](const std::string& n) {
@@ -330,17 +336,6 @@ void check_registration(ServerApplication& app, const std::vector<std::string>& 
     app.registration_id = reg->id;
 }
 
-void check_suspension(ServerApplication& app, const std::vector<std::string>& f, Collector& err) {
-    int reason = std::stoi(f[kReason]);
-    if (reason != 0 && reason != 1 && reason != 3 && reason != 4 && reason != 5) {
-        err.add("420", kReason, {"停止理由は 0, 1, 3, 4, 5 のいずれかです。", "The reason must be 0, 1, 3, 4 or 5."});
-    } else if (reason == 0 && f[kComment].empty()) {
-        err.add("420", kComment, {"理由 0 にはコメントが必要です。", "Reason 0 (unspecified) needs a comment."});
-    }
-    app.reason = reason;
-    app.comment = f[kComment];
-}
-
 }  // namespace
 
 LineResult check_server_row(const tsv::Row& row, ApplyType type, const InstitutionFacts& inst,
@@ -382,7 +377,7 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
     if (type == ApplyType::revoke) {
         check_revocation(app, f, grants, policy.kind, registry, err);
     } else if (type == ApplyType::suspend) {
-        check_suspension(app, f, err);
+        check_reason(app, f, err);
         check_registration(app, f, grants, registry, err);
     } else {
         // SANs come from column 13, with the CN first and no duplicates.
