@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "store/acme.hpp"
+#include "store/acme_validation.hpp"
 #include "store/applications.hpp"
 #include "store/grants.hpp"
 #include "store/profiles.hpp"
@@ -122,6 +124,78 @@ void claims_take_officer_pickups_first(void**) {
     assert_true(store::registered_domains(c, institution) == std::vector<std::string>{"claims.store-test.ac.jp"});
 }
 
+// ACME nonces: each is good for one request, and only until it expires.
+void acme_nonces_are_single_use_and_expire(void**) {
+    store::Connection ra(conninfo("INKAN_TEST_RA_DB"));
+    store::Transaction tx(ra);
+    store::acme::add_nonce(ra, "store-test-n1", 60);
+    assert_true(store::acme::swap_nonce(ra, "store-test-n1", "store-test-n2", 60));
+    assert_false(store::acme::swap_nonce(ra, "store-test-n1", "store-test-n3", 60));  // used
+    assert_true(store::acme::swap_nonce(ra, "store-test-n2", "store-test-n4", 60));   // the one handed out
+    store::acme::add_nonce(ra, "store-test-old", -1);
+    assert_false(store::acme::swap_nonce(ra, "store-test-old", "store-test-n5", 60));  // expired
+    assert_false(store::acme::swap_nonce(ra, "never-issued", "store-test-n6", 60));
+}
+
+// The order state machine: ready at once for registered names, else pending
+// until every authorization is valid, invalid when one fails or the order
+// expires; processing after finalize, then what the signer did.
+void acme_order_states(void**) {
+    store::Connection c(conninfo("INKAN_TEST_OWNER_DB"));
+    store::Transaction tx(c);
+    auto [institution, officer] = seed_officer(c, "acme");
+    std::string cn = "www.acme.store-test.ac.jp";
+    int64_t registration =
+        c.query("INSERT INTO acme_registrations (account_ref, institution_id, officer_id, subject_dn, server_profile, "
+                "names, subscriber_name, subscriber_affiliation, subscriber_email, eab_kid, eab_key_sha256, "
+                "eab_expires_at) VALUES ('ACME-STORE', $1, $2, $3, '3', ARRAY[$4], 'n', 'a', 'm@x.ac.jp', 'kid-store', "
+                "'\\x00', now() + interval '1 day') RETURNING id",
+                institution, officer, "CN=" + cn + ",O=Store Test acme,L=Chiyoda-ku,ST=Tokyo,C=JP", cn)
+            .integer(0, 0);
+    int64_t account = c.query("INSERT INTO acme_accounts (registration_id, jwk, thumbprint) VALUES ($1, '{}', 'tp-store') "
+                              "RETURNING id",
+                              registration)
+                          .integer(0, 0);
+    auto status = [&](int64_t order) { return store::acme::order(c, order)->status; };
+    std::vector<std::string> names = {cn};
+
+    int64_t prevalidated = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt, {});
+    assert_string_equal(status(prevalidated).c_str(), "ready");
+    int64_t expired = store::acme::create_order(c, account, names, -1, std::nullopt, std::nullopt, {});
+    assert_string_equal(status(expired).c_str(), "invalid");
+
+    int64_t challenged = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt, {"http-01", "dns-01"});
+    assert_string_equal(status(challenged).c_str(), "pending");
+    int64_t authz = store::acme::order(c, challenged)->authorizations.at(0);
+    auto challenges = store::acme::challenges_of(c, authz);
+    assert_int_equal(challenges.size(), 2);
+    assert_true(challenges[0].token.size() >= 43 && challenges[0].token != challenges[1].token);
+    // The web role's answer: processing, and only one challenge of an authorization at a time.
+    assert_string_equal(store::acme::respond(c, challenges[0].id).c_str(), "processing");
+    assert_string_equal(store::acme::respond(c, challenges[1].id).c_str(), "pending");
+    auto claimed = store::acme::claim_validation(c);
+    assert_true(claimed && claimed->challenge_id == challenges[0].id && claimed->name == cn);
+    store::acme::record_validation(c, *claimed, true, "");
+    assert_string_equal(status(challenged).c_str(), "ready");
+    assert_true(store::acme::unvalidated_names(c, challenged, {"http-01"}).empty());
+    assert_true(store::acme::unvalidated_names(c, challenged, {"dns-01"}) == names);  // validated by http-01 only
+    assert_true(store::acme::unvalidated_names(c, prevalidated, {"http-01"}) == names);
+
+    int64_t failing = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt, {"http-01"});
+    auto challenge = store::acme::challenges_of(c, store::acme::order(c, failing)->authorizations.at(0)).at(0);
+    store::acme::respond(c, challenge.id);
+    store::acme::record_validation(c, *store::acme::claim_validation(c), false, "connection: refused");
+    assert_string_equal(status(failing).c_str(), "invalid");
+    assert_int_equal(store::acme::failures_today(c, registration), 1);
+
+    // finalize, then the signer's outcome.
+    int64_t application = store::acme::submit_order(c, prevalidated, "\x30");
+    assert_string_equal(status(prevalidated).c_str(), "processing");
+    c.query("UPDATE applications SET state = 'failed', error = 'lint' WHERE id = $1", application);
+    assert_string_equal(status(prevalidated).c_str(), "invalid");
+    assert_string_equal(store::acme::order(c, prevalidated)->error.c_str(), "lint");
+}
+
 }  // namespace
 
 int main() {
@@ -133,6 +207,8 @@ int main() {
         cmocka_unit_test(profiles_table_holds_every_upki_profile),
         cmocka_unit_test(grants_drop_words_this_build_does_not_know),
         cmocka_unit_test(claims_take_officer_pickups_first),
+        cmocka_unit_test(acme_nonces_are_single_use_and_expire),
+        cmocka_unit_test(acme_order_states),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
