@@ -119,11 +119,13 @@ SELECT o.id, o.account_id, o.names, o.expires_at, o.created_at, ap.certificate_i
        CASE WHEN ap.state = 'issued' THEN 'valid'
             WHEN ap.state IN ('failed', 'cancelled') THEN 'invalid'
             WHEN o.status IN ('pending', 'ready') AND o.expires_at <= now() THEN 'invalid'
-            WHEN o.status = 'pending' AND EXISTS (SELECT 1 FROM acme_authorizations z
-                                                  WHERE z.order_id = o.id AND z.status <> 'valid') THEN
+            WHEN o.status IN ('pending', 'ready') THEN
                 CASE WHEN EXISTS (SELECT 1 FROM acme_authorizations z WHERE z.order_id = o.id AND z.status = 'invalid')
-                     THEN 'invalid' ELSE 'pending' END
-            WHEN o.status = 'pending' THEN 'ready'
+                          THEN 'invalid'
+                     WHEN NOT EXISTS (SELECT 1 FROM acme_authorizations z WHERE z.order_id = o.id)
+                          OR EXISTS (SELECT 1 FROM acme_authorizations z WHERE z.order_id = o.id AND z.status <> 'valid')
+                          THEN 'pending'
+                     ELSE 'ready' END
             ELSE o.status END AS status,
        coalesce(o.error, ap.error, '') AS error
 FROM acme_orders o LEFT JOIN applications ap ON ap.id = o.application_id;
@@ -257,6 +259,9 @@ BEGIN
     END IF;
     SELECT reg.* INTO r FROM acme_registrations reg JOIN acme_accounts a ON a.registration_id = reg.id
     WHERE a.id = o.account_id;
+    IF NOT o.names <@ r.names OR NOT r.names[1] = ANY(o.names) THEN
+        RAISE EXCEPTION 'order % names what the registration does not', p_order USING ERRCODE = 'insufficient_privilege';
+    END IF;
     -- A replaced certificate must be one this registration was issued.
     IF o.replaces_certificate_id IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM certificates c JOIN applications ap ON ap.id = c.application_id
@@ -329,11 +334,9 @@ GRANT SELECT (id, account_ref, institution_id, officer_id, batch_id, line_no, su
 GRANT SELECT, INSERT, DELETE ON acme_nonces TO inkan_ra;
 GRANT SELECT ON acme_accounts, acme_orders, acme_order_states, acme_authorizations TO inkan_ra, inkan_ca;
 GRANT UPDATE (jwk, thumbprint, status, contact, updated_at) ON acme_accounts TO inkan_ra;
--- Not application_id: only inkan_submit_acme links an order to an application.
-GRANT INSERT (account_id, names, status, expires_at, replaces, replaces_certificate_id) ON acme_orders TO inkan_ra;
-GRANT INSERT ON acme_authorizations TO inkan_ra;
+-- Orders and authorizations come from inkan_acme_new_order (018) only; an
+-- order is linked to its application by inkan_submit_acme only.
 GRANT UPDATE (status, error, updated_at) ON acme_orders TO inkan_ra;
-GRANT USAGE ON SEQUENCE acme_orders_id_seq, acme_authorizations_id_seq TO inkan_ra;
 
 -- Every SECURITY DEFINER function searches pg_temp last, so a temporary table
 -- of the caller can never stand in for one of ours (the functions of earlier

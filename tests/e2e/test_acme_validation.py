@@ -142,19 +142,27 @@ def test_failed_validations_block_the_day(world, validating):
     assert [o["status"] for o in detail["orders"]] == ["invalid", "invalid"] and detail["orders"][0]["error"] is None
 
 
-def test_the_signer_refuses_names_nobody_validated(world, validating):
-    """A compromised web server can queue an order as ready, but the signer checks the validations."""
+def test_nothing_skips_the_validation(world, validating):
+    """The web role can create orders only through the database's function, cannot make one ready,
+    and the signer refuses names that no validator validated even if an order were forged."""
     v = validating("http-01")
     local = world.local
     account = local.psql(f"SELECT a.id FROM acme_accounts a JOIN acme_registrations r ON r.id = a.registration_id "
                          f"WHERE r.eab_kid = '{v['kid']}'")
     names = "{" + ",".join(v["names"]) + "}"
-    order = local.psql(f"INSERT INTO acme_orders (account_id, names, status, expires_at) VALUES "
-                       f"({account}, '{names}', 'ready', now() + interval '1 hour') RETURNING id", user="inkan_ra")
-    local.psql(f"INSERT INTO acme_authorizations (order_id, name, status, expires_at) SELECT {order}, n, 'valid', "
-               f"now() + interval '1 hour' FROM unnest('{names}'::text[]) n", user="inkan_ra")
+    forged = local.psql(f"INSERT INTO acme_orders (account_id, names, status, expires_at) VALUES "
+                        f"({account}, '{names}', 'ready', now() + interval '1 hour')", user="inkan_ra", check=False)
+    assert forged.returncode != 0 and "permission denied" in forged.stderr
+    order = local.psql(f"SELECT inkan_acme_new_order({account}, '{names}', 3600, NULL, NULL)", user="inkan_ra")
+    local.psql(f"UPDATE acme_orders SET status = 'ready' WHERE id = {order}", user="inkan_ra")
     _, der = csr(v["names"])
-    application = local.psql(f"SELECT inkan_submit_acme({order}, '\\x{der.hex()}'::bytea)", user="inkan_ra")
+    submit = f"SELECT inkan_submit_acme({order}, '\\x{der.hex()}'::bytea)"
+    refused = local.psql(submit, user="inkan_ra", check=False)
+    assert refused.returncode != 0 and "is not ready" in refused.stderr
+    # Were the authorizations marked valid behind the validator's back (here by the schema owner),
+    # the signer would still find no validated challenge.
+    local.psql(f"UPDATE acme_authorizations SET status = 'valid' WHERE order_id = {order}")
+    application = local.psql(submit, user="inkan_ra")
     deadline = time.time() + 30
     while (state := local.psql(f"SELECT state FROM applications WHERE id = {application}")) == "queued":
         assert time.time() < deadline

@@ -137,6 +137,23 @@ void acme_nonces_are_single_use_and_expire(void**) {
     assert_false(store::acme::swap_nonce(ra, "never-issued", "store-test-n6", 60));
 }
 
+// A registration of `cn` with one account; returns {registration, account}.
+std::pair<int64_t, int64_t> seed_acme(store::Connection& c, int64_t institution, int64_t officer, const std::string& cn,
+                                      const std::string& tag) {
+    int64_t registration =
+        c.query("INSERT INTO acme_registrations (account_ref, institution_id, officer_id, subject_dn, server_profile, "
+                "names, subscriber_name, subscriber_affiliation, subscriber_email, eab_kid, eab_key_sha256, "
+                "eab_expires_at) VALUES ($5, $1, $2, $3, '3', ARRAY[$4], 'n', 'a', 'm@x.ac.jp', $5, "
+                "'\\x00', now() + interval '1 day') RETURNING id",
+                institution, officer, "CN=" + cn + ",O=Store Test,L=Chiyoda-ku,ST=Tokyo,C=JP", cn, "store-" + tag)
+            .integer(0, 0);
+    int64_t account = c.query("INSERT INTO acme_accounts (registration_id, jwk, thumbprint) VALUES ($1, '{}', $2) "
+                              "RETURNING id",
+                              registration, "tp-" + tag)
+                          .integer(0, 0);
+    return {registration, account};
+}
+
 // The order state machine: ready at once for registered names, else pending
 // until every authorization is valid, invalid when one fails or the order
 // expires; processing after finalize, then what the signer did.
@@ -145,48 +162,54 @@ void acme_order_states(void**) {
     store::Transaction tx(c);
     auto [institution, officer] = seed_officer(c, "acme");
     std::string cn = "www.acme.store-test.ac.jp";
-    int64_t registration =
-        c.query("INSERT INTO acme_registrations (account_ref, institution_id, officer_id, subject_dn, server_profile, "
-                "names, subscriber_name, subscriber_affiliation, subscriber_email, eab_kid, eab_key_sha256, "
-                "eab_expires_at) VALUES ('ACME-STORE', $1, $2, $3, '3', ARRAY[$4], 'n', 'a', 'm@x.ac.jp', 'kid-store', "
-                "'\\x00', now() + interval '1 day') RETURNING id",
-                institution, officer, "CN=" + cn + ",O=Store Test acme,L=Chiyoda-ku,ST=Tokyo,C=JP", cn)
-            .integer(0, 0);
-    int64_t account = c.query("INSERT INTO acme_accounts (registration_id, jwk, thumbprint) VALUES ($1, '{}', 'tp-store') "
-                              "RETURNING id",
-                              registration)
-                          .integer(0, 0);
-    auto status = [&](int64_t order) { return store::acme::order(c, order)->status; };
+    auto [registration, account] = seed_acme(c, institution, officer, cn, "acme");
     std::vector<std::string> names = {cn};
+    auto status = [&](int64_t order) { return store::acme::order(c, order)->status; };
+    auto demand = [&](const char* types) {
+        c.query("UPDATE institutions SET acme_challenges = $2::text[] WHERE id = $1", institution, types);
+    };
 
-    int64_t prevalidated = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt, {});
+    int64_t prevalidated = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt);
     assert_string_equal(status(prevalidated).c_str(), "ready");
-    int64_t expired = store::acme::create_order(c, account, names, -1, std::nullopt, std::nullopt, {});
+    int64_t expired = store::acme::create_order(c, account, names, -1, std::nullopt, std::nullopt);
     assert_string_equal(status(expired).c_str(), "invalid");
 
-    int64_t challenged = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt, {"http-01", "dns-01"});
+    demand("{http-01,dns-01}");
+    int64_t challenged = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt);
+    assert_string_equal(status(challenged).c_str(), "pending");
+    // The web role setting the order "ready" changes nothing: readiness comes from the authorizations.
+    c.query("UPDATE acme_orders SET status = 'ready' WHERE id = $1", challenged);
     assert_string_equal(status(challenged).c_str(), "pending");
     int64_t authz = store::acme::order(c, challenged)->authorizations.at(0);
     auto challenges = store::acme::challenges_of(c, authz);
     assert_int_equal(challenges.size(), 2);
-    assert_true(challenges[0].token.size() >= 43 && challenges[0].token != challenges[1].token);
-    // The web role's answer: processing, and only one challenge of an authorization at a time.
+    assert_true(challenges[0].token.size() == 43 && challenges[0].token != challenges[1].token);
+    // One challenge of an authorization at a time.
     assert_string_equal(store::acme::respond(c, challenges[0].id).c_str(), "processing");
     assert_string_equal(store::acme::respond(c, challenges[1].id).c_str(), "pending");
     auto claimed = store::acme::claim_validation(c);
-    assert_true(claimed && claimed->challenge_id == challenges[0].id && claimed->name == cn);
+    assert_true(claimed && claimed->challenge_id == challenges[0].id && claimed->name == cn && claimed->registered);
+    assert_false(store::acme::claim_validation(c).has_value());  // leased
     store::acme::record_validation(c, *claimed, true, "");
     assert_string_equal(status(challenged).c_str(), "ready");
-    assert_true(store::acme::unvalidated_names(c, challenged, {"http-01"}).empty());
-    assert_true(store::acme::unvalidated_names(c, challenged, {"dns-01"}) == names);  // validated by http-01 only
-    assert_true(store::acme::unvalidated_names(c, prevalidated, {"http-01"}) == names);
+    assert_true(store::acme::unvalidated_names(c, challenged, names, {"http-01"}).empty());
+    assert_true(store::acme::unvalidated_names(c, challenged, names, {"dns-01"}) == names);  // http-01 only
+    assert_true(store::acme::unvalidated_names(c, prevalidated, names, {"http-01"}) == names);
+    // A name the order's authorizations do not cover is never validated.
+    std::vector<std::string> other = {"api.acme.store-test.ac.jp"};
+    assert_true(store::acme::unvalidated_names(c, challenged, other, {"http-01"}) == other);
 
-    int64_t failing = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt, {"http-01"});
+    demand("{http-01}");
+    int64_t failing = store::acme::create_order(c, account, names, 3600, std::nullopt, std::nullopt);
     auto challenge = store::acme::challenges_of(c, store::acme::order(c, failing)->authorizations.at(0)).at(0);
     store::acme::respond(c, challenge.id);
-    store::acme::record_validation(c, *store::acme::claim_validation(c), false, "connection: refused");
+    auto failed = store::acme::claim_validation(c);
+    store::acme::record_validation(c, *failed, false, "connection: refused");
     assert_string_equal(status(failing).c_str(), "invalid");
     assert_int_equal(store::acme::failures_today(c, registration), 1);
+    // Invalid is final: a late success changes nothing.
+    store::acme::record_validation(c, *failed, true, "");
+    assert_string_equal(status(failing).c_str(), "invalid");
 
     // finalize, then the signer's outcome.
     int64_t application = store::acme::submit_order(c, prevalidated, "\x30");
@@ -194,6 +217,22 @@ void acme_order_states(void**) {
     c.query("UPDATE applications SET state = 'failed', error = 'lint' WHERE id = $1", application);
     assert_string_equal(status(prevalidated).c_str(), "invalid");
     assert_string_equal(store::acme::order(c, prevalidated)->error.c_str(), "lint");
+}
+
+// Orders name the registration's names only, the CN among them.
+void acme_orders_only_for_registered_names(void**) {
+    store::Connection c(conninfo("INKAN_TEST_OWNER_DB"));
+    store::Transaction tx(c);
+    auto [institution, officer] = seed_officer(c, "acmenames");
+    auto [registration, account] = seed_acme(c, institution, officer, "www.acmenames.store-test.ac.jp", "acmenames");
+    (void)registration;
+    std::string sqlstate;
+    try {
+        store::acme::create_order(c, account, {"other.acmenames.store-test.ac.jp"}, 3600, std::nullopt, std::nullopt);
+    } catch (const store::QueryError& e) {
+        sqlstate = e.sqlstate();
+    }
+    assert_string_equal(sqlstate.c_str(), "42501");
 }
 
 }  // namespace
@@ -209,6 +248,7 @@ int main() {
         cmocka_unit_test(claims_take_officer_pickups_first),
         cmocka_unit_test(acme_nonces_are_single_use_and_expire),
         cmocka_unit_test(acme_order_states),
+        cmocka_unit_test(acme_orders_only_for_registered_names),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -1,4 +1,6 @@
 // institution, domain: what the service desk registers for an institution.
+#include <algorithm>
+
 #include "cli.hpp"
 #include "policy/names.hpp"
 #include "store/audit.hpp"
@@ -60,6 +62,8 @@ json institution_set_acme_challenges(inkan::store::Connection& c, const Args& a)
     for (const auto& t : types) {
         if (t != "http-01" && t != "dns-01") usage_error("challenge types are http-01 and dns-01, or none", "チャレンジは http-01 と dns-01、または none です");
     }
+    std::sort(types.begin(), types.end());
+    types.erase(std::unique(types.begin(), types.end()), types.end());
     inkan::store::Transaction tx(c);
     auto row = inkan::store::set_institution_acme_challenges(c, std::stoll(id), types);
     if (!row) not_found("機関", "institution", id);

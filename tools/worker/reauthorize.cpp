@@ -83,7 +83,7 @@ void reauthorize_acme(store::Connection& c, const store::QueuedIssuance& a) {
     // Challenges the institution demands: every name validated by this process's peer, the mailer.
     auto demanded = store::acme::demanded_challenges(c, a.institution_id);
     if (!demanded.empty()) {
-        auto missing = a.acme_order_id ? store::acme::unvalidated_names(c, *a.acme_order_id, demanded)
+        auto missing = a.acme_order_id ? store::acme::unvalidated_names(c, *a.acme_order_id, a.dns_names, demanded)
                                        : std::vector<std::string>{"(no order)"};
         if (!missing.empty()) {
             throw refused(missing.front() + " の検証 (" + demanded.front() + " など) が済んでいません。",

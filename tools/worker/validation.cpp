@@ -6,13 +6,17 @@
 #include <netinet/in.h>
 #include <resolv.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
+#include <vector>
 
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
 #include "settings/settings.hpp"
 #include "store/acme_validation.hpp"
 #include "store/audit.hpp"
+#include "util/error.hpp"
 
 namespace inkan::worker {
 
@@ -37,8 +41,10 @@ size_t collect(char* data, size_t size, size_t count, void* out) {
     return len;
 }
 
-// RFC 8555 §8.3: GET http://<name>/.well-known/acme-challenge/<token>, no
-// redirects, a small body equal to the key authorization.
+// RFC 8555 §8.3: GET http://<name>/.well-known/acme-challenge/<token>, a
+// small body equal to the key authorization.  Redirects are not followed
+// (the RFC says SHOULD): the answer must come from the name itself, and a
+// fetch can never be sent somewhere else inside the network.
 Outcome http01(store::Connection& c, const PendingValidation& v) {
     std::string port = settings::get(c, "acme_http01_port");
     std::string address = settings::get_optional(c, "acme_validation_address");
@@ -50,6 +56,7 @@ Outcome http01(store::Connection& c, const PendingValidation& v) {
     curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl.get(), CURLOPT_RESOLVE, resolve.get());
     curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(curl.get(), CURLOPT_PROXY, "");  // never an http_proxy from the environment
     curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT, 5L);
     curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 10L);
@@ -58,19 +65,25 @@ Outcome http01(store::Connection& c, const PendingValidation& v) {
     curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
     CURLcode rc = curl_easy_perform(curl.get());
+    if (rc == CURLE_WRITE_ERROR) return {false, "unauthorized: " + url + " answered more than a key authorization"};
     if (rc != CURLE_OK) return {false, "connection: " + url + ": " + curl_easy_strerror(rc)};
     long status = 0;
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
     if (status != 200) return {false, "unauthorized: " + url + " answered HTTP " + std::to_string(status)};
-    while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) body.pop_back();
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.pop_back();
     if (body != key_authorization(v)) return {false, "incorrectResponse: " + url + " does not answer the key authorization"};
     return {true, ""};
 }
 
-// A resolver state of its own, so the server setting stays in this lookup.
+// A resolver state of its own, so the server setting stays in this lookup;
+// short timeouts, so a silent server costs seconds, not minutes.
 struct Resolver {
     struct __res_state state {};
     bool ready = res_ninit(&state) == 0;
+    Resolver() {
+        state.retrans = 2;
+        state.retry = 2;
+    }
     ~Resolver() {
         if (ready) res_nclose(&state);
     }
@@ -96,16 +109,19 @@ bool use_dns_server(res_state rs, const std::string& server) {
 Outcome dns01(store::Connection& c, const PendingValidation& v) {
     std::string expected = crypto::base64url(crypto::sha256(key_authorization(v)));
     std::string owner = "_acme-challenge." + v.name;
+    // Our own trouble is not the client's failure: the challenge waits for the lease to end.
     Resolver resolver;
-    if (!resolver.ready) return {false, "dns: the resolver cannot be initialised"};
+    if (!resolver.ready) throw InternalError("dns-01: the resolver cannot be initialised");
     if (!use_dns_server(&resolver.state, settings::get_optional(c, "acme_dns_server"))) {
-        return {false, "dns: the acme_dns_server setting is not IP or IP:port"};
+        throw InternalError("dns-01: the acme_dns_server setting is not IP or IP:port");
     }
-    unsigned char answer[4096];
-    int len = res_nquery(&resolver.state, owner.c_str(), ns_c_in, ns_t_txt, answer, sizeof answer);
+    std::vector<unsigned char> answer(65535);
+    int len = res_nquery(&resolver.state, owner.c_str(), ns_c_in, ns_t_txt, answer.data(), static_cast<int>(answer.size()));
     if (len < 0) return {false, "dns: no TXT record at " + owner};
+    // res_nquery reports a truncated TCP answer's full length.
+    if (len > static_cast<int>(answer.size())) return {false, "dns: the answer for " + owner + " is too large"};
     ns_msg msg;
-    if (ns_initparse(answer, len, &msg) != 0) return {false, "dns: unreadable answer for " + owner};
+    if (ns_initparse(answer.data(), len, &msg) != 0) return {false, "dns: unreadable answer for " + owner};
     for (int i = 0; i < ns_msg_count(msg, ns_s_an); ++i) {
         ns_rr rr;
         if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 || ns_rr_type(rr) != ns_t_txt) continue;
@@ -121,13 +137,25 @@ Outcome dns01(store::Connection& c, const PendingValidation& v) {
     }
     return {false, "incorrectResponse: no TXT record at " + owner + " holds the key authorization's digest"};
 }
+
+// What goes into a URL or a DNS query: a registered LDH name, a token of
+// base64url characters as the database makes them.
+bool fetchable(const PendingValidation& v) {
+    auto ldh = [](unsigned char ch) { return std::isalnum(ch) || ch == '-' || ch == '.'; };
+    auto b64 = [](unsigned char ch) { return std::isalnum(ch) || ch == '-' || ch == '_'; };
+    return v.registered && !v.name.empty() && v.name.size() <= 253 && std::all_of(v.name.begin(), v.name.end(), ldh) &&
+           v.token.size() == 43 && std::all_of(v.token.begin(), v.token.end(), b64);
+}
 }  // namespace
 
 bool validate_next_challenge(store::Connection& c, const std::string& actor) {
-    store::Transaction tx(c);
+    // The lease is committed at once: no transaction stays open while we fetch.
     auto v = store::acme::claim_validation(c);
     if (!v) return false;
-    Outcome o = v->type == "http-01" ? http01(c, *v) : dns01(c, *v);
+    Outcome o = !fetchable(*v)          ? Outcome{false, "rejectedIdentifier: " + v->name + " is not a registered name"}
+                : v->type == "http-01" ? http01(c, *v)
+                                       : dns01(c, *v);
+    store::Transaction tx(c);
     store::acme::record_validation(c, *v, o.valid, o.error);
     audit::append(c, actor, o.valid ? "acme.validated" : "acme.validation_failed",
                   "acme_challenge:" + std::to_string(v->challenge_id),

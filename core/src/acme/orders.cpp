@@ -184,8 +184,7 @@ http::Response new_order(Context& ctx) {
         }
         replaced = old->id;
     }
-    int64_t id = store::acme::create_order(ctx.c, ctx.acct().id, names, kOrderSeconds, replaces, replaced,
-                                           ctx.acct().challenge_types);
+    int64_t id = store::acme::create_order(ctx.c, ctx.acct().id, names, kOrderSeconds, replaces, replaced);
     return order_answer(ctx, 201, own_order(ctx, id));
 }
 

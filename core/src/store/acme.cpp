@@ -7,15 +7,13 @@ namespace inkan::store::acme {
 namespace {
 constexpr const char* kAccountColumns =
     "SELECT a.id, a.registration_id, r.institution_id, a.status, a.jwk, a.thumbprint, array_to_json(a.contact)::text, "
-    "r.status, array_to_json(r.names)::text, r.server_profile, array_to_json(i.acme_challenges)::text "
-    "FROM acme_accounts a JOIN acme_registrations r ON r.id = a.registration_id "
-    "JOIN institutions i ON i.id = r.institution_id ";
+    "r.status, array_to_json(r.names)::text, r.server_profile "
+    "FROM acme_accounts a JOIN acme_registrations r ON r.id = a.registration_id ";
 
 std::optional<Account> account_row(const Result& r) {
     if (r.empty()) return std::nullopt;
     return Account{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.text(0, 3),   r.text(0, 4),
-                   r.text(0, 5),    r.strings(0, 6), r.text(0, 7),    r.strings(0, 8), r.text(0, 9),
-                   r.strings(0, 10)};
+                   r.text(0, 5),    r.strings(0, 6), r.text(0, 7),    r.strings(0, 8), r.text(0, 9)};
 }
 
 // The certificate of an ACME application, with its registration.
@@ -83,23 +81,11 @@ void change_key(Connection& c, int64_t account_id, const std::string& jwk, const
 }
 
 int64_t create_order(Connection& c, int64_t account_id, const std::vector<std::string>& names, int lifetime_seconds,
-                     const std::optional<std::string>& replaces, std::optional<int64_t> replaces_certificate_id,
-                     const std::vector<std::string>& challenge_types) {
-    // Registered names are validated by the registration: without demanded
-    // challenges every authorization starts valid and the order ready.
-    bool validated = challenge_types.empty();
-    auto r = c.query(
-        "WITH o AS (INSERT INTO acme_orders (account_id, names, status, expires_at, replaces, replaces_certificate_id) "
-        "  VALUES ($1, $2::text[], $6, now() + make_interval(secs => $3::int), $4, $5) RETURNING id, expires_at), "
-        "z AS (INSERT INTO acme_authorizations (order_id, name, status, expires_at) "
-        "  SELECT o.id, n, $7, o.expires_at FROM o, unnest($2::text[]) AS n RETURNING id), "
-        "ch AS (INSERT INTO acme_challenges (authorization_id, type, token) "
-        "  SELECT z.id, t, translate(rtrim(encode(gen_random_bytes(32), 'base64'), '='), '+/', '-_') "
-        "  FROM z, unnest($8::text[]) AS t) "
-        "SELECT id FROM o",
-        account_id, text_array(names), lifetime_seconds, replaces, replaces_certificate_id,
-        validated ? "ready" : "pending", validated ? "valid" : "pending", text_array(challenge_types));
-    return r.integer(0, 0);
+                     const std::optional<std::string>& replaces, std::optional<int64_t> replaces_certificate_id) {
+    return c
+        .query("SELECT inkan_acme_new_order($1, $2::text[], $3, $4, $5)", account_id, text_array(names), lifetime_seconds,
+               replaces, replaces_certificate_id)
+        .integer(0, 0);
 }
 
 std::optional<Order> order(Connection& c, int64_t order_id) {
@@ -124,7 +110,8 @@ std::vector<int64_t> orders_of(Connection& c, int64_t account_id) {
 }
 
 void fail_order(Connection& c, int64_t order_id, const std::string& why) {
-    c.query("UPDATE acme_orders SET status = 'invalid', error = $2, updated_at = now() WHERE id = $1 AND status = 'ready'",
+    c.query("UPDATE acme_orders SET status = 'invalid', error = $2, updated_at = now() "
+            "WHERE id = $1 AND status IN ('pending', 'ready')",
             order_id, why);
 }
 

@@ -26,7 +26,6 @@ struct Account {
     std::string registration_status;  // active, suspended
     std::vector<std::string> names;   // CN first
     std::string server_profile;       // 3 or 11
-    std::vector<std::string> challenge_types;  // what the institution demands besides the registration
 };
 
 std::optional<Account> account_by_id(Connection& c, int64_t id);
@@ -52,11 +51,10 @@ struct Order {
     std::vector<int64_t> authorizations;
 };
 
-// An order whose authorizations are valid at once, or, when `challenge_types`
-// is not empty, pending with one challenge of each type (a random token).
+// An order whose authorizations are valid at once, or, when the institution
+// demands challenges, pending with one challenge of each type (inkan_acme_new_order).
 int64_t create_order(Connection& c, int64_t account_id, const std::vector<std::string>& names, int lifetime_seconds,
-                     const std::optional<std::string>& replaces, std::optional<int64_t> replaces_certificate_id,
-                     const std::vector<std::string>& challenge_types);
+                     const std::optional<std::string>& replaces, std::optional<int64_t> replaces_certificate_id);
 std::optional<Order> order(Connection& c, int64_t order_id);
 std::vector<int64_t> orders_of(Connection& c, int64_t account_id);
 // Marks a ready order invalid with a reason (a CSR the RA refused).
