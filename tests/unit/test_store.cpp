@@ -160,9 +160,12 @@ std::pair<int64_t, int64_t> seed_acme(store::Connection& c, int64_t institution,
 void acme_order_states(void**) {
     store::Connection c(conninfo("INKAN_TEST_OWNER_DB"));
     store::Transaction tx(c);
-    auto [institution, officer] = seed_officer(c, "acme");
+    // (named variables, not structured bindings: clang 14 cannot capture those in a lambda)
+    auto seeded = seed_officer(c, "acme");
+    int64_t institution = seeded.first, officer = seeded.second;
     std::string cn = "www.acme.store-test.ac.jp";
-    auto [registration, account] = seed_acme(c, institution, officer, cn, "acme");
+    auto acme = seed_acme(c, institution, officer, cn, "acme");
+    int64_t registration = acme.first, account = acme.second;
     std::vector<std::string> names = {cn};
     auto status = [&](int64_t order) { return store::acme::order(c, order)->status; };
     auto demand = [&](const char* types) {
