@@ -231,4 +231,7 @@ def eab_of(upload):
     assert upload.status == 200, upload.text
     line = upload.json["lines"][0]
     assert line["result"] == "OK", line
-    return line["acme"]["account_id"], line["acme"]["eab_kid"], line["acme"]["eab_hmac_key"]
+    kid, hmac_key = line["acme"]["eab_kid"], line["acme"]["eab_hmac_key"]
+    # Pasted after a client's option, a leading '-' would read as another option.
+    assert kid[0].isalnum() and hmac_key[0].isalnum(), (kid, hmac_key)
+    return line["acme"]["account_id"], kid, hmac_key

@@ -1,5 +1,7 @@
 #include "workflow/acme_registration.hpp"
 
+#include <cctype>
+
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
 #include "settings/settings.hpp"
@@ -15,7 +17,15 @@ store::AcmeRegistrationInput registration_input(const authz::Identity& who, int6
 }
 
 // A key ID and a 256-bit HMAC key; the key leaves only in this answer.
-store::NewEab new_eab() { return {crypto::random_token(18), crypto::random_bytes(32)}; }
+// Neither written form starts with '-' or '_': pasted after a client's
+// option (--eab-kid "$KID") a leading '-' would read as another option.
+store::NewEab new_eab() {
+    auto alnum_first = [](const std::string& text) { return std::isalnum(static_cast<unsigned char>(text[0])) != 0; };
+    store::NewEab eab{crypto::random_token(18), crypto::random_bytes(32)};
+    while (!alnum_first(eab.kid)) eab.kid = crypto::random_token(18);
+    while (!alnum_first(crypto::base64url(eab.hmac_key))) eab.hmac_key = crypto::random_bytes(32);
+    return eab;
+}
 
 IssuedEab shown(const ServerApplication& a, const std::string& account_ref, const store::NewEab& eab) {
     return {a.row, account_ref, eab.kid, crypto::base64url(eab.hmac_key)};
