@@ -95,6 +95,7 @@ CREATE TABLE acme_authorizations (
     name        text NOT NULL,
     status      text NOT NULL DEFAULT 'valid'
                 CHECK (status IN ('pending', 'valid', 'invalid', 'deactivated', 'expired', 'revoked')),
+    error       text,                 -- why a validation failed (018)
     expires_at  timestamptz NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
@@ -115,7 +116,7 @@ ALTER TABLE applications ADD COLUMN acme_order_id bigint REFERENCES acme_orders;
 -- pending order is ready once every authorization is valid, invalid when one
 -- is (authorizations are created in 017, challenges come with 018).
 CREATE VIEW acme_order_states AS
-SELECT o.id, o.account_id, o.names, o.expires_at, o.created_at, ap.certificate_id,
+SELECT o.id, o.account_id, o.names, o.expires_at, o.created_at, o.replaces_certificate_id, ap.certificate_id,
        CASE WHEN ap.state = 'issued' THEN 'valid'
             WHEN ap.state IN ('failed', 'cancelled') THEN 'invalid'
             WHEN o.status IN ('pending', 'ready') AND o.expires_at <= now() THEN 'invalid'
@@ -127,7 +128,8 @@ SELECT o.id, o.account_id, o.names, o.expires_at, o.created_at, ap.certificate_i
                           THEN 'pending'
                      ELSE 'ready' END
             ELSE o.status END AS status,
-       coalesce(o.error, ap.error, '') AS error
+       coalesce(o.error, ap.error, (SELECT z.error FROM acme_authorizations z
+                                     WHERE z.order_id = o.id AND z.status = 'invalid' ORDER BY z.id LIMIT 1), '') AS error
 FROM acme_orders o LEFT JOIN applications ap ON ap.id = o.application_id;
 
 

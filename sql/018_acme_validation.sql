@@ -112,6 +112,6 @@ GRANT SELECT ON acme_challenges, acme_authorizations, acme_orders, acme_accounts
     TO inkan_mail;
 GRANT SELECT (id, institution_id, names) ON acme_registrations TO inkan_mail;
 GRANT UPDATE (status, error, validating_since, validated_at, updated_at) ON acme_challenges TO inkan_mail;
-GRANT UPDATE (status) ON acme_authorizations TO inkan_mail;
+GRANT UPDATE (status, error) ON acme_authorizations TO inkan_mail;
 GRANT INSERT ON acme_validation_failures TO inkan_mail;
 GRANT USAGE ON SEQUENCE acme_validation_failures_id_seq TO inkan_mail;

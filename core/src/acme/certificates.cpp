@@ -49,12 +49,11 @@ http::Response revoke_certificate(Context& ctx) {
     std::string der = b64url_decode(payload["certificate"].get<std::string>(), "certificate");
     int reason = 0;
     if (payload.contains("reason")) {
-        // Read wide: a huge number must not wrap around into an accepted one.
+        // Read wide: a huge number must not wrap around into an accepted one
+        // (an unsigned one beyond INT64_MAX reads negative).
         const auto& value = payload["reason"];
-        int64_t wide = value.is_number_integer() && !value.is_number_unsigned() ? value.get<int64_t>()
-                       : value.is_number_unsigned() && value.get<uint64_t>() < 16 ? static_cast<int64_t>(value.get<uint64_t>())
-                                                                                 : -1;
-        if (wide < 0 || wide > 10 || !subscriber_reason(static_cast<int>(wide))) {
+        int64_t wide = value.is_number_integer() ? value.get<int64_t>() : -1;
+        if (wide < 0 || wide > 5 || !subscriber_reason(static_cast<int>(wide))) {
             throw Problem("badRevocationReason", "the reason must be 0, 1, 3, 4 or 5", "失効理由は 0, 1, 3, 4, 5 のいずれかです。");
         }
         reason = static_cast<int>(wide);

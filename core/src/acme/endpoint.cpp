@@ -8,6 +8,7 @@
 #include "crypto/random.hpp"
 #include "http/router.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 namespace inkan::acme {
 
@@ -57,7 +58,7 @@ http::Response directory(Context& ctx) {
     return json_response(200, d);
 }
 
-// HEAD answers 200, GET 204 (RFC 8555 §7.2); the nonce header is added by serve().
+// HEAD answers 200, GET 204 (RFC 8555 §7.2); serve() stores and adds the nonce.
 http::Response new_nonce(Context& ctx) {
     http::Response resp{ctx.req.method == "HEAD" ? 200 : 204, {{"Cache-Control", "no-store"}}, ""};
     return resp;
@@ -77,10 +78,9 @@ std::string base_url(const http::Request& req) {
 }
 
 bool jose_content_type(const http::Request& req) {
-    std::string type(req.header("Content-Type").value_or(""));
+    std::string type = text::lower(req.header("Content-Type").value_or(""));
     type = type.substr(0, type.find(';'));
     while (!type.empty() && type.back() == ' ') type.pop_back();
-    for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return type == "application/jose+json";
 }
 
@@ -159,19 +159,12 @@ Problem as_problem(const Error& e) {
     return p;
 }
 
-http::Response handle(store::Pool& pool, const http::Request& req, const std::string& fresh, bool& nonce_stored) {
-    std::string base = base_url(req);
+http::Response handle(store::Pool& pool, const http::Request& req, const std::string& base, const std::string& fresh,
+                      bool& nonce_stored) {
     auto match = http::route(std::span<const Route>(kRoutes), req);
     return pool.with([&](store::Connection& c) {
         Context ctx{c, req, base, match.captured.id, {}, std::nullopt};
-        if (match.handler.auth == Auth::none) {
-            if (match.handler.fn == new_nonce) {
-                store::acme::add_nonce(c, fresh, kNonceSeconds);
-                nonce_stored = true;
-            }
-            return match.handler.fn(ctx);
-        }
-        authenticate(ctx, match.handler.auth, fresh, nonce_stored);
+        if (match.handler.auth != Auth::none) authenticate(ctx, match.handler.auth, fresh, nonce_stored);
         return match.handler.fn(ctx);
     });
 }
@@ -199,16 +192,16 @@ bool bool_or(const nlohmann::json& object, const char* name, bool fallback) {
     return object[name].get<bool>();
 }
 
-http::Response json_response(int status, const nlohmann::json& body) {
-    return {status, {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}}, body.dump()};
-}
+http::Response json_response(int status, const nlohmann::json& body) { return http::Response::json(status, body.dump()); }
 
 http::Response serve(store::Pool& pool, const http::Request& req) {
     std::string fresh = crypto::random_token(16);
     bool nonce_stored = false;
+    std::string base;  // empty when the Host header is unusable
     http::Response resp;
     try {
-        resp = handle(pool, req, fresh, nonce_stored);
+        base = base_url(req);
+        resp = handle(pool, req, base, fresh, nonce_stored);
     } catch (const Problem& p) {
         resp = problem_response(p);
     } catch (const Error& e) {
@@ -223,7 +216,7 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
         resp = problem_response(Problem("serverInternal", "internal error (details in the server's log)",
                                         "内部エラーです (詳細はサーバのログにあります)。", 500));
     }
-    // Every answer but the directory's carries a nonce and the directory link.
+    // Every answer but the directory's carries a nonce (newNonce's is this one) and the directory link.
     bool is_directory = req.path == "/directory";
     if (!is_directory && !nonce_stored && resp.status != 503) {
         try {
@@ -234,12 +227,7 @@ http::Response serve(store::Pool& pool, const http::Request& req) {
         }
     }
     if (nonce_stored) resp.headers.emplace_back("Replay-Nonce", fresh);
-    if (!is_directory) {
-        try {
-            resp.headers.emplace_back("Link", "<" + base_url(req) + "/directory>;rel=\"index\"");
-        } catch (const Problem&) {
-        }
-    }
+    if (!is_directory && !base.empty()) resp.headers.emplace_back("Link", "<" + base + "/directory>;rel=\"index\"");
     return resp;
 }
 

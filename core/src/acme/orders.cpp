@@ -23,11 +23,6 @@ using nlohmann::json;
 
 constexpr int kOrderSeconds = 7 * 24 * 3600;
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 bool registered(const store::acme::Account& a, const std::string& name) {
     return std::find(a.names.begin(), a.names.end(), name) != a.names.end();
 }
@@ -51,16 +46,21 @@ void require_not_blocked(Context& ctx) {
         .with_header("Retry-After", std::to_string(jst_midnight - now));
 }
 
+// A stored failure as a problem object.  The validator and finalize store
+// "<ACME error type>: <detail>"; the signer's refusals carry no type.
+json error_object(const std::string& stored, const std::string& untyped) {
+    static const std::set<std::string> kTypes = {"badCSR",       "connection", "dns", "incorrectResponse",
+                                                 "unauthorized", "rejectedIdentifier"};
+    auto colon = stored.find(": ");
+    bool typed = colon != std::string::npos && kTypes.count(stored.substr(0, colon));
+    return {{"type", "urn:ietf:params:acme:error:" + (typed ? stored.substr(0, colon) : untyped)},
+            {"detail", typed ? stored.substr(colon + 2) : stored}};
+}
+
 json challenge_json(const Context& ctx, const store::acme::Challenge& ch) {
     json j = {{"type", ch.type}, {"url", ctx.url("chall", ch.id)}, {"status", ch.status}, {"token", ch.token}};
     if (!ch.validated_at.empty()) j["validated"] = ch.validated_at;
-    if (!ch.error.empty()) {
-        // The validator writes "<ACME error type>: <detail>".
-        auto colon = ch.error.find(": ");
-        std::string type = colon == std::string::npos ? "incorrectResponse" : ch.error.substr(0, colon);
-        j["error"] = {{"type", "urn:ietf:params:acme:error:" + type},
-                      {"detail", colon == std::string::npos ? ch.error : ch.error.substr(colon + 2)}};
-    }
+    if (!ch.error.empty()) j["error"] = error_object(ch.error, "incorrectResponse");
     return j;
 }
 
@@ -76,7 +76,7 @@ std::vector<std::string> ordered_names(const Context& ctx, const json& payload) 
         if (string_or(id, "type", "") != "dns") {
             throw Problem("unsupportedIdentifier", "only dns identifiers are supported", "dns の識別子だけが使えます。");
         }
-        std::string name = lower(id["value"].get<std::string>());
+        std::string name = text::lower(id["value"].get<std::string>());
         if (!registered(ctx.acct(), name)) {
             throw Problem("rejectedIdentifier", name + " is not one of the names registered for this ACME account",
                           name + " はこの ACME アカウントに登録された名前ではありません。")
@@ -108,11 +108,9 @@ json order_json(const Context& ctx, const store::acme::Order& o) {
               {"finalize", ctx.url("order", o.id) + "/finalize"}};
     if (o.status == "valid" && o.certificate_id) j["certificate"] = ctx.url("cert", *o.certificate_id);
     if (o.status == "invalid") {
-        j["error"] = {{"type", "urn:ietf:params:acme:error:badCSR"},
-                      {"detail", o.error.empty() ? "the order expired or was refused" : o.error}};
-        if (o.error.rfind("Refused on re-authorization", 0) == 0 || o.error.empty()) {
-            j["error"]["type"] = "urn:ietf:params:acme:error:unauthorized";
-        }
+        // The signer's refusal on re-authorization is unauthorized; its other failures (the lint) follow the CSR.
+        bool refused = o.error.empty() || o.error.rfind("Refused on re-authorization", 0) == 0;
+        j["error"] = error_object(o.error.empty() ? "the order expired" : o.error, refused ? "unauthorized" : "badCSR");
     }
     return j;
 }
@@ -149,8 +147,8 @@ std::string check_csr(Context& ctx, const store::acme::Order& o, const std::stri
         throw Problem("badCSR", "the CSR may request DNS names only", "CSR には DNS 名だけを指定してください。");
     }
     std::set<std::string> wanted(o.names.begin(), o.names.end()), asked;
-    for (const auto& n : csr.requested_dns_names) asked.insert(lower(n));
-    std::string cn = lower(tsv::dn_value(csr.subject, "CN"));
+    for (const auto& n : csr.requested_dns_names) asked.insert(text::lower(n));
+    std::string cn = text::lower(tsv::dn_value(csr.subject, "CN"));
     if (!cn.empty()) asked.insert(cn);
     if (asked != wanted) {
         throw Problem("badCSR", "the CSR must name exactly the order's identifiers: " + text::join(o.names, ", "),
@@ -206,7 +204,7 @@ http::Response finalize(Context& ctx) {
     try {
         checked = check_csr(ctx, o, der);
     } catch (const Problem& p) {
-        store::acme::fail_order(ctx.c, o.id, p.en());
+        store::acme::fail_order(ctx.c, o.id, p.type() + ": " + p.en());
         throw;
     }
     // A finalize of the same order that won the race has made it processing.

@@ -11,7 +11,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/x509.hpp"
 #include "profile/validity.hpp"
-#include "store/chains.hpp"
+#include "policy/serial.hpp"
 #include "store/profiles.hpp"
 
 namespace inkan::acme {
@@ -43,17 +43,11 @@ std::optional<store::acme::Issued> certificate_named(Context& ctx, const std::st
     auto dot = cert_id.find('.');
     if (dot == std::string::npos || cert_id.size() > 512) return std::nullopt;
     std::string serial = b64url_decode(std::string_view(cert_id).substr(dot + 1), "certificate identifier");
-    crypto::BigNum bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(serial.data()), static_cast<int>(serial.size()), nullptr));
-    if (!bn || BN_is_zero(bn.get())) return std::nullopt;
-    char* hex = BN_bn2hex(bn.get());
-    std::string serial_hex(hex ? hex : "");
-    OPENSSL_free(hex);
-    for (auto& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    serial_hex.erase(0, std::min(serial_hex.find_first_not_of('0'), serial_hex.size() - 1));
-    auto issued = store::acme::issued_by_serial(ctx.c, serial_hex);
+    auto serial_hex = policy::normalize_serial("0x" + crypto::hex(serial));  // as serials are stored
+    if (!serial_hex) return std::nullopt;
+    auto issued = store::acme::issued_by_serial(ctx.c, *serial_hex);
     if (!issued || (registration_id != 0 && issued->registration_id != registration_id)) return std::nullopt;
-    auto chained = store::load_with_issuers(ctx.c, issued->id);
-    if (certificate_id(chained.cert.get()) != cert_id) return std::nullopt;
+    if (certificate_id(crypto::cert_from_der(issued->der).get()) != cert_id) return std::nullopt;
     return issued;
 }
 
@@ -61,17 +55,18 @@ http::Response renewal_info(Context& ctx) {
     std::string cert_id = ctx.req.path.substr(std::string("/renewal-info/").size());
     auto issued = certificate_named(ctx, cert_id, 0);
     if (!issued) throw Problem("malformed", "no ACME certificate has this identifier", "この識別子の ACME 証明書はありません。", 404);
-    auto chained = store::load_with_issuers(ctx.c, issued->id);
-    std::time_t nb = crypto::not_before(chained.cert.get()), na = crypto::not_after(chained.cert.get());
+    auto cert = crypto::cert_from_der(issued->der);
+    std::time_t nb = crypto::not_before(cert.get()), na = crypto::not_after(cert.get());
     std::time_t now = std::time(nullptr), start = 0, end = 0;
     if (issued->revoked) {
         start = now - 2 * 86400;
         end = now - 86400;
     } else {
+        // What the certificate's profile would give today, if that is shorter.
         auto catalog = store::load_profiles(ctx.c);
         std::time_t lifetime = na - nb;
-        for (const auto& p : catalog.all()) {
-            if (p.kind == authz::Kind::acme) lifetime = std::min<std::time_t>(lifetime, profile::validity_days(p, now) * 86400L);
+        if (const auto* p = catalog.find(issued->profile)) {
+            lifetime = std::min<std::time_t>(lifetime, profile::validity_days(*p, now) * 86400L);
         }
         start = nb + lifetime * 2 / 3;
         end = nb + lifetime * 5 / 6;

@@ -6,29 +6,27 @@ namespace inkan::store::acme {
 
 namespace {
 constexpr const char* kAccountColumns =
-    "SELECT a.id, a.registration_id, r.institution_id, a.status, a.jwk, a.thumbprint, array_to_json(a.contact)::text, "
+    "SELECT a.id, a.registration_id, a.status, a.jwk, a.thumbprint, array_to_json(a.contact)::text, "
     "r.status, array_to_json(r.names)::text, r.server_profile "
     "FROM acme_accounts a JOIN acme_registrations r ON r.id = a.registration_id ";
 
 std::optional<Account> account_row(const Result& r) {
     if (r.empty()) return std::nullopt;
-    return Account{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.text(0, 3),   r.text(0, 4),
-                   r.text(0, 5),    r.strings(0, 6), r.text(0, 7),    r.strings(0, 8), r.text(0, 9)};
+    return Account{r.integer(0, 0), r.integer(0, 1), r.text(0, 2),    r.text(0, 3),   r.text(0, 4),
+                   r.strings(0, 5), r.text(0, 6),    r.strings(0, 7), r.text(0, 8)};
 }
 
 // The certificate of an ACME application, with its registration.
 constexpr const char* kIssuedColumns =
-    "SELECT c.id, a.acme_registration_id, c.serial, inkan_iso(c.not_before), inkan_iso(c.not_after), "
-    "c.revoked_at IS NOT NULL, EXISTS (SELECT 1 FROM applications r WHERE r.target_certificate_id = c.id "
+    "SELECT c.id, a.acme_registration_id, c.der, c.profile, c.revoked_at IS NOT NULL, EXISTS (SELECT 1 FROM applications r WHERE r.target_certificate_id = c.id "
     "AND r.operation = 'revoke' AND r.state = 'queued'), c.replaced_by "
     "FROM certificates c JOIN applications a ON a.id = c.application_id "
     "WHERE c.kind = 'acme' AND a.acme_registration_id IS NOT NULL AND ";
 
 std::optional<Issued> issued_row(const Result& r) {
     if (r.empty()) return std::nullopt;
-    Issued i{r.integer(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4),
-             r.boolean(0, 5), r.boolean(0, 6), std::nullopt};
-    if (!r.is_null(0, 7)) i.replaced_by = r.integer(0, 7);
+    Issued i{r.integer(0, 0), r.integer(0, 1), r.bytes(0, 2), r.text(0, 3), r.boolean(0, 4), r.boolean(0, 5), std::nullopt};
+    if (!r.is_null(0, 6)) i.replaced_by = r.integer(0, 6);
     return i;
 }
 }  // namespace
@@ -178,8 +176,7 @@ std::optional<Issued> issued_by_serial(Connection& c, const std::string& serial_
 
 bool replacement_ordered(Connection& c, int64_t certificate_id) {
     // An order that failed or expired unfinished replaces nothing.
-    return !c.query("SELECT 1 FROM acme_orders o JOIN acme_order_states s ON s.id = o.id "
-                    "WHERE o.replaces_certificate_id = $1 AND s.status <> 'invalid'",
+    return !c.query("SELECT 1 FROM acme_order_states WHERE replaces_certificate_id = $1 AND status <> 'invalid'",
                     certificate_id)
                 .empty();
 }

@@ -19,7 +19,7 @@ bool swap_nonce(Connection& c, const std::string& used, const std::string& fresh
 void add_nonce(Connection& c, const std::string& fresh, int lifetime_seconds);
 
 struct Account {
-    int64_t id = 0, registration_id = 0, institution_id = 0;
+    int64_t id = 0, registration_id = 0;
     std::string status;               // valid, deactivated, revoked
     std::string jwk, thumbprint;
     std::vector<std::string> contact;
@@ -82,7 +82,7 @@ int64_t failures_today(Connection& c, int64_t registration_id);
 // An ACME certificate with the registration it was issued under.
 struct Issued {
     int64_t id = 0, registration_id = 0;
-    std::string serial, not_before, not_after;  // ISO 8601
+    std::string der, profile;
     bool revoked = false, revocation_pending = false;
     std::optional<int64_t> replaced_by;
 };

@@ -25,7 +25,7 @@ void record_validation(Connection& c, const PendingValidation& v, bool valid, co
     c.query("WITH ch AS (UPDATE acme_challenges SET status = $2, error = nullif($3, ''), "
             "  validated_at = CASE WHEN $2 = 'valid' THEN now() END, updated_at = now() "
             "  WHERE id = $1 AND status = 'processing' RETURNING id), "
-            "z AS (UPDATE acme_authorizations SET status = $2 WHERE id = $4 AND status = 'pending' "
+            "z AS (UPDATE acme_authorizations SET status = $2, error = nullif($3, '') WHERE id = $4 AND status = 'pending' "
             "  AND EXISTS (SELECT 1 FROM ch)), "
             "f AS (INSERT INTO acme_validation_failures (registration_id, challenge_id) "
             "  SELECT $5, $1 WHERE $2 = 'invalid' AND EXISTS (SELECT 1 FROM ch)) "

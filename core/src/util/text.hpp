@@ -19,6 +19,8 @@ bool has_control_character(std::string_view s);
 
 // The items of a comma-separated list, trimmed of spaces; empty items dropped.
 std::vector<std::string> comma_list(std::string_view text);
+// ASCII letters in lower case (host names, media types, hex).
+std::string lower(std::string_view s);
 // The items with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 

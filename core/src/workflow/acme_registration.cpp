@@ -7,6 +7,7 @@
 #include "settings/settings.hpp"
 #include "store/acme_registrations.hpp"
 #include "store/audit.hpp"
+#include "util/error.hpp"
 
 namespace inkan::workflow {
 
@@ -58,10 +59,11 @@ std::optional<IssuedEab> record_acme_line(store::Connection& c, const authz::Ide
             audit::append(c, actor, "acme.suspended", "acme_registration:" + std::to_string(*a.registration_id),
                           {{"account_ref", a.account_ref}, {"reason", a.reason.value_or(0)}, {"comment", a.comment}});
             return std::nullopt;
-        case ApplyType::revoke:  // an officer's revocation: recorded like a server certificate's
-            return std::nullopt;
+        case ApplyType::revoke:
+            break;
     }
-    return std::nullopt;
+    // upload.cpp records revocation lines as applications, like a server file's.
+    throw InternalError("an ACME revocation line is not a registration change");
 }
 
 }  // namespace inkan::workflow
