@@ -15,7 +15,7 @@
 
 namespace {
 struct NoRegistry : inkan::workflow::Registry {
-    bool subject_in_use(const std::string& dn) override { return dn.size() % 2; }
+    bool subject_in_use(const std::string& dn, inkan::authz::Kind) override { return dn.size() % 2; }
     std::optional<inkan::workflow::KnownCertificate> certificate(const std::string& serial) override {
         if (serial.size() % 3) return std::nullopt;
         return inkan::workflow::KnownCertificate{1, "CN=a.example.ac.jp,O=O,L=L,ST=S,C=JP", "", {"a.example.ac.jp"}, false};

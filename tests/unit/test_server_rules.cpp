@@ -78,7 +78,7 @@ struct FakeRegistry : workflow::Registry {
     std::set<std::string> used;
     std::map<std::string, workflow::KnownCertificate> certs;
     std::set<std::string> allowed_ous;
-    bool subject_in_use(const std::string& d) override { return used.count(d) > 0; }
+    bool subject_in_use(const std::string& d, inkan::authz::Kind) override { return used.count(d) > 0; }
     std::optional<workflow::KnownCertificate> certificate(const std::string& serial) override {
         auto it = certs.find(serial);
         return it == certs.end() ? std::nullopt : std::optional(it->second);

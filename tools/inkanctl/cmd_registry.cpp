@@ -1,4 +1,5 @@
 // institution, domain: what the service desk registers for an institution.
+#include <regex>
 #include <algorithm>
 
 #include "cli.hpp"
@@ -72,6 +73,22 @@ json institution_set_acme_challenges(inkan::store::Connection& c, const Args& a)
     return *row;
 }
 
+// S/MIME BR 7.1.4.2.2: e.g. NTRJP-1234567890123 (NTR, country, the corporate number).
+json institution_set_org_id(inkan::store::Connection& c, const Args& a) {
+    std::string id = a.arg_id(0, "ID"), value = a.arg(1, "NTRJP-NUMBER");
+    static const std::regex shape("(NTR|GOV|INT|LEI|VAT|PSD)[A-Z]{2}(\\+[A-Z0-9]{1,3})?-[A-Za-z0-9.-]{1,64}");
+    if (!std::regex_match(value, shape)) {
+        usage_error("organizationIdentifier looks like NTRJP-1234567890123 (scheme, country, -, registration number)",
+                    "organizationIdentifier は NTRJP-1234567890123 の形 (方式, 国, -, 登録番号) です");
+    }
+    inkan::store::Transaction tx(c);
+    auto row = inkan::store::set_institution_organization_identifier(c, std::stoll(id), value);
+    if (!row) not_found("機関", "institution", id);
+    inkan::audit::append(c, actor(), "institution.organization_identifier_set", "institution:" + id, {{"value", value}});
+    tx.commit();
+    return *row;
+}
+
 json domain_add(inkan::store::Connection& c, const Args& a) {
     int64_t institution = a.need_id("institution");
     std::string name = a.arg(0, "DOMAIN");
@@ -129,6 +146,9 @@ Register commands({
     {"institution", "set-status", "ID active|inactive", "activate or deactivate an institution", institution_set_status},
     {"institution", "set-acme-challenges", "ID none|http-01|dns-01|http-01,dns-01",
      "what ACME clients must prove for every name besides the officer's registration", institution_set_acme_challenges},
+    {"institution", "set-org-id", "ID NTRJP-NUMBER",
+     "the registration reference S/MIME certificates name (organizationIdentifier, e.g. NTRJP-<corporate number>)",
+     institution_set_org_id},
     {"domain", "add", "DOMAIN --institution ID [--allow-overlap]",
      "register a domain (no public suffixes; not inside or around another institution's domain unless --allow-overlap)",
      domain_add},

@@ -20,6 +20,7 @@ struct IssuanceSettings {
     std::string crl_url, ocsp_url, ca_issuers_url;
     std::vector<std::string> policy_oids;  // of the profile's policy setting
     bool rsa_key_encipherment = false;
+    bool legacy_pkcs12 = false;
 
     IssuanceSettings(store::Connection& c, const profile::Profile& p);
 };

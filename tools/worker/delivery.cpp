@@ -10,6 +10,7 @@
 #include "store/profiles.hpp"
 #include "store/tokens.hpp"
 #include "util/error.hpp"
+#include "worker/credential_delivery.hpp"
 
 namespace inkan::worker {
 
@@ -35,11 +36,12 @@ void mail_revocation(store::Connection& c, const store::PendingDelivery& d) {
 
 void deliver(store::Connection& c, const profile::Profile& p, const store::PendingDelivery& d) {
     if (p.delivery == profile::Delivery::officer_pickup) return;
+    if (p.delivery == profile::Delivery::pkcs12_pin && d.event == store::DeliveryEvent::issued) return deliver_credential(c, d);
+    if (p.delivery == profile::Delivery::pkcs12_pin && d.event == store::DeliveryEvent::resent) {
+        throw InternalError("a PKCS#12 is handed out once; a lost one is renewed, not re-sent");
+    }
     // An ACME client fetches its certificate from the order; revocations are mailed.
     if (p.delivery == profile::Delivery::acme_order && d.event != store::DeliveryEvent::revoked) return;
-    if (p.delivery != profile::Delivery::download_link && p.delivery != profile::Delivery::acme_order) {
-        throw InternalError("profile " + p.id + " has a delivery this mailer does not carry out yet");
-    }
     if (d.event == store::DeliveryEvent::revoked) {
         mail_revocation(c, d);
     } else {

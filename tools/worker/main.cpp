@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/credentials.hpp"
 #include "store/pg.hpp"
 #include "store/sessions.hpp"
 #include "worker/delivery.hpp"
@@ -151,6 +152,8 @@ void run(const Options& o, const std::string& actor, bool housekeeping) {
                     if (o.mails()) {
                         inkan::store::Transaction tx(c);
                         inkan::store::close_idle_sessions(c, actor, std::nullopt);
+                        // Keys whose links expired are destroyed, not kept.
+                        inkan::store::purge_expired_credentials(c);
                         tx.commit();
                         inkan::worker::send_renewal_reminders(c, actor);
                     }

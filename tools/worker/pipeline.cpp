@@ -9,6 +9,7 @@
 #include "worker/attempt.hpp"
 #include "worker/authority.hpp"
 #include "worker/certificate_spec.hpp"
+#include "worker/credentials.hpp"
 #include "worker/lint_and_sign.hpp"
 #include "worker/reauthorize.hpp"
 #include "worker/status.hpp"
@@ -38,11 +39,14 @@ crypto::PKey public_key_of(const store::QueuedIssuance& a) {
 void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, const std::string& actor) {
     const profile::Profile* p = profile_for(round.catalog(), a);
     reauthorize_issue(c, a, p);
-    auto public_key = public_key_of(a);
-    if (!profile::accepts_key(*p, public_key.get())) throw InternalError("the key is not one profile " + p->id + " accepts");
+    // A person's key pair is made here and leaves only inside the PIN-sealed PKCS#12.
+    crypto::PKey made_here = keys_made_here(*p) ? generate_key(*p) : crypto::PKey();
+    crypto::PKey requested = made_here ? crypto::PKey() : public_key_of(a);
+    EVP_PKEY* public_key = made_here ? made_here.get() : requested.get();
+    if (!profile::accepts_key(*p, public_key)) throw InternalError("the key is not one profile " + p->id + " accepts");
     const Authority& ca = round.authority(p->issuing_ca);
     const IssuanceSettings& s = round.settings(*p);
-    auto spec = certificate_spec(*p, s, a, public_key.get(), ca.id, crypto::not_after(ca.cert.get()));
+    auto spec = certificate_spec(*p, s, a, public_key, ca.id, crypto::not_after(ca.cert.get()));
     ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment};
     auto cert = lint_and_sign(spec, expect, ca.cert.get(), ca.key);
     std::string serial = crypto::serial_hex(cert.get());
@@ -56,6 +60,7 @@ void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, c
     int64_t cert_id = store::insert_certificate(c, row);
     if (a.old_certificate_id) store::mark_replaced(c, *a.old_certificate_id, cert_id);
     store::mark_issued(c, a.id, cert_id);
+    if (made_here) store_credential(c, a, cert_id, made_here.get(), cert.get(), ca.cert.get(), s.legacy_pkcs12);
     store::hand_over(c, cert_id, a.id, store::DeliveryEvent::issued);
     if (profile::has_status_pointers(*p)) publish_ocsp(c, round, cert_id);
     round.audit_later(actor, "certificate.issued", "certificate:" + std::to_string(cert_id),

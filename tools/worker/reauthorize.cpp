@@ -11,6 +11,7 @@
 #include "store/reauthorization.hpp"
 #include "tsv/dn.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace inkan::worker {
 
@@ -93,6 +94,22 @@ void reauthorize_acme(store::Connection& c, const store::QueuedIssuance& a) {
     require_names(c, a.institution_id, a.officer_id, a.dns_names, authz::Kind::acme, authz::Action::issue);
 }
 
+// A person's certificate: the end user's mail lies in a registered domain of
+// the institution and inside the officer's grants for the kind; a renewed
+// certificate is the institution's, of the same kind.
+void reauthorize_person(store::Connection& c, const store::QueuedIssuance& a, authz::Kind kind, authz::Action action) {
+    auto dn = tsv::parse_dn(a.subject_dn);
+    size_t at = a.end_user_email.rfind('@');
+    if (!dn || tsv::dn_value(*dn, "CN").empty() || at == std::string::npos) {
+        throw refused("主体者DN か利用者E-mail が不正です。", "the subject DN or the end user's mail is malformed.");
+    }
+    require_names(c, a.institution_id, a.officer_id, {text::lower(a.end_user_email.substr(at + 1))}, kind, action);
+    std::string word(authz::to_string(kind));
+    if (a.old_certificate_id && !store::certificate_der(c, *a.old_certificate_id, a.institution_id, word)) {
+        throw refused("更新前の証明書が機関の同じ種別の証明書ではありません。", "the renewed certificate is not the institution's of this kind.");
+    }
+}
+
 void reauthorize_officer(store::Connection& c, const store::QueuedIssuance& a, authz::Action action) {
     if (action == authz::Action::issue && (!a.pickup_id || !store::claimed_pickup(c, a.officer_id, *a.pickup_id))) {
         throw refused("PIN で受け付けた、未発行の取得がありません。",
@@ -120,6 +137,8 @@ void reauthorize_issue(store::Connection& c, const store::QueuedIssuance& a, con
         case authz::Kind::server: return reauthorize_server(c, a, *action);
         case authz::Kind::officer: return reauthorize_officer(c, a, *action);
         case authz::Kind::acme: return reauthorize_acme(c, a);
+        case authz::Kind::client:
+        case authz::Kind::smime: return reauthorize_person(c, a, *a.kind, *action);
         default: throw refused("この種別の証明書はまだ発行できません。", "this kind of certificate is not issued yet.");
     }
 }
@@ -138,15 +157,17 @@ void reauthorize_revocation(store::Connection& c, const store::QueuedRevocation&
         return;
     }
     require_acting_officer(c, r.institution_id, r.officer_id);
-    auto server = store::certificate_der(c, r.certificate_id, r.institution_id, "server");
-    auto acme = server ? std::nullopt : store::certificate_der(c, r.certificate_id, r.institution_id, "acme");
-    if (!server && !acme) {
-        throw refused("失効対象が機関のサーバ証明書でも ACME 証明書でもありません。",
-                      "the certificate is neither a server nor an ACME certificate of the institution.");
+    for (authz::Kind kind : {authz::Kind::server, authz::Kind::acme, authz::Kind::client, authz::Kind::smime}) {
+        auto der = store::certificate_der(c, r.certificate_id, r.institution_id, std::string(authz::to_string(kind)));
+        if (!der) continue;
+        auto cert = crypto::cert_from_der(*der);
+        // What a certificate names: hosts, or for a person the domains of the mail addresses.
+        bool person = kind == authz::Kind::client || kind == authz::Kind::smime;
+        auto names = person ? crypto::email_domains(cert.get()) : crypto::dns_names(cert.get());
+        require_names(c, r.institution_id, r.officer_id, names, kind, authz::Action::revoke);
+        return;
     }
-    auto cert = crypto::cert_from_der(server ? *server : *acme);
-    require_names(c, r.institution_id, r.officer_id, crypto::dns_names(cert.get()),
-                  server ? authz::Kind::server : authz::Kind::acme, authz::Action::revoke);
+    throw refused("失効対象が機関の証明書ではありません。", "the certificate is not one of the institution's that officers revoke.");
 }
 
 }  // namespace inkan::worker

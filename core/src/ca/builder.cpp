@@ -93,6 +93,7 @@ crypto::X509Ptr build(const CertSpec& spec, X509* issuer) {
     add_ext(cert.get(), issuer, NID_authority_key_identifier, "keyid:always");
     std::string san;
     for (const auto& n : spec.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + n;
+    for (const auto& m : spec.emails) san += (san.empty() ? "email:" : ",email:") + m;
     add_ext(cert.get(), issuer, NID_subject_alt_name, san);
     add_policies(cert.get(), spec.policy_oids);
     for (const auto& [nid, value] : spec.extensions) add_ext(cert.get(), issuer, nid, value);

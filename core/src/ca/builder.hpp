@@ -25,6 +25,7 @@ struct CertSpec {
     std::string key_usage;           // OpenSSL config syntax, e.g. "critical,digitalSignature"
     std::string extended_key_usage;  // e.g. "clientAuth"; empty: none
     std::vector<std::string> dns_names;
+    std::vector<std::string> emails;       // rfc822Names (client and S/MIME certificates)
     std::vector<std::string> policy_oids;  // certificatePolicies, non-critical
     // Further extensions in OpenSSL config syntax, e.g.
     // {NID_crl_distribution_points, "URI:https://ra.example/crl/2.crl"}.

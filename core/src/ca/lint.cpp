@@ -167,6 +167,76 @@ void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& ex
     f.check(X509_get_version(cert) == X509_VERSION_3, "certificate must be version 3");
 }
 
+// A person's certificate (client authentication, S/MIME): rfc822Names only,
+// key usage for signing (and RSA key transport for S/MIME), no CA powers;
+// S/MIME also per the S/MIME BRs (7.1.2.3): emailProtection without
+// serverAuth, codeSigning, timeStamping or anyExtendedKeyUsage, an S/MIME BR
+// policy OID, a CRL distribution point, and (sponsor-validated) the
+// organizationIdentifier in the subject.
+// Key usage bits and EKU OIDs read from the extensions themselves, so the
+// answer never depends on OpenSSL's cache of a certificate not yet signed.
+uint32_t key_usage_bits(X509* cert) {
+    auto* bits = static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(cert, NID_key_usage, nullptr, nullptr));
+    uint32_t out = 0;
+    for (int i = 0; bits && i < 9; ++i) {
+        if (ASN1_BIT_STRING_get_bit(bits, i)) out |= 0x80u >> i;  // KU_* numbering: bit 0 is 0x80
+    }
+    if (bits && ASN1_BIT_STRING_get_bit(bits, 8)) out |= KU_DECIPHER_ONLY;
+    ASN1_BIT_STRING_free(bits);
+    return out;
+}
+
+std::set<int> eku_nids(X509* cert) {
+    auto* eku = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
+    std::set<int> out;
+    for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku); ++i) out.insert(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i)));
+    EXTENDED_KEY_USAGE_free(eku);
+    return out;
+}
+
+void lint_person(X509* cert, const LintExpectations& expect, Findings& f) {
+    bool smime = expect.profile.kind == authz::Kind::smime;
+    uint32_t ku = key_usage_bits(cert);
+    f.check(ku & KU_DIGITAL_SIGNATURE, "keyUsage lacks digitalSignature");
+    f.check(!(ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)), "keyUsage must not allow certificate or CRL signing");
+    uint32_t allowed = KU_DIGITAL_SIGNATURE | (smime ? KU_KEY_ENCIPHERMENT | KU_KEY_AGREEMENT : 0);
+    f.check(!(ku & ~allowed), "keyUsage allows more than the profile needs");
+    auto eku = eku_nids(cert);
+    if (smime) {
+        f.check(eku.count(NID_email_protect) == 1, "extendedKeyUsage lacks emailProtection");
+        f.check(!eku.count(NID_server_auth) && !eku.count(NID_code_sign) && !eku.count(NID_time_stamp) &&
+                    !eku.count(NID_anyExtendedKeyUsage),
+                "extendedKeyUsage of an S/MIME certificate must not hold serverAuth, codeSigning, timeStamping or anyExtendedKeyUsage");
+    } else {
+        f.check(eku == std::set<int>{NID_client_auth}, "extendedKeyUsage must be clientAuth only");
+    }
+    auto* bc = static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(cert, NID_basic_constraints, nullptr, nullptr));
+    f.check(!bc || !bc->ca, "a subscriber certificate must not be a CA");
+    BASIC_CONSTRAINTS_free(bc);
+    auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    int count = names ? sk_GENERAL_NAME_num(names) : 0;
+    for (int i = 0; i < count; ++i) {
+        GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
+        f.check(g->type == GEN_EMAIL && policy::check_mail(asn1_text(g->d.rfc822Name)) == std::nullopt,
+                "subjectAltName may hold valid rfc822Names only");
+    }
+    GENERAL_NAMES_free(names);
+    f.check(count >= 1, "subjectAltName must hold the end user's rfc822Name");
+    f.check(!expect.expect_crl_dp || X509_get_ext_by_NID(cert, NID_crl_distribution_points, -1) >= 0,
+            "missing CRL distribution point");
+    if (!smime) return;
+    f.check(X509_get_ext_by_NID(cert, NID_crl_distribution_points, -1) >= 0, "S/MIME certificates need a CRL distribution point");
+    bool br_policy = std::any_of(expect.policy_oids.begin(), expect.policy_oids.end(),
+                                 [](const std::string& oid) { return oid.rfind("2.23.140.1.5.", 0) == 0; });
+    f.check(br_policy && X509_get_ext_by_NID(cert, NID_certificate_policies, -1) >= 0,
+            "S/MIME certificates need an S/MIME BR policy OID (2.23.140.1.5.*)");
+    X509_NAME* subject = X509_get_subject_name(cert);
+    f.check(X509_NAME_get_index_by_NID(subject, NID_organizationIdentifier, -1) >= 0,
+            "sponsor-validated S/MIME subjects need organizationIdentifier");
+    f.check(X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, -1) < 0,
+            "S/MIME subjects carry no organizationalUnitName (S/MIME BR: only an Affiliate's legal name)");
+}
+
 }  // namespace
 
 std::vector<std::string> lint_server_certificate(X509* cert, X509* issuer, const LintExpectations& expect) {
@@ -189,6 +259,7 @@ std::vector<std::string> lint_certificate(X509* cert, X509* issuer, const LintEx
     lint_urls(cert, f);
     lint_key_and_signature(cert, issuer, expect, f);
     f.check(X509_get_ext_by_NID(cert, NID_ext_key_usage, -1) >= 0, "extendedKeyUsage is missing");
+    if (expect.profile.kind == authz::Kind::client || expect.profile.kind == authz::Kind::smime) lint_person(cert, expect, f);
     f.check(X509_get_ext_by_NID(cert, NID_basic_constraints, -1) < 0 || !X509_check_ca(cert), "a subscriber certificate must not be a CA");
     ERR_clear_error();
     return f.list;

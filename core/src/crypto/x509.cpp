@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace inkan::crypto {
 
@@ -73,10 +74,23 @@ std::vector<std::string> general_names(const GENERAL_NAMES* names, int type) {
     return out;
 }
 
-std::vector<std::string> dns_names(X509* cert) {
+static std::vector<std::string> alt_names(X509* cert, int type) {
     auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
-    auto out = general_names(names, GEN_DNS);
+    auto out = general_names(names, type);
     GENERAL_NAMES_free(names);
+    return out;
+}
+
+std::vector<std::string> dns_names(X509* cert) { return alt_names(cert, GEN_DNS); }
+
+std::vector<std::string> email_addresses(X509* cert) { return alt_names(cert, GEN_EMAIL); }
+
+std::vector<std::string> email_domains(X509* cert) {
+    std::vector<std::string> out;
+    for (const auto& mail : email_addresses(cert)) {
+        size_t at = mail.rfind('@');
+        if (at != std::string::npos) out.push_back(text::lower(mail.substr(at + 1)));
+    }
     return out;
 }
 
@@ -131,15 +145,20 @@ PKey public_key_from_der(std::string_view der) {
 }
 
 std::string pkcs12(EVP_PKEY* key, X509* cert, const std::vector<X509*>& chain, std::string_view password,
-                   std::string_view friendly_name) {
+                   std::string_view friendly_name, Pkcs12Cipher cipher) {
     X509Stack ca(sk_X509_new_null());
     check(ca != nullptr, "sk_X509_new_null");
     for (X509* c : chain) {
         check(X509_up_ref(c) == 1 && sk_X509_push(ca.get(), c) > 0, "sk_X509_push");
     }
     std::string pass(password), name(friendly_name);
-    Pkcs12Ptr p12(check_ptr(PKCS12_create(pass.c_str(), name.c_str(), key, cert, ca.get(), 0, 0, 0, 0, 0),
+    bool legacy = cipher == Pkcs12Cipher::legacy_3des;
+    int nid = legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : 0;  // 0: OpenSSL 3's AES-256-CBC / PBKDF2
+    Pkcs12Ptr p12(check_ptr(PKCS12_create(pass.c_str(), name.c_str(), key, cert, ca.get(), nid, nid, 0, 0, 0),
                             "PKCS12_create"));
+    if (legacy) {
+        check(PKCS12_set_mac(p12.get(), pass.c_str(), -1, nullptr, 0, PKCS12_DEFAULT_ITER, EVP_sha1()) == 1, "PKCS12_set_mac");
+    }
     return to_der(i2d_PKCS12, static_cast<const PKCS12*>(p12.get()), "i2d_PKCS12");
 }
 

@@ -26,6 +26,11 @@ std::string subject_text(X509* cert);
 std::vector<std::string> general_names(const GENERAL_NAMES* names, int type);
 // dNSName values of a certificate's subjectAltName.
 std::vector<std::string> dns_names(X509* cert);
+// The rfc822Name entries of the subjectAltName.
+std::vector<std::string> email_addresses(X509* cert);
+// The domains (after the last '@', lower case) of those entries: what a
+// person's certificate names for authorization.
+std::vector<std::string> email_domains(X509* cert);
 
 // An EC key whose parameters are a named curve (OID), not explicit
 // parameters (which the BRs and RFC 5480 forbid).  False for non-EC keys.
@@ -39,7 +44,11 @@ std::string public_key_der(EVP_PKEY* key);  // SubjectPublicKeyInfo
 PKey public_key_from_der(std::string_view der);
 
 // PKCS#12 with OpenSSL 3 defaults (AES-256-CBC, PBKDF2, SHA-256 MAC).
+// How a PKCS#12 is protected: AES-256-CBC with PBKDF2-SHA256 and an
+// HMAC-SHA256 MAC (OpenSSL 3's default), or the 3DES / SHA-1 form that old
+// importers (Windows 7, older macOS and Android) still need.
+enum class Pkcs12Cipher { aes256, legacy_3des };
 std::string pkcs12(EVP_PKEY* key, X509* cert, const std::vector<X509*>& chain, std::string_view password,
-                   std::string_view friendly_name);
+                   std::string_view friendly_name, Pkcs12Cipher cipher = Pkcs12Cipher::aes256);
 
 }  // namespace inkan::crypto

@@ -6,6 +6,7 @@
 
 #include "crypto/digest.hpp"
 #include "crypto/x509.hpp"
+#include "download/credentials.hpp"
 #include "download/formats.hpp"
 #include "http/fields.hpp"
 #include "http/router.hpp"
@@ -83,7 +84,13 @@ http::Response fetch(store::Pool& pool, const http::Request& req) {
 }
 
 using Route = http::Route<http::Response (*)(store::Pool&, const http::Request&)>;
-constexpr std::array kRoutes = {Route{"GET", "/", show}, Route{"POST", "/", fetch}};
+constexpr std::array kRoutes = {Route{"GET", "/", show},
+                                Route{"POST", "/", fetch},
+                                Route{"GET", "/pins", show_pin_file},
+                                Route{"POST", "/pins", fetch_pin_file},
+                                Route{"POST", "/pins/bulk", fetch_bulk},
+                                Route{"GET", "/credential", show_credential},
+                                Route{"POST", "/credential", collect_credential}};
 }  // namespace
 
 http::Response serve(store::Pool& pool, const http::Request& req) {

@@ -76,6 +76,40 @@ Mail server_revoked(const std::vector<std::string>& to, const std::string& subje
                     "\n  Reason: " + r + "\n");
 }
 
+Mail pin_file_link(const std::string& to, const std::string& link, const std::string& expires_at) {
+    return make({to}, "pin-file-link", "[inkan] アクセスPIN通知 / Access PINs for new certificates",
+                "申請されたクライアント証明書・S/MIME証明書が発行されました。次のURLからアクセスPINのファイル (ZIP) を取得し、"
+                "各利用者に安全な方法でお渡しください。URLは一度だけ使えます。利用者の証明書取得URLは、PINファイルの取得後に有効になります。\n\n  " +
+                    link + "\n\n有効期限: " + expires_at + "\n",
+                "The client / S/MIME certificates you were named for have been issued. Fetch the file of access PINs (ZIP) "
+                "from this URL and hand each PIN to its end user by a safe channel. The URL works once. The end users' "
+                "certificate links work only after the PIN file was fetched.\n\n  " +
+                    link + "\n\nValid until: " + expires_at + "\n",
+                true);
+}
+
+Mail credential_link(const std::string& to, const std::string& end_user_name, const std::string& subject_dn,
+                     const std::string& serial, const std::string& old_serial, const std::string& link,
+                     const std::string& expires_at) {
+    std::string renewal_ja = old_serial.empty() ? "" : "  更新前のシリアル番号: " + old_serial + "\n";
+    std::string renewal_en = old_serial.empty() ? "" : "  Serial of the renewed certificate: " + old_serial + "\n";
+    return make({to}, "credential-link", "[inkan] 証明書取得URL通知 / Your certificate is ready",
+                end_user_name + " 様\n\nあなたの証明書が発行されました。次のURLで、利用管理者から受け取るアクセスPINを入力して"
+                "PKCS#12 ファイルを取得してください。\n\n  主体者DN: " + subject_dn + "\n  シリアル番号: " + serial + "\n" +
+                    renewal_ja + "\n  " + link + "\n\n有効期限: " + expires_at + "\n",
+                "Dear " + end_user_name + ",\n\nYour certificate has been issued. At this URL, enter the access PIN your "
+                "administrator gives you to download the PKCS#12 file.\n\n  Subject DN: " + subject_dn +
+                    "\n  Serial number: " + serial + "\n" + renewal_en + "\n  " + link + "\n\nValid until: " + expires_at + "\n",
+                true);
+}
+
+Mail credential_collected(const std::vector<std::string>& to, const std::string& subject_dn, const std::string& serial) {
+    return make(to, "credential-collected", "[inkan] 証明書取得通知 / Certificate collected",
+                "次の証明書 (PKCS#12) が取得されました。\n\n  主体者DN: " + subject_dn + "\n  シリアル番号: " + serial + "\n",
+                "This certificate (PKCS#12) has been collected.\n\n  Subject DN: " + subject_dn + "\n  Serial number: " + serial +
+                    "\n");
+}
+
 Mail officer_pickup(const std::string& to, const std::string& officer_name, const std::string& institution,
                     const std::string& link, const std::string& expires_at) {
     Mail m;

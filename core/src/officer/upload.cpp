@@ -50,10 +50,11 @@ http::Response upload(Context& ctx) {
         }
     }
     http::check_text(input.file_name, "filename");
-    if (kind != "server" && kind != "acme") {
-        throw Error(codes::kBadRequest, {"kind は server か acme です。", "kind must be server or acme."}, 400).about("kind");
+    if (kind != "server" && kind != "acme" && kind != "client") {
+        throw Error(codes::kBadRequest, {"kind は server, client, acme のいずれかです。", "kind must be server, client or acme."}, 400)
+            .about("kind");
     }
-    input.kind = kind == "acme" ? authz::Kind::acme : authz::Kind::server;
+    input.kind = *authz::parse_kind(kind);
     input.type = workflow::parse_apply_type(apply_type, input.kind);
     input.abort_on_error = error_flag != "0";
     auto result = workflow::upload_batch(ctx.c, ctx.who, ctx.grants(), input);

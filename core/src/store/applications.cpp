@@ -27,6 +27,10 @@ QueuedIssuance issuance_row(const Result& r, int i) {
     if (!r.is_null(i, 17)) a.pickup_id = r.integer(i, 17);
     if (!r.is_null(i, 18)) a.acme_registration_id = r.integer(i, 18);
     if (!r.is_null(i, 19)) a.acme_order_id = r.integer(i, 19);
+    a.end_user_email = r.text(i, 20);
+    a.pkcs12_name = r.text(i, 21);
+    a.download_method = static_cast<int>(r.integer(i, 22));
+    a.organization_identifier = r.text(i, 23);
     return a;
 }
 }  // namespace
@@ -38,7 +42,9 @@ std::vector<QueuedIssuance> claim_issuances(Connection& c, int limit) {
         "SELECT a.id, a.institution_id, coalesce(a.officer_id, 0), a.kind, a.operation, coalesce(a.profile, ''), "
         "coalesce(a.subject_dn, ''), a.csr, a.public_key, coalesce(a.subscriber_email, ''), "
         "coalesce(array_to_json(a.dns_names)::text, '[]'), a.old_certificate_id, a.created_at::text, "
-        "i.name_en, i.st, i.l, coalesce(o.name, ''), a.pickup_id, a.acme_registration_id, a.acme_order_id "
+        "i.name_en, i.st, i.l, coalesce(o.name, ''), a.pickup_id, a.acme_registration_id, a.acme_order_id, "
+        "coalesce(a.end_user_email, ''), coalesce(a.pkcs12_name, ''), coalesce(a.download_method, 1), "
+        "coalesce(i.organization_identifier, '') "
         "FROM applications a JOIN institutions i ON i.id = a.institution_id LEFT JOIN officers o ON o.id = a.officer_id "
         "WHERE a.state = 'queued' AND a.operation IN ('issue', 'renew') "
         "ORDER BY (a.kind <> 'officer'), a.id LIMIT $1::int FOR UPDATE OF a SKIP LOCKED",

@@ -28,8 +28,12 @@ struct QueuedIssuance {
     std::optional<int64_t> acme_registration_id;  // ACME certificates: the officer's registration
     std::optional<int64_t> acme_order_id;         // ... and the order it was finalized from
     std::string created_at;
+    // Client and S/MIME certificates: the end user, the PKCS#12's file name and how it is handed out.
+    std::string end_user_email, pkcs12_name;
+    int download_method = 1;
     // The institution's subject attributes and the officer's name.
     std::string institution_o, institution_st, institution_l, officer_name;
+    std::string organization_identifier;  // the institution's, for S/MIME subjects ("" when none is registered)
 };
 
 // Up to `limit` queued issues and renewals, locked for this transaction:

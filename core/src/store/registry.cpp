@@ -34,6 +34,12 @@ std::optional<Listing> set_institution_acme_challenges(Connection& c, int64_t id
                        id, text_array(types)));
 }
 
+std::optional<Listing> set_institution_organization_identifier(Connection& c, int64_t id, const std::string& value) {
+    return one(c.query("UPDATE institutions SET organization_identifier = $2 WHERE id = $1 "
+                       "RETURNING id, name_en, organization_identifier",
+                       id, value));
+}
+
 bool institution_exists(Connection& c, int64_t id) {
     return !c.query("SELECT 1 FROM institutions WHERE id = $1", id).empty();
 }

@@ -21,6 +21,8 @@ Listing list_institutions(Connection& c);
 std::optional<Listing> set_institution_status(Connection& c, int64_t id, const std::string& status);
 // The ACME challenge types an institution demands on top of registrations (sql/018).
 std::optional<Listing> set_institution_acme_challenges(Connection& c, int64_t id, const std::vector<std::string>& types);
+// The registration reference S/MIME certificates carry (subject:organizationIdentifier, sql/019).
+std::optional<Listing> set_institution_organization_identifier(Connection& c, int64_t id, const std::string& value);
 bool institution_exists(Connection& c, int64_t id);
 
 // --- domains

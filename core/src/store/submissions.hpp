@@ -30,6 +30,25 @@ struct ServerSubmission {
 };
 
 void submit_server(Connection& c, const ServerSubmission& s);
+
+// A line of a client / S/MIME file (UPKI-FORMATS §3).
+struct ClientSubmission {
+    std::string operation;  // issue, renew, revoke
+    std::string kind;       // client or smime
+    int64_t institution_id = 0, officer_id = 0, batch_id = 0;
+    int line_no = 0;
+    std::string subject_dn;
+    std::optional<std::string> profile;       // none for a revocation
+    std::optional<int64_t> download_method;   // none for a revocation
+    std::string subscriber_name, subscriber_affiliation, subscriber_email;
+    std::string end_user_name, pkcs12_name, end_user_affiliation, end_user_email, preset_pin;
+    std::optional<int64_t> old_certificate_id;     // renewal
+    std::optional<int64_t> target_certificate_id;  // revocation
+    std::optional<int64_t> revocation_reason;
+    std::string comment;
+};
+
+void submit_client(Connection& c, const ClientSubmission& s);
 // An officer's first certificate, for the pickup claimed with the PIN (earlier
 // uncollected requests for it are cancelled); returns the application's id.
 int64_t submit_officer_pickup(Connection& c, int64_t institution_id, int64_t officer_id, int64_t pickup_id,

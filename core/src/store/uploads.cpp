@@ -5,21 +5,22 @@
 namespace inkan::store {
 
 InstitutionRow institution(Connection& c, int64_t id) {
-    auto r = c.query("SELECT name_en, st, l, status = 'active' FROM institutions WHERE id = $1", id);
+    auto r = c.query("SELECT name_en, st, l, status = 'active', coalesce(organization_identifier, '') "
+                     "FROM institutions WHERE id = $1", id);
     if (r.empty()) throw InternalError("no institution " + std::to_string(id));
-    return {id, r.text(0, 0), r.text(0, 1), r.text(0, 2), r.boolean(0, 3)};
+    return {id, r.text(0, 0), r.text(0, 1), r.text(0, 2), r.boolean(0, 3), r.text(0, 4)};
 }
 
 void lock_uploads(Connection& c, int64_t institution_id) {
     c.query("SELECT pg_advisory_xact_lock(1, $1::int)", institution_id);
 }
 
-bool server_subject_in_use(Connection& c, int64_t institution_id, const std::string& subject_dn) {
-    return !c.query("SELECT 1 FROM certificates WHERE institution_id = $1 AND subject_dn = $2 AND kind = 'server' "
+bool subject_in_use(Connection& c, int64_t institution_id, const std::string& subject_dn, const std::string& kind) {
+    return !c.query("SELECT 1 FROM certificates WHERE institution_id = $1 AND subject_dn = $2 AND kind = $3 "
                     "AND revoked_at IS NULL AND not_after > now() "
                     "UNION ALL SELECT 1 FROM applications WHERE institution_id = $1 AND subject_dn = $2 "
-                    "AND kind = 'server' AND state = 'queued' AND operation <> 'revoke'",
-                    institution_id, subject_dn)
+                    "AND kind = $3 AND state = 'queued' AND operation <> 'revoke'",
+                    institution_id, subject_dn, kind)
                 .empty();
 }
 
@@ -28,7 +29,7 @@ std::optional<CertificateFacts> certificate_by_serial(Connection& c, int64_t ins
                      "WHERE a.target_certificate_id = certificates.id AND a.state = 'queued'), "
                      "replaced_by IS NOT NULL OR EXISTS (SELECT 1 FROM applications a "
                      "WHERE a.old_certificate_id = certificates.id AND a.state = 'queued') "
-                     "FROM certificates WHERE serial = $1 AND institution_id = $2 AND kind IN ('server', 'acme')",
+                     "FROM certificates WHERE serial = $1 AND institution_id = $2 AND kind <> 'officer'",
                      serial, institution_id);
     if (r.empty()) return std::nullopt;
     return CertificateFacts{r.integer(0, 0), r.text(0, 1), r.bytes(0, 2), r.text(0, 3), r.boolean(0, 4),

@@ -16,6 +16,7 @@ struct InstitutionRow {
     int64_t id = 0;
     std::string name_en, st, l;
     bool active = false;
+    std::string organization_identifier;  // "" when none is registered
 };
 InstitutionRow institution(Connection& c, int64_t id);
 
@@ -23,10 +24,11 @@ InstitutionRow institution(Connection& c, int64_t id);
 // that two files cannot both claim one DN.
 void lock_uploads(Connection& c, int64_t institution_id);
 
-// A valid server certificate or a pending issue/renewal of the institution has this DN.
-bool server_subject_in_use(Connection& c, int64_t institution_id, const std::string& subject_dn);
+// A valid certificate or a pending issue/renewal of the institution and kind
+// (server, client, smime) has this DN.
+bool subject_in_use(Connection& c, int64_t institution_id, const std::string& subject_dn, const std::string& kind);
 
-// A server or ACME certificate of the institution, by serial.
+// A certificate of the institution other than an officer certificate, by serial.
 struct CertificateFacts {
     int64_t id = 0;
     std::string subject_dn, der, kind;

@@ -13,6 +13,7 @@
 #include "tsv/dn.hpp"
 #include "tsv/encoding.hpp"
 #include "util/text.hpp"
+#include "workflow/line_rules.hpp"
 
 namespace inkan::workflow {
 
@@ -21,11 +22,6 @@ namespace {
 enum Col : size_t {
     kDn = 0, kProfile, kReserved, kOldSerial, kReason, kComment, kCsr,
     kSubName, kSubAffiliation, kSubMail, kFqdn, kSoftware, kSans
-};
-
-struct ColumnSpec {
-    Message name;
-    size_t max_len;
 };
 
 const std::array<ColumnSpec, kServerColumns>& columns(authz::Kind kind) {
@@ -73,31 +69,6 @@ bool required(size_t col, ApplyType type, bool acme) {
     return false;
 }
 
-bool digits(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Revocation comments: no control characters and none of <>"\ (inkan's
-// reading of UPKI's "bad character" rule, documented in docs/error-codes.md).
-bool comment_ok(const std::string& s) {
-    return std::none_of(s.begin(), s.end(), [](char c) {
-        unsigned char u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f || c == '<' || c == '>' || c == '"' || c == '\\';
-    });
-}
-
-class Collector {
-public:
-    Collector(LineResult& r, authz::Kind kind) : r_(r), kind_(kind) {}
-    void add(const char* code, size_t col, Message m) { r_.errors.push_back({code, columns(kind_)[col].name, std::move(m)}); }
-    void add(const char* code, Message field, Message m) { r_.errors.push_back({code, std::move(field), std::move(m)}); }
-    bool any() const { return !r_.errors.empty(); }
-
-private:
-    LineResult& r_;
-    authz::Kind kind_;
-};
-
 // dNSName=a,dNSName=b -> {a, b}; nullopt when malformed.
 std::optional<std::vector<std::string>> parse_sans(const std::string& text) {
     std::vector<std::string> out;
@@ -127,17 +98,7 @@ void check_fields(const std::vector<std::string>& f, ApplyType type, const Polic
     if (acme && type == ApplyType::issue && !f[kReserved].empty()) {
         err.add("442", kReserved, {"作成では ACMEアカウントID を空にしてください。", "Leave the ACME account ID empty when creating."});
     }
-    for (size_t col = 0; col < kServerColumns; ++col) {
-        // The comment has UPKI's own code for bad characters (205).
-        if (col != kComment && text::has_control_character(f[col])) {
-            err.add("428", col, {"制御文字 (NUL など) が含まれています。", "The field contains a control character (such as NUL)."});
-        } else if (required(col, type, acme) && f[col].empty()) {
-            err.add("201", col, {"必須項目が入力されていません。", "This field is required."});
-        } else if (spec[col].max_len > 0 && text::utf8_length(f[col]) > spec[col].max_len) {
-            err.add("202", col, {std::to_string(spec[col].max_len) + "文字以内で入力してください。",
-                                 "At most " + std::to_string(spec[col].max_len) + " characters."});
-        }
-    }
+    check_basics(f, spec, [&](size_t col) { return required(col, type, acme); }, kComment, err);
     if (!f[kProfile].empty() && !digits(f[kProfile]))
         err.add("204", kProfile, {"半角数字で入力してください。", "Use digits only."});
     if (!f[kReason].empty() && !digits(f[kReason]))
@@ -277,16 +238,8 @@ void check_renewal(ServerApplication& app, const std::string& serial, Registry& 
     app.old_certificate_id = old->id;
 }
 
-// The reason of a revocation or a suspension: an RFC 5280 code the BRs let a
-// subscriber give, and a comment when it says nothing (0).
 void check_reason(ServerApplication& app, const std::vector<std::string>& f, Collector& err) {
-    int reason = std::stoi(f[kReason]);
-    if (reason != 0 && reason != 1 && reason != 3 && reason != 4 && reason != 5) {
-        err.add("420", kReason, {"理由は 0, 1, 3, 4, 5 のいずれかです。", "The reason must be 0, 1, 3, 4 or 5."});
-    } else if (reason == 0 && f[kComment].empty()) {
-        err.add("420", kComment, {"理由 0 にはコメントが必要です。", "Reason 0 (unspecified) needs a comment."});
-    }
-    app.reason = reason;
+    app.reason = workflow::check_reason(f[kReason], f[kComment], kReason, kComment, err);
     app.comment = f[kComment];
 }
 
@@ -342,12 +295,10 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
                             const std::vector<authz::Grant>& grants, const Policy& policy, Registry& registry) {
     LineResult result;
     result.row = row.number;
-    Collector err(result, policy.kind);
+    Collector err(result, columns(policy.kind));
     const auto& f = row.fields;
     if (f.size() != kServerColumns) {
-        err.add("421", Message{"行", "Line"},
-                {"項目数が " + std::to_string(f.size()) + " です (13項目をタブ区切りで指定してください)。",
-                 "The line has " + std::to_string(f.size()) + " fields (13 TAB-separated fields expected)."});
+        wrong_field_count(f.size(), kServerColumns, err);
         return result;
     }
     result.subject_dn = f[kDn];
@@ -401,7 +352,7 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
             check_csr(app, dn, f[kCsr], *policy.profiles.find(app.profile), err);
             if (type == ApplyType::renew) {
                 check_renewal(app, *policy::normalize_serial(f[kOldSerial]), registry, err);
-            } else if (!err.any() && registry.subject_in_use(app.subject_dn)) {
+            } else if (!err.any() && registry.subject_in_use(app.subject_dn, authz::Kind::server)) {
                 err.add("212", kDn, {"指定したDNはすでに存在しています。", "This DN already exists: use renewal."});
             }
         }

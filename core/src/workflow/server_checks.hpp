@@ -14,28 +14,26 @@
 #include "profile/profile.hpp"
 #include "tsv/line_error.hpp"
 #include "tsv/table.hpp"
+#include "workflow/line.hpp"
 
 namespace inkan::workflow {
-
-// UPKI's applyType numbers.  In an ACME file, issue creates a registration
-// (作成), renew updates it (更新), revoke revokes an ACME certificate
-// (ACME証明書 失効), suspend stops the registration (停止).
-enum class ApplyType { issue = 1, renew = 2, revoke = 3, suspend = 4 };
 
 struct InstitutionFacts {
     int64_t id = 0;
     std::string o, st, l;
     bool active = true;
+    std::vector<std::string> domains;  // registered
+    std::string organization_identifier;  // for S/MIME subjects; "" when none is registered
 };
 
 struct KnownCertificate {
     int64_t id = 0;
     std::string subject_dn;  // UPKI order, as in column 1
     std::string public_key;  // SubjectPublicKeyInfo DER
-    std::vector<std::string> names;  // CN and dNSNames
+    std::vector<std::string> names;  // CN and dNSNames; client and S/MIME: the domains of its mail addresses
     bool revoked = false;
     bool renewed = false;  // already replaced, or a renewal of it is pending
-    std::string kind = "server";  // or acme
+    std::string kind = "server";  // or acme, client, smime
 };
 
 struct KnownRegistration {
@@ -47,15 +45,16 @@ struct KnownRegistration {
 class Registry {
 public:
     virtual ~Registry() = default;
-    // A valid certificate or a pending application of the institution has this DN.
-    virtual bool subject_in_use(const std::string& dn) = 0;
+    // A valid certificate or a pending application of the institution and kind has this DN.
+    virtual bool subject_in_use(const std::string& dn, authz::Kind kind) = 0;
     // A certificate of the institution by normalized serial.
     virtual std::optional<KnownCertificate> certificate(const std::string& serial) = 0;
     virtual bool ou_allowed(const std::string& domain, const std::string& ou) = 0;
     // An ACME registration of the institution by its account ID.
     virtual std::optional<KnownRegistration> acme_registration(const std::string&) { return std::nullopt; }
     // A line of the file passed: later lines see its DN / certificate as taken.
-    virtual void accepted(const struct ServerApplication&) {}
+    virtual void accepted(const ServerApplication&) {}
+    virtual void accepted(const ClientApplication&) {}
 };
 
 struct Policy {
@@ -63,28 +62,6 @@ struct Policy {
     bool ou_by_allowlist = false;  // false: OU refused (UPKI since 2022-07-26)
     profile::Catalog profiles;
     authz::Kind kind = authz::Kind::server;  // the file's: server or acme
-};
-
-// A line that passed every check, in the form it is recorded.
-struct ServerApplication {
-    int row = 0;
-    ApplyType type = ApplyType::issue;
-    std::string subject_dn, profile, csr_der, fqdn, software;
-    std::string subscriber_name, subscriber_affiliation, subscriber_email;
-    std::vector<std::string> dns_names;  // CN first
-    std::optional<int64_t> old_certificate_id;
-    std::optional<int> reason;
-    std::string comment;
-    // ACME files: the registration that column 3 names (update, suspend).
-    std::string account_ref;
-    std::optional<int64_t> registration_id;
-};
-
-struct LineResult {
-    int row = 0;
-    std::vector<tsv::LineError> errors;
-    std::optional<ServerApplication> application;  // set when errors is empty
-    std::string subject_dn, fqdn, affiliation, name, mail;  // for the result table
 };
 
 inline constexpr size_t kServerColumns = 13;

@@ -14,7 +14,9 @@
 #include "store/uploads.hpp"
 #include "tsv/encoding.hpp"
 #include "tsv/line_error.hpp"
+#include "store/reauthorization.hpp"
 #include "workflow/acme_registration.hpp"
+#include "workflow/client_checks.hpp"
 
 namespace inkan::workflow {
 
@@ -24,10 +26,11 @@ class DbRegistry : public Registry {
 public:
     DbRegistry(store::Connection& c, int64_t institution, ApplyType type) : c_(c), institution_(institution), type_(type) {}
 
-    bool subject_in_use(const std::string& dn) override {
+    bool subject_in_use(const std::string& dn, authz::Kind kind) override {
+        std::string k(authz::to_string(kind));
         // Two issue lines with one DN in the same file: the second is 212 too.
-        if (batch_dns_.count(dn)) return true;
-        return store::server_subject_in_use(c_, institution_, dn);
+        if (batch_dns_.count({k, dn})) return true;
+        return store::subject_in_use(c_, institution_, dn, k);
     }
 
     std::optional<KnownCertificate> certificate(const std::string& serial) override {
@@ -39,9 +42,12 @@ public:
         bool pending_revocation = seen_in_batch && type_ == ApplyType::revoke;
         bool pending_renewal = seen_in_batch && type_ == ApplyType::renew;
         auto cert = crypto::cert_from_der(r->der);
-        // The names a certificate covers: its dNSNames (the CN is always among them).
+        // The names a certificate covers: its dNSNames (the CN is always among
+        // them), or for a person's certificate the domains of its mail addresses.
+        bool person = r->kind == "client" || r->kind == "smime";
+        auto names = person ? crypto::email_domains(cert.get()) : crypto::dns_names(cert.get());
         return KnownCertificate{r->id, r->subject_dn, crypto::public_key_der(X509_get0_pubkey(cert.get())),
-                                crypto::dns_names(cert.get()), r->revoked_or_pending || pending_revocation,
+                                std::move(names), r->revoked_or_pending || pending_revocation,
                                 r->renewed_or_pending || pending_renewal, r->kind};
     }
 
@@ -59,7 +65,12 @@ public:
     }
 
     void accepted(const ServerApplication& a) override {
-        if (a.type == ApplyType::issue) batch_dns_.insert(a.subject_dn);
+        if (a.type == ApplyType::issue) batch_dns_.insert({"server", a.subject_dn});
+        if (a.old_certificate_id) batch_certificates_.insert(*a.old_certificate_id);
+    }
+
+    void accepted(const ClientApplication& a) override {
+        if (a.type == ApplyType::issue) batch_dns_.insert({std::string(authz::to_string(a.kind)), a.subject_dn});
         if (a.old_certificate_id) batch_certificates_.insert(*a.old_certificate_id);
     }
 
@@ -67,7 +78,7 @@ private:
     store::Connection& c_;
     int64_t institution_;
     ApplyType type_;
-    std::set<std::string> batch_dns_;
+    std::set<std::pair<std::string, std::string>> batch_dns_;  // kind, DN
     std::set<int64_t> batch_certificates_;
 };
 
@@ -86,7 +97,8 @@ bool tsv_name(const std::string& name) {
 
 InstitutionFacts institution_facts(store::Connection& c, int64_t id) {
     auto row = store::institution(c, id);
-    return InstitutionFacts{id, row.name_en, row.st, row.l, row.active};
+    return InstitutionFacts{id, row.name_en, row.st, row.l, row.active, store::registered_domains(c, id),
+                            row.organization_identifier};
 }
 
 const char* operation_name(ApplyType t) {
@@ -115,6 +127,48 @@ void record(store::Connection& c, const authz::Identity& who, int64_t batch, con
     if (a.reason) s.revocation_reason = *a.reason;
     s.comment = a.comment;
     store::submit_server(c, s);
+}
+
+void record(store::Connection& c, const authz::Identity& who, int64_t batch, const ClientApplication& a) {
+    bool revoke = a.type == ApplyType::revoke;
+    store::ClientSubmission s;
+    s.operation = operation_name(a.type);
+    s.kind = authz::to_string(a.kind);
+    s.institution_id = who.institution_id;
+    s.officer_id = who.officer_id;
+    s.batch_id = batch;
+    s.line_no = a.row;
+    s.subject_dn = a.subject_dn;
+    if (!revoke) {
+        s.profile = a.profile;
+        s.download_method = a.download_method;
+    }
+    s.subscriber_name = a.subscriber_name;
+    s.subscriber_affiliation = a.subscriber_affiliation;
+    s.subscriber_email = a.subscriber_email;
+    s.end_user_name = a.end_user_name;
+    s.pkcs12_name = a.pkcs12_name;
+    s.end_user_affiliation = a.end_user_affiliation;
+    s.end_user_email = a.end_user_email;
+    s.preset_pin = a.preset_pin;
+    if (a.type == ApplyType::renew) s.old_certificate_id = a.old_certificate_id;
+    if (revoke) s.target_certificate_id = a.old_certificate_id;
+    if (a.reason) s.revocation_reason = *a.reason;
+    s.comment = a.comment;
+    store::submit_client(c, s);
+}
+
+// One line checked by the rules of the file's layout; later lines see what it takes.
+LineResult check_line(const tsv::Row& row, const UploadInput& input, const InstitutionFacts& inst,
+                      const std::vector<authz::Grant>& grants, const Policy& policy, DbRegistry& registry) {
+    if (input.kind == authz::Kind::client) {
+        LineResult line = check_client_row(row, input.type, inst, grants, policy.profiles, registry);
+        if (line.client) registry.accepted(*line.client);
+        return line;
+    }
+    LineResult line = check_server_row(row, input.type, inst, grants, policy, registry);
+    if (line.application) registry.accepted(*line.application);
+    return line;
 }
 
 }  // namespace
@@ -185,12 +239,8 @@ UploadResult upload_batch(store::Connection& c, const authz::Identity& who,
     result.encoding = text.encoding;
     int failed = 0;
     for (const auto& row : rows) {
-        result.lines.push_back(check_server_row(row, input.type, inst, grants, policy, registry));
-        if (result.lines.back().application) {
-            registry.accepted(*result.lines.back().application);
-        } else {
-            failed++;
-        }
+        result.lines.push_back(check_line(row, input, inst, grants, policy, registry));
+        if (!result.lines.back().errors.empty()) failed++;
     }
     result.aborted = input.abort_on_error && failed > 0;
     int accepted = result.aborted ? 0 : static_cast<int>(rows.size()) - failed;
@@ -201,6 +251,7 @@ UploadResult upload_batch(store::Connection& c, const authz::Identity& who,
             line_results_json(result.lines, result.aborted, inst.o).dump(), kind});
     if (!result.aborted) {
         for (const auto& line : result.lines) {
+            if (line.client) record(c, who, result.batch_id, *line.client);
             if (!line.application) continue;
             if (input.kind == authz::Kind::acme && input.type != ApplyType::revoke) {
                 if (auto eab = record_acme_line(c, who, result.batch_id, *line.application)) result.eabs.push_back(*eab);

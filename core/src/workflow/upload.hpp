@@ -1,7 +1,8 @@
-// An officer's upload of a UPKI server-certificate or ACME registration file:
+// An officer's upload of a UPKI server-certificate, client / S/MIME or ACME
+// registration file:
 // file-level checks (208, 209, 213, 214, encoding), line checks, then — in
 // one transaction — the batch kept verbatim and, per accepted line, an
-// application (server) or a registration change (ACME).
+// application (server, client, S/MIME) or a registration change (ACME).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,7 @@ struct UploadInput {
     std::string content;
     ApplyType type = ApplyType::issue;
     bool abort_on_error = true;  // UPKI's errorFlg: all-or-nothing
-    authz::Kind kind = authz::Kind::server;  // server or acme
+    authz::Kind kind = authz::Kind::server;  // server, acme, or client (client and S/MIME lines)
 };
 
 // An EAB an ACME create or update line produced: shown to the officer once,
