@@ -268,3 +268,35 @@ GRANT SELECT (id, institution_id, batch_id, subscriber_email, expires_at, fetche
 -- NTRJP-<the 13-digit corporate number>); the service desk records it.
 ALTER TABLE institutions ADD COLUMN organization_identifier text
     CHECK (organization_identifier ~ '^(NTR|GOV|INT|LEI|VAT|PSD)[A-Z]{2}(\+[A-Z0-9]{1,3})?-[A-Za-z0-9.-]{1,64}$');
+
+-- What officers list, look at, export (clientAll.tsv) and count: the client
+-- and S/MIME applications with their certificates, in the columns of
+-- server_inventory.  fqdn is the domain of the end user's mail (what grants
+-- cover), dns_names holds the mail; status 5 means the PKCS#12 was collected.
+CREATE VIEW client_inventory AS
+SELECT a.id AS application_id, a.institution_id, a.officer_id, a.batch_id, a.line_no, a.operation, a.state,
+       a.subject_dn, a.profile, lower(split_part(a.end_user_email, '@', 2)) AS fqdn, ARRAY[a.end_user_email] AS dns_names,
+       a.subscriber_name, a.subscriber_affiliation, a.subscriber_email, ''::text AS server_software, NULL::bytea AS csr,
+       a.error, a.created_at, a.updated_at,
+       c.id AS certificate_id, c.serial, c.der, c.fingerprint_sha256, c.not_before, c.not_after,
+       c.revoked_at, c.revocation_reason, c.replaced_by, c.created_at AS issued_at, old.serial AS old_serial,
+       k.collected_at AS first_download, coalesce(k.token_expires_at, f.expires_at) AS url_expires_at,
+       rv.id AS revocation_id, rv.created_at AS revocation_submitted, rv.updated_at AS revocation_completed,
+       rv.officer_id AS revocation_officer_id, rv.revocation_comment, ro.email AS revocation_officer_email,
+       CASE WHEN c.id IS NULL THEN NULL
+            WHEN c.revoked_at IS NOT NULL THEN 7
+            WHEN c.replaced_by IS NOT NULL THEN 6
+            WHEN k.collected_at IS NOT NULL THEN 5
+            ELSE 4 END AS status,
+       a.kind, a.end_user_name, a.end_user_affiliation, a.end_user_email, a.pkcs12_name, a.download_method
+FROM applications a
+LEFT JOIN certificates c ON c.id = a.certificate_id
+LEFT JOIN certificates old ON old.id = a.old_certificate_id
+LEFT JOIN client_credentials k ON k.application_id = a.id
+LEFT JOIN pin_files f ON f.id = k.pin_file_id
+LEFT JOIN LATERAL (SELECT r.* FROM applications r WHERE r.target_certificate_id = c.id AND r.operation = 'revoke'
+                   AND r.state IN ('queued', 'completed') ORDER BY r.id DESC LIMIT 1) rv ON true
+LEFT JOIN officers ro ON ro.id = rv.officer_id
+WHERE a.kind IN ('client', 'smime') AND a.operation IN ('issue', 'renew');
+
+GRANT SELECT ON client_inventory TO inkan_ra, inkan_ca;

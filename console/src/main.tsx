@@ -11,11 +11,13 @@ import { Allowlist } from "./pages/Allowlist";
 import { BatchDetail } from "./pages/BatchDetail";
 import { CertificateDetail } from "./pages/CertificateDetail";
 import { Certificates } from "./pages/Certificates";
+import { Credential } from "./pages/Credential";
 import { Download } from "./pages/Download";
 import { Exports } from "./pages/Exports";
 import { History } from "./pages/History";
 import { Home } from "./pages/Home";
 import { Pickup } from "./pages/Pickup";
+import { Pins } from "./pages/Pins";
 import { Statistics } from "./pages/Statistics";
 import { Upload } from "./pages/Upload";
 import { useRoute, type Route } from "./router";
@@ -27,13 +29,11 @@ import type { Me } from "./types";
 function navItems(functions: string[]): NavItem[] {
   const has = (f: string) => functions.includes(f);
   const items: NavItem[] = [{ path: "/", label: "home" }];
-  if (has("server")) {
-    items.push(
-      { path: "/upload", label: "upload" },
-      { path: "/history", label: "history" },
-      { path: "/certificates", label: "certificates" },
-    );
+  if (has("server") || has("client")) {
+    items.push({ path: "/upload", label: "upload" }, { path: "/history", label: "history" });
   }
+  if (has("server")) items.push({ path: "/certificates", label: "certificates" });
+  if (has("client")) items.push({ path: "/client-certificates", label: "clientCertificates" });
   if (has("acme")) items.push({ path: "/acme", label: "acme" });
   if (has("inventory")) items.push({ path: "/exports", label: "exports" });
   if (has("stats")) items.push({ path: "/statistics", label: "statistics" });
@@ -54,13 +54,28 @@ function Page({ me, items }: { me: Me; items: NavItem[] }) {
     firstRender.current = false;
   }, [route.path]);
   if (route.path === "/") return <Home me={me} items={items} />;
-  if (section === "upload" && allowed("/upload") && !id) return <Upload />;
+  if (section === "upload" && allowed("/upload") && !id)
+    return <Upload kinds={["server", "client"].filter((k) => me.functions.includes(k))} />;
   // key: a different object is a new page (no state carried over from the previous one).
   if (section === "history" && allowed("/history")) return id ? <BatchDetail key={id} id={number} /> : <History />;
   if (section === "certificates" && allowed("/certificates"))
     return id ? <CertificateDetail key={id} id={number} me={me} /> : <Certificates query={route.query} />;
+  if (section === "client-certificates" && allowed("/client-certificates"))
+    return id ? (
+      <CertificateDetail key={id} id={number} me={me} inventory="client" />
+    ) : (
+      <Certificates query={route.query} inventory="client" />
+    );
   if (section === "acme" && allowed("/acme")) return id ? <AcmeDetail key={id} id={number} /> : <Acme />;
-  if (section === "exports" && allowed("/exports")) return <Exports />;
+  if (section === "exports" && allowed("/exports"))
+    return (
+      <Exports
+        files={[
+          ...(me.functions.includes("server") ? ["serverAll.tsv"] : []),
+          ...(me.functions.includes("client") ? ["clientAll.tsv"] : []),
+        ]}
+      />
+    );
   if (section === "statistics" && allowed("/statistics")) return <Statistics />;
   if (section === "allowlist" && allowed("/allowlist")) return <Allowlist />;
   if (section === "account") return <Account me={me} />;
@@ -71,6 +86,8 @@ function Page({ me, items }: { me: Me; items: NavItem[] }) {
 function publicPage(route: Route) {
   if (route.path === "/pickup") return <Pickup token={route.query.get("t") ?? ""} />;
   if (route.path === "/download") return <Download token={route.query.get("t") ?? ""} />;
+  if (route.path === "/pins") return <Pins token={route.query.get("t") ?? ""} />;
+  if (route.path === "/credential") return <Credential token={route.query.get("t") ?? ""} />;
   return null;
 }
 

@@ -80,8 +80,17 @@ export interface Certificate {
   subscriber: { name: string; affiliation: string; email: string };
   dns_names: string[];
   old_serial: string;
-  server_software: string;
+  server_software?: string;
+  kind: string;
+  // Client and S/MIME certificates
+  end_user?: { name: string; affiliation: string; email: string };
+  pkcs12_name?: string;
+  download_method?: number | null;
 }
+
+// Which inventory a page shows: server certificates, or client and S/MIME ones.
+export type Inventory = "server" | "client";
+export const inventoryApi = (inventory: Inventory) => (inventory === "client" ? "client-certificates" : "certificates");
 
 export interface CertificateDetail extends Certificate {
   pem: string;

@@ -233,6 +233,23 @@ def test_client_and_smime_flow(world, server, tmp_path):
     notice = local.wait_for_mail(lambda m: states[2][1] in m["body"] and "revoked" in m["kind"] and sub_mail in m["to"])
     assert person_dn(inst, "Taro Yamada") in notice["body"]
 
+    # The officer's views: list and search, detail, clientAll.tsv, statistics.
+    api = lambda path: client.get(local.url(server, "/ra/api/v1" + path), cert=officer.cert)  # noqa: E731
+    found = api("/client-certificates?fqdn=hanako&sort=oldest").json["certificates"]
+    assert [(r["kind"], r["status"], r["end_user"]["email"]) for r in found] == [("client", 6, client_mail),
+                                                                                   ("client", 4, client_mail)], found
+    detail = api(f"/client-certificates/{found[0]['certificate_id']}").json
+    assert detail["pkcs12_name"] == "hanako20261202" and detail["download_method"] == 1 and "BEGIN CERTIFICATE" in detail["pem"]
+    smime_row = api("/client-certificates?profile=15").json["certificates"][0]
+    assert smime_row["kind"] == "smime" and smime_row["status"] == 7, smime_row
+    assert api(f"/certificates/{found[0]['certificate_id']}").status == 404  # not a server certificate
+    export = api("/exports/clientAll.tsv")
+    rows = [r.split("\t") for r in export.raw.decode("cp932").splitlines()]
+    assert len(rows[0]) == 46 and {r[8] for r in rows[1:]} == {"client", "smime"}, rows[0]
+    assert sorted(r[11] for r in rows[1:]) == ["4", "6", "7"]  # renewed, the new one awaiting pickup, revoked
+    stats = api("/statistics").json["statistics"]
+    assert {s["profile"] for s in stats} >= {"13", "15"}, stats
+
 
 def test_bulk_zip_and_preset_pins(world, server, tmp_path):
     officer = person_officer(world, server, tmp_path)
@@ -258,6 +275,13 @@ def test_bulk_zip_and_preset_pins(world, server, tmp_path):
     assert "Member 1" in subject
     again = client.post(dl(world, server, "/pins/bulk"), form={"t": token})
     assert again.status == 403, again.text
+    # Revocation through the API becomes the 15-column line.
+    row = client.get(local.url(server, "/ra/api/v1/client-certificates?fqdn=member1"), cert=officer.cert).json["certificates"][0]
+    assert row["status"] == 5 and row["download_method"] == 2, row
+    revoked = client.post(local.url(server, f"/ra/api/v1/client-certificates/{row['certificate_id']}/revoke"),
+                          cert=officer.cert, headers={"X-CSRF-Token": officer.csrf}, form={"reason": "1"})
+    assert revoked.status == 200 and revoked.json["accepted"] == 1, revoked.text
+    assert world.wait_for_batch(revoked.json["batch_id"])[1][0] == "completed"
     # No end-user mail for the bulk method.
     assert not [m for m in local.mails() if m["kind"] == "credential-link" and m["to"].startswith("member")]
 

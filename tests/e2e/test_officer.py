@@ -22,7 +22,7 @@ def test_pickup_then_login_returns_me(local, world, server, tmp_path):
     assert j["domains"] == [inst["domain"]]
     assert j["grants"][0]["kinds"] == ["server", "acme"]
     assert j["certificate"]["serial"] == issued["serial"]
-    # Granted kinds that exist are offered (client certificates are not granted here).
+    # Granted kinds are offered (client certificates are not granted here).
     assert set(j["functions"]) == {"server", "acme", "stats", "logout"}
     # The certificate names the officer and institution, from the officer CA.
     assert f"CN={off['name']}" in issued["subject"] and f"O={inst['name_en']}" in issued["subject"]

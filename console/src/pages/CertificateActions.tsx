@@ -170,13 +170,49 @@ export function RenewForm({ id, onAccepted }: { id: number; onAccepted: (batchId
   );
 }
 
-export function RevokeForm({ id, onAccepted }: { id: number; onAccepted: (batchId: number) => void }) {
+// A client or S/MIME certificate is renewed without a CSR: the server makes the new key.
+export function ClientRenewForm({ id, onAccepted }: { id: number; onAccepted: (batchId: number) => void }) {
+  const [result, setResult] = useState<BatchResult | null>(null);
+  const { busy, error, run } = useAction();
+  return (
+    <form
+      class="action"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!window.confirm(t("confirmClientRenew"))) return;
+        const r = await run(() => postForm<BatchResult>(`client-certificates/${id}/renew`, {}));
+        if (r) {
+          setResult(r);
+          if (r.accepted) onAccepted(r.batch_id);
+        }
+      }}
+    >
+      <h3>{t("renewTitle")}</h3>
+      <p>{t("clientRenewHelp")}</p>
+      <button type="submit" disabled={busy}>
+        {t("renewButton")}
+      </button>
+      <BatchOutcome result={result} />
+      <ErrorBox error={error} />
+    </form>
+  );
+}
+
+export function RevokeForm({
+  id,
+  onAccepted,
+  api = "certificates",
+}: {
+  id: number;
+  onAccepted: (batchId: number) => void;
+  api?: string;
+}) {
   return (
     <ReasonForm
       title="revokeTitle"
       confirm="confirmRevoke"
       button="revokeButton"
-      submit={(reason, comment) => postForm<BatchResult>(`certificates/${id}/revoke`, { reason, comment })}
+      submit={(reason, comment) => postForm<BatchResult>(`${api}/${id}/revoke`, { reason, comment })}
       onAccepted={(r) => onAccepted(r.batch_id)}
     />
   );

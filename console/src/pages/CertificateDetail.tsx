@@ -6,12 +6,14 @@ import { StatusText } from "../components/StatusText";
 import { useApi, usePolling } from "../components/useApi";
 import { t, tKey } from "../i18n";
 import { jstAndUtc } from "../time";
-import type { CertificateDetail as Detail, LineResult, Me } from "../types";
-import { DownloadForm, RenewForm, ResendForm, RevokeForm, SubscriberForm } from "./CertificateActions";
+import { inventoryApi, type CertificateDetail as Detail, type Inventory, type LineResult, type Me } from "../types";
+import { ClientRenewForm, DownloadForm, RenewForm, ResendForm, RevokeForm, SubscriberForm } from "./CertificateActions";
 import { Table } from "../components/Table";
 
-export function CertificateDetail({ id, me }: { id: number; me: Me }) {
-  const { data, error, reload } = useApi<Detail>(`certificates/${id}`);
+export function CertificateDetail({ id, me, inventory = "server" }: { id: number; me: Me; inventory?: Inventory }) {
+  const api = inventoryApi(inventory);
+  const client = inventory === "client";
+  const { data, error, reload } = useApi<Detail>(`${api}/${id}`);
   // After a revocation or renewal request, watch its batch (reading it writes
   // nothing) until the signer has acted, then show the certificate again.
   const [watching, setWatching] = useState<number | null>(null);
@@ -36,9 +38,9 @@ export function CertificateDetail({ id, me }: { id: number; me: Me }) {
   return (
     <>
       <p>
-        <a href="#/certificates">← {t("certificates")}</a>
+        <a href={`#/${api}`}>← {t(client ? "clientCertificates" : "certificates")}</a>
       </p>
-      <h1 class="fqdn">{data.fqdn}</h1>
+      <h1 class="fqdn">{client ? data.end_user?.email : data.fqdn}</h1>
       <p aria-live="polite">
         {t("status")}: <StatusText row={data} />
         {watching !== null && <span class="sub"> — {t("watching")}</span>}
@@ -50,6 +52,18 @@ export function CertificateDetail({ id, me }: { id: number; me: Me }) {
           <dd class="wrap">{data.subject_dn}</dd>
           <dt>{t("sans")}</dt>
           <dd>{data.dns_names.join(", ")}</dd>
+          {client && data.end_user && (
+            <>
+              <dt>{t("endUser")}</dt>
+              <dd>
+                {data.end_user.name} / {data.end_user.affiliation} / {data.end_user.email}
+              </dd>
+              <dt>{t("downloadMethod")}</dt>
+              <dd>
+                {t(data.download_method === 2 ? "method2" : "method1")} ({data.pkcs12_name}.p12)
+              </dd>
+            </>
+          )}
           <dt>{t("serialNotations")}</dt>
           <dd>
             <ul class="plain">
@@ -94,8 +108,12 @@ export function CertificateDetail({ id, me }: { id: number; me: Me }) {
               </>
             )}
           </dd>
-          <dt>{t("software")}</dt>
-          <dd>{data.server_software}</dd>
+          {!client && (
+            <>
+              <dt>{t("software")}</dt>
+              <dd>{data.server_software}</dd>
+            </>
+          )}
           <dt>{t("subscriber")}</dt>
           <dd>
             {data.subscriber.name} / {data.subscriber.affiliation} / {data.subscriber.email}
@@ -104,11 +122,14 @@ export function CertificateDetail({ id, me }: { id: number; me: Me }) {
       </section>
       <section>
         <h2>{t("actions")}</h2>
-        {data.status !== 7 && <DownloadForm id={id} />}
-        {active && <ResendForm id={id} />}
-        {active && me.functions.includes("subscriber") && <SubscriberForm id={id} detail={data} onSaved={reload} />}
-        {active && <RenewForm id={id} onAccepted={setWatching} />}
-        {active && <RevokeForm id={id} onAccepted={setWatching} />}
+        {!client && data.status !== 7 && <DownloadForm id={id} />}
+        {!client && active && <ResendForm id={id} />}
+        {!client && active && me.functions.includes("subscriber") && (
+          <SubscriberForm id={id} detail={data} onSaved={reload} />
+        )}
+        {!client && active && <RenewForm id={id} onAccepted={setWatching} />}
+        {client && active && <ClientRenewForm id={id} onAccepted={setWatching} />}
+        {active && <RevokeForm id={id} api={api} onAccepted={setWatching} />}
         <ErrorBox error={watchError} />
       </section>
       <section>

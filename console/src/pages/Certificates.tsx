@@ -5,7 +5,7 @@ import { useApi, usePolling } from "../components/useApi";
 import { t } from "../i18n";
 import { href, navigate } from "../router";
 import { jstDate } from "../time";
-import type { Certificate } from "../types";
+import { inventoryApi, type Certificate, type Inventory } from "../types";
 import { Table } from "../components/Table";
 
 const PAGE = 50;
@@ -18,12 +18,31 @@ function filtersOf(query: URLSearchParams): Filters {
 
 // Search, paging and sorting happen in the API; the URL keeps them, so a
 // search can be bookmarked and the back button works.
-export function Certificates({ query }: { query: URLSearchParams }) {
+// The profiles an inventory offers to filter by.
+const PROFILES: Record<Inventory, [string, string][]> = {
+  server: [
+    ["3", "3 (RSA)"],
+    ["11", "11 (ECDSA)"],
+  ],
+  client: [
+    ["13", "13 (client, 13 months)"],
+    ["14", "14 (client, 25 months)"],
+    ["15", "15 (S/MIME, 13 months)"],
+    ["16", "16 (S/MIME, 25 months)"],
+  ],
+};
+
+export function Certificates({ query, inventory = "server" }: { query: URLSearchParams; inventory?: Inventory }) {
+  const api = inventoryApi(inventory);
+  const route = `/${api}`;
+  const title = t(inventory === "client" ? "clientCertificates" : "certificates");
+  // What a row is named by: the host, or the person (their mail).
+  const nameOf = (r: Certificate) => (inventory === "client" ? (r.dns_names[0] ?? r.subject_dn) : r.fqdn);
   const applied = filtersOf(query);
   const offset = Number(query.get("offset") ?? 0) || 0;
   const params = new URLSearchParams({ limit: String(PAGE + 1), offset: String(offset) });
   for (const [k, v] of Object.entries(applied)) if (v) params.set(k, v);
-  const { data, error, reload } = useApi<{ certificates: Certificate[] }>(`certificates?${params}`);
+  const { data, error, reload } = useApi<{ certificates: Certificate[] }>(`${api}?${params}`);
   const [form, setForm] = useState<Filters>(applied);
   const rows = data?.certificates.slice(0, PAGE) ?? [];
   const more = (data?.certificates.length ?? 0) > PAGE;
@@ -61,17 +80,13 @@ export function Certificates({ query }: { query: URLSearchParams }) {
       </select>
     </label>
   );
-  const page = (to: number) => href("/certificates", { ...applied, offset: to || undefined });
+  const page = (to: number) => href(route, { ...applied, offset: to || undefined });
 
   return (
     <>
-      <h1>{t("certificates")}</h1>
-      <form
-        class="filters"
-        role="search"
-        onSubmit={(e) => (e.preventDefault(), navigate("/certificates", { ...form }))}
-      >
-        {field("fqdn", t("fqdn"))}
+      <h1>{title}</h1>
+      <form class="filters" role="search" onSubmit={(e) => (e.preventDefault(), navigate(route, { ...form }))}>
+        {field("fqdn", t(inventory === "client" ? "personSearch" : "fqdn"))}
         {field("serial", t("serial"))}
         {choice("status", t("status"), [
           ["", t("any")],
@@ -82,11 +97,7 @@ export function Certificates({ query }: { query: URLSearchParams }) {
           ["7", t("status_7")],
           ["failed", t("status_failed")],
         ])}
-        {choice("profile", t("profile"), [
-          ["", t("any")],
-          ["3", "3 (RSA)"],
-          ["11", "11 (ECDSA)"],
-        ])}
+        {choice("profile", t("profile"), [["", t("any")], ...PROFILES[inventory]])}
         {field("subscriber", t("subscriber"))}
         {field("from", t("from"), "date")}
         {field("to", t("to"), "date")}
@@ -97,7 +108,7 @@ export function Certificates({ query }: { query: URLSearchParams }) {
         ])}
         <div class="buttons">
           <button type="submit">{t("search")}</button>
-          <a href="#/certificates" onClick={() => setForm(filtersOf(new URLSearchParams()))}>
+          <a href={`#${route}`} onClick={() => setForm(filtersOf(new URLSearchParams()))}>
             {t("clear")}
           </a>
         </div>
@@ -107,10 +118,10 @@ export function Certificates({ query }: { query: URLSearchParams }) {
       {data && rows.length === 0 && <p>{t("noResults")}</p>}
       {rows.length > 0 && (
         <Table
-          caption={`${t("certificates")} (${offset + 1}–${offset + rows.length})`}
+          caption={`${title} (${offset + 1}–${offset + rows.length})`}
           head={[
             t("applicationId"),
-            t("fqdn"),
+            t(inventory === "client" ? "endUserMail" : "fqdn"),
             t("serial"),
             t("operation"),
             t("status"),
@@ -122,7 +133,7 @@ export function Certificates({ query }: { query: URLSearchParams }) {
             <tr key={r.application_id} data-state={r.state}>
               <td>{r.application_id}</td>
               <td class="fqdn">
-                {r.certificate_id ? <a href={href(`/certificates/${r.certificate_id}`)}>{r.fqdn}</a> : r.fqdn}
+                {r.certificate_id ? <a href={href(`${route}/${r.certificate_id}`)}>{nameOf(r)}</a> : nameOf(r)}
               </td>
               <td>
                 <code class="wrap">{r.serial}</code>
@@ -137,7 +148,7 @@ export function Certificates({ query }: { query: URLSearchParams }) {
           ))}
         </Table>
       )}
-      <nav class="pager" aria-label={t("certificates")}>
+      <nav class="pager" aria-label={title}>
         {offset > 0 && <a href={page(Math.max(0, offset - PAGE))}>← {t("previous")}</a>}
         {more && <a href={page(offset + PAGE)}>{t("next")} →</a>}
       </nav>

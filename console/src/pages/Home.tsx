@@ -7,6 +7,7 @@ const descriptions: Record<string, Key> = {
   "/upload": "fnUpload",
   "/history": "fnHistory",
   "/certificates": "fnCertificates",
+  "/client-certificates": "fnClientCertificates",
   "/acme": "fnAcme",
   "/exports": "fnExports",
   "/statistics": "fnStatistics",

@@ -7,9 +7,10 @@ import { t } from "../i18n";
 import { href } from "../router";
 import type { BatchResult, LineResult } from "../types";
 
-// One example line of the 13 UPKI columns (issuance), for the template.
-const TEMPLATE =
-  [
+// One example line of each layout (issuance), for the templates: the 13 UPKI
+// server columns and the 15 client / S/MIME columns.
+const TEMPLATES: Record<string, string[]> = {
+  server: [
     "CN=www.example.ac.jp,OU=Information Center,O=Example University,L=Chiyoda-ku,ST=Tokyo,C=JP",
     "3",
     "",
@@ -23,18 +24,39 @@ const TEMPLATE =
     "www.example.ac.jp",
     "nginx",
     "",
-  ].join("\t") + "\r\n";
+  ],
+  client: [
+    "CN=Hanako Suzuki,OU=Faculty of Science,O=Example University,L=Chiyoda-ku,ST=Tokyo,C=JP",
+    "13",
+    "1",
+    "",
+    "",
+    "",
+    "",
+    "山田 太郎",
+    "情報基盤センター",
+    "admin@example.ac.jp",
+    "鈴木 花子",
+    "suzuki20261202",
+    "理学部",
+    "hanako@example.ac.jp",
+    "",
+  ],
+};
 
-function downloadTemplate() {
-  const url = URL.createObjectURL(new Blob([TEMPLATE], { type: "text/tab-separated-values" }));
+function downloadTemplate(kind: string) {
+  const text = TEMPLATES[kind].join("\t") + "\r\n";
+  const url = URL.createObjectURL(new Blob([text], { type: "text/tab-separated-values" }));
   const a = document.createElement("a");
   a.href = url;
-  a.download = "server-issue-template.tsv";
+  a.download = `${kind}-issue-template.tsv`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function Upload() {
+// kinds: the file layouts the officer is granted ("server", "client").
+export function Upload({ kinds }: { kinds: string[] }) {
+  const [kind, setKind] = useState(kinds[0] ?? "server");
   const [file, setFile] = useState<File | null>(null);
   const [applyType, setApplyType] = useState("1");
   const [errorFlg, setErrorFlg] = useState("1");
@@ -49,6 +71,7 @@ export function Upload() {
     const form = new FormData();
     form.set("applyType", applyType);
     form.set("errorFlg", errorFlg);
+    form.set("kind", kind);
     form.set("file", file, file.name);
     setBusy(true);
     setError(null);
@@ -82,11 +105,23 @@ export function Upload() {
       <details class="help">
         <summary>{t("formatHelp")}</summary>
         <p>{t("formatHelpText")}</p>
-        <button type="button" onClick={downloadTemplate}>
+        {kinds.includes("client") && <p>{t("formatHelpClient")}</p>}
+        <button type="button" onClick={() => downloadTemplate(kind)}>
           {t("template")}
         </button>
       </details>
       <form onSubmit={submit} class="upload">
+        {kinds.length > 1 && (
+          <fieldset>
+            <legend>{t("kindLabel")}</legend>
+            {kinds.map((k) => (
+              <label key={k}>
+                <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />{" "}
+                {t(k === "client" ? "kindClient" : "kindServer")}
+              </label>
+            ))}
+          </fieldset>
+        )}
         <fieldset>
           <legend>{t("applyType")}</legend>
           {[

@@ -11,6 +11,7 @@
 #include "store/audit.hpp"
 #include "store/submissions.hpp"
 #include "util/codes.hpp"
+#include "workflow/client_checks.hpp"
 
 namespace inkan::officer {
 
@@ -51,8 +52,8 @@ http::Response submit_line(Context& ctx, workflow::ApplyType type, authz::Kind k
 }
 
 namespace {
-store::ServerListRow issued_certificate(Context& ctx) {
-    auto row = visible_certificate(ctx);
+store::ServerListRow issued_certificate(Context& ctx, store::Inventory inventory = store::Inventory::server) {
+    auto row = visible_certificate(ctx, inventory);
     if (row.serial.empty()) throw Error(codes::kNotFound, {"証明書が見つかりません。", "Certificate not found."});
     return row;
 }
@@ -90,6 +91,38 @@ http::Response renew_certificate(Context& ctx) {
     f[11] = software.empty() ? row.server_software : software;
     f[12] = sans;
     return submit_line(ctx, workflow::ApplyType::renew, authz::Kind::server, "api-renew-" + row.serial + ".tsv", f);
+}
+
+// A client or S/MIME certificate: the 15-column line (UPKI-FORMATS §3).
+http::Response revoke_client_certificate(Context& ctx) {
+    require_csrf(ctx.req, ctx.session);
+    auto row = issued_certificate(ctx, store::Inventory::client);
+    const auto& form = ctx.req.form();
+    std::vector<std::string> f(workflow::kClientColumns);
+    f[0] = row.subject_dn;
+    f[3] = "0x" + row.serial;
+    f[4] = http::text_field(form, "reason");
+    f[5] = http::text_field(form, "comment");
+    return submit_line(ctx, workflow::ApplyType::revoke, authz::Kind::client, "api-revoke-" + row.serial + ".tsv", f);
+}
+
+// A new key pair and PKCS#12 for the same person, handed out as before.
+http::Response renew_client_certificate(Context& ctx) {
+    require_csrf(ctx.req, ctx.session);
+    auto row = issued_certificate(ctx, store::Inventory::client);
+    std::vector<std::string> f(workflow::kClientColumns);
+    f[0] = row.subject_dn;
+    f[1] = row.profile;
+    f[2] = std::to_string(row.download_method.value_or(1));
+    f[3] = "0x" + row.serial;
+    f[7] = row.subscriber_name;
+    f[8] = row.subscriber_affiliation;
+    f[9] = row.subscriber_email;
+    f[10] = row.end_user_name;
+    f[11] = row.pkcs12_name;
+    f[12] = row.end_user_affiliation;
+    f[13] = row.end_user_email;
+    return submit_line(ctx, workflow::ApplyType::renew, authz::Kind::client, "api-renew-" + row.serial + ".tsv", f);
 }
 
 http::Response resend_link(Context& ctx) {

@@ -1,5 +1,6 @@
-// Server certificates of the officer's scope: list with search, detail,
-// download on behalf (取得代行) in every format, subscriber update.
+// Certificates of the officer's scope: server certificates (list with search,
+// detail, download on behalf (取得代行) in every format, subscriber update)
+// and client / S/MIME certificates (list with search, detail).
 // Every object is checked against the officer's grants here, not in the UI.
 #include <algorithm>
 #include <chrono>
@@ -43,7 +44,22 @@ json row_json(const store::ServerListRow& r) {
             {"certificate_id", or_null(r.certificate_id)}, {"batch_id", or_null(r.batch_id)}, {"line", r.line_no},
             {"error", r.error},
             {"subscriber", {{"name", r.subscriber_name}, {"affiliation", r.subscriber_affiliation}, {"email", r.subscriber_email}}},
-            {"dns_names", r.dns_names}, {"old_serial", r.old_serial}, {"server_software", r.server_software}};
+            {"dns_names", r.dns_names}, {"old_serial", r.old_serial}, {"server_software", r.server_software},
+            {"kind", r.kind}};
+}
+
+// What a client or S/MIME row adds: the end user and how the PKCS#12 is handed out.
+json person_json(const store::ServerListRow& r) {
+    json out = row_json(r);
+    out["end_user"] = {{"name", r.end_user_name}, {"affiliation", r.end_user_affiliation}, {"email", r.end_user_email}};
+    out["pkcs12_name"] = r.pkcs12_name;
+    out["download_method"] = or_null(r.download_method);
+    out.erase("server_software");
+    return out;
+}
+
+json inventory_json(store::Inventory inventory, const store::ServerListRow& r) {
+    return inventory == store::Inventory::client ? person_json(r) : row_json(r);
 }
 
 Error not_found() { return Error(codes::kNotFound, {"証明書が見つかりません。", "Certificate not found."}, 404); }
@@ -84,11 +100,15 @@ int64_t bounded_number(const std::map<std::string, std::string>& q, const char* 
 }
 }  // namespace
 
-store::ServerListRow visible_certificate(Context& ctx) {
-    auto row = store::server_certificate_row(ctx.c, ctx.who.institution_id, ctx.id);
-    if (!row || !authz::covers(ctx.grants(), row->fqdn, authz::Kind::server)) throw not_found();
+authz::Kind kind_of(const store::ServerListRow& row) { return authz::parse_kind(row.kind).value_or(authz::Kind::server); }
+
+store::ServerListRow visible_certificate(Context& ctx, store::Inventory inventory) {
+    auto row = store::certificate_row(ctx.c, inventory, ctx.who.institution_id, ctx.id);
+    if (!row || !authz::covers(ctx.grants(), row->fqdn, kind_of(*row))) throw not_found();
     return *row;
 }
+
+store::ServerListRow visible_certificate(Context& ctx) { return visible_certificate(ctx, store::Inventory::server); }
 
 void require_action(Context& ctx, authz::Action action) {
     if (!authz::allows(ctx.grants(), action)) {
@@ -96,7 +116,16 @@ void require_action(Context& ctx, authz::Action action) {
     }
 }
 
-http::Response certificate_list(Context& ctx) {
+namespace {
+// The domains and subtrees an inventory's rows may lie in for this officer.
+std::vector<std::string> inventory_scopes(Context& ctx, store::Inventory inventory) {
+    if (inventory == store::Inventory::server) return authz::scopes(ctx.grants(), authz::Kind::server);
+    auto out = authz::scopes(ctx.grants(), authz::Kind::client);
+    for (auto& s : authz::scopes(ctx.grants(), authz::Kind::smime)) out.push_back(std::move(s));
+    return out;
+}
+
+http::Response list_of(Context& ctx, store::Inventory inventory) {
     auto q = ctx.req.query_params();
     auto opt = [&](const char* k) {
         std::string v = http::text_field(q, k);
@@ -112,7 +141,7 @@ http::Response certificate_list(Context& ctx) {
     filter.submitted_to = date_field(q, "to");
     if (auto batch = opt("batch")) filter.batch_id = bounded_number(q, "batch", 1, INT64_MAX, 0);
     if (auto serial = opt("serial")) filter.serials = policy::serial_candidates(*serial);
-    filter.scopes = authz::scopes(ctx.grants(), authz::Kind::server);
+    filter.scopes = inventory_scopes(ctx, inventory);
     filter.limit = static_cast<int>(bounded_number(q, "limit", 1, 1000, 1000));
     filter.offset = static_cast<int>(bounded_number(q, "offset", 0, 1000000, 0));
     std::string sort = http::text_field(q, "sort");
@@ -123,15 +152,15 @@ http::Response certificate_list(Context& ctx) {
             .about("sort");
     }
     json rows = json::array();
-    for (const auto& row : store::server_list(ctx.c, ctx.who.institution_id, filter)) {
-        if (authz::covers(ctx.grants(), row.fqdn, authz::Kind::server)) rows.push_back(row_json(row));
+    for (const auto& row : store::certificate_list(ctx.c, inventory, ctx.who.institution_id, filter)) {
+        if (authz::covers(ctx.grants(), row.fqdn, kind_of(row))) rows.push_back(inventory_json(inventory, row));
     }
     return http::Response::json(200, json{{"certificates", rows}, {"limit", filter.limit}, {"offset", filter.offset}}.dump());
 }
 
-http::Response certificate_detail(Context& ctx) {
-    auto r = visible_certificate(ctx);
-    json detail = row_json(r);
+http::Response detail_of(Context& ctx, store::Inventory inventory) {
+    auto r = visible_certificate(ctx, inventory);
+    json detail = inventory_json(inventory, r);
     auto cert = crypto::cert_from_der(r.der);
     detail["pem"] = crypto::cert_to_pem(cert.get());
     auto serial = policy::serial_notations(r.serial);
@@ -145,6 +174,12 @@ http::Response certificate_detail(Context& ctx) {
     audit::append(ctx.c, actor(ctx.who), "certificate.viewed", "certificate:" + std::to_string(ctx.id));
     return http::Response::json(200, detail.dump());
 }
+}  // namespace
+
+http::Response certificate_list(Context& ctx) { return list_of(ctx, store::Inventory::server); }
+http::Response certificate_detail(Context& ctx) { return detail_of(ctx, store::Inventory::server); }
+http::Response client_certificate_list(Context& ctx) { return list_of(ctx, store::Inventory::client); }
+http::Response client_certificate_detail(Context& ctx) { return detail_of(ctx, store::Inventory::client); }
 
 http::Response certificate_download(Context& ctx) {
     auto r = visible_certificate(ctx);

@@ -49,9 +49,12 @@ http::Response upload(Context& ctx);
 http::Response certificate_list(Context& ctx);
 http::Response certificate_detail(Context& ctx);
 http::Response certificate_download(Context& ctx);
+http::Response client_certificate_list(Context& ctx);
+http::Response client_certificate_detail(Context& ctx);
 http::Response subscriber_update(Context& ctx);
 // reports.cpp
 http::Response inventory_export(Context& ctx);
+http::Response client_inventory_export(Context& ctx);
 http::Response statistics(Context& ctx);
 http::Response allowlist(Context& ctx);
 http::Response allowlist_download(Context& ctx);
@@ -61,8 +64,9 @@ nlohmann::json batch_result_json(Context& ctx, const workflow::UploadResult& r);
 // batches.cpp: per-line results with the application each accepted line
 // created and its progress (application_id, state, certificate_id).
 nlohmann::json with_progress(Context& ctx, int64_t batch_id, nlohmann::json lines);
-// certificates.cpp: the certificate's inventory row if the officer's grants
-// cover it; Error 531 (404) otherwise.
+// certificates.cpp: the certificate's row of an inventory (the server one
+// unless named) if the officer's grants cover it; Error 531 (404) otherwise.
+store::ServerListRow visible_certificate(Context& ctx, store::Inventory inventory);
 store::ServerListRow visible_certificate(Context& ctx);
 // batches.cpp: upload history
 http::Response batch_list(Context& ctx);
@@ -71,6 +75,8 @@ http::Response batch_file(Context& ctx);
 // actions.cpp: revocation and renewal of one certificate
 http::Response revoke_certificate(Context& ctx);
 http::Response renew_certificate(Context& ctx);
+http::Response revoke_client_certificate(Context& ctx);
+http::Response renew_client_certificate(Context& ctx);
 http::Response resend_link(Context& ctx);
 // actions.cpp: one UPKI line, submitted as a file of one record, so that the
 // API applies every rule and code of the upload.

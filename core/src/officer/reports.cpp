@@ -1,5 +1,5 @@
-// Reports for officers: the inventory export serverAll.tsv (UPKI-FORMATS
-// §10), statistics per domain, and the OU allow list.
+// Reports for officers: the inventory exports serverAll.tsv and clientAll.tsv
+// (UPKI-FORMATS §10), statistics per domain, and the OU allow list.
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -58,35 +58,48 @@ http::Response tsv_file(const std::string& name, const std::string& utf8) {
 
 }  // namespace
 
-http::Response inventory_export(Context& ctx) {
+namespace {
+// serverAll.tsv or clientAll.tsv: the same 46 columns; a client row's
+// category is its kind (client, smime) and its FQDN column the domain of the
+// end user's mail, which the grant must cover.
+http::Response export_of(Context& ctx, store::Inventory inventory, const std::string& file_name) {
     require_action(ctx, authz::Action::export_inventory);
     std::string out = tsv::join_row(inventory_header());
-    for (const auto& i : store::server_inventory(ctx.c, ctx.who.institution_id)) {
-        if (!authz::permits(ctx.grants(), i.fqdn, authz::Kind::server, authz::Action::export_inventory)) continue;
+    for (const auto& i : store::inventory_rows(ctx.c, inventory, ctx.who.institution_id)) {
+        std::string category = inventory == store::Inventory::server ? "server" : i.operation_kind;
+        auto kind = authz::parse_kind(category).value_or(authz::Kind::server);
+        if (!authz::permits(ctx.grants(), i.fqdn, kind, authz::Action::export_inventory)) continue;
         const std::string& reason = i.revocation_reason;
         std::string reason_label =
             !i.revocation_comment.empty() ? i.revocation_comment : reason.empty() ? "" : reason_text(reason);
         std::vector<std::string> f = {
             i.application_id, i.batch_id, "0", i.subject_dn, i.domain_id, i.applied_at, i.issued_at, i.officer_id,
-            "server", i.operation, i.profile, i.status, i.subscriber_name, i.subscriber_affiliation, i.subscriber_email,
+            category, i.operation, i.profile, i.status, i.subscriber_name, i.subscriber_affiliation, i.subscriber_email,
             i.fqdn, i.server_software, i.csr_base64, i.dns_names, "1", i.application_id, i.error,
             i.der_base64, i.serial, i.fingerprint_hex, i.not_before, i.not_after, i.url_expires_at, "", "", "",
             // revocation block
             i.revocation_id, i.revocation_id, i.revocation_submitted, i.revoked_at, i.revocation_officer_id, reason,
             reason_label, "", i.revocation_id, "", i.revocation_officer_email,
             // tail
-            i.old_serial, "0", "", i.updated_at};
+            i.old_serial, "0", i.download_method, i.updated_at};
         out += tsv::join_row(f);
     }
-    return tsv_file("serverAll.tsv", out);
+    return tsv_file(file_name, out);
 }
+}  // namespace
+
+http::Response inventory_export(Context& ctx) { return export_of(ctx, store::Inventory::server, "serverAll.tsv"); }
+http::Response client_inventory_export(Context& ctx) { return export_of(ctx, store::Inventory::client, "clientAll.tsv"); }
 
 http::Response statistics(Context& ctx) {
     require_action(ctx, authz::Action::stats);
     // domain -> month -> profile -> counts
     std::map<std::string, std::map<std::string, std::map<std::string, std::array<int, 3>>>> counts;
-    for (const auto& row : store::server_statistics_rows(ctx.c, ctx.who.institution_id)) {
-        if (!authz::permits(ctx.grants(), row.fqdn, authz::Kind::server, authz::Action::stats)) continue;
+    auto rows = store::statistics_rows(ctx.c, store::Inventory::server, ctx.who.institution_id);
+    for (auto& row : store::statistics_rows(ctx.c, store::Inventory::client, ctx.who.institution_id)) rows.push_back(std::move(row));
+    for (const auto& row : rows) {
+        auto kind = authz::parse_kind(row.kind).value_or(authz::Kind::server);
+        if (!authz::permits(ctx.grants(), row.fqdn, kind, authz::Action::stats)) continue;
         std::string domain = row.fqdn;
         for (const auto& g : ctx.grants()) {
             if (policy::within(row.fqdn, g.domain)) domain = g.domain;

@@ -13,7 +13,25 @@ constexpr const char* kListColumns =
     "coalesce(error, ''), coalesce(subscriber_name, ''), coalesce(subscriber_affiliation, ''), "
     "coalesce(subscriber_email, ''), array_to_json(dns_names)::text, coalesce(old_serial, ''), "
     "coalesce(server_software, ''), coalesce(inkan_iso(not_before), ''), coalesce(inkan_iso(issued_at), ''), "
-    "coalesce(inkan_iso(revoked_at), ''), revocation_reason, batch_id, line_no ";
+    "coalesce(inkan_iso(revoked_at), ''), revocation_reason, batch_id, line_no, ";
+
+// The view of an inventory, and the columns only the client inventory has
+// (constants for the server inventory, so both answer the same shape).
+// Chosen from fixed SQL, never from request text.
+const char* view(Inventory inventory) { return inventory == Inventory::client ? "client_inventory" : "server_inventory"; }
+const char* extra_columns(Inventory inventory) {
+    return inventory == Inventory::client
+               ? "kind, coalesce(end_user_name, ''), coalesce(end_user_affiliation, ''), coalesce(end_user_email, ''), "
+                 "coalesce(pkcs12_name, ''), download_method "
+               : "'server', '', '', '', '', NULL::int ";
+}
+std::string list_columns(Inventory inventory) { return std::string(kListColumns) + extra_columns(inventory); }
+// What the list's text search ("fqdn") looks in: the host name, or the end user's mail, name and DN.
+const char* search_text(Inventory inventory) {
+    return inventory == Inventory::client
+               ? "lower(coalesce(end_user_email, '') || ' ' || coalesce(end_user_name, '') || ' ' || subject_dn)"
+               : "fqdn";
+}
 
 ServerListRow list_row(const Result& r, int i) {
     ServerListRow row;
@@ -41,6 +59,12 @@ ServerListRow list_row(const Result& r, int i) {
     if (!r.is_null(i, 21)) row.revocation_reason = static_cast<int>(r.integer(i, 21));
     if (!r.is_null(i, 22)) row.batch_id = r.integer(i, 22);
     if (!r.is_null(i, 23)) row.line_no = static_cast<int>(r.integer(i, 23));
+    row.kind = r.text(i, 24);
+    row.end_user_name = r.text(i, 25);
+    row.end_user_affiliation = r.text(i, 26);
+    row.end_user_email = r.text(i, 27);
+    row.pkcs12_name = r.text(i, 28);
+    if (!r.is_null(i, 29)) row.download_method = static_cast<int>(r.integer(i, 29));
     return row;
 }
 
@@ -56,16 +80,15 @@ std::string one_line(std::string s) {
 }
 }  // namespace
 
-std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, const ListFilter& filter) {
+std::vector<ServerListRow> certificate_list(Connection& c, Inventory inventory, int64_t institution_id, const ListFilter& filter) {
     // The order is chosen from fixed SQL, never from request text.
     const char* order = filter.order == ListOrder::oldest     ? "application_id ASC"
                         : filter.order == ListOrder::expiring ? "not_after ASC NULLS LAST, application_id DESC"
                                                               : "application_id DESC";
     std::optional<std::string> serials;
     if (filter.serials) serials = text_array(*filter.serials);
-    auto r = c.query(std::string(kListColumns) +
-                         "FROM server_inventory WHERE institution_id = $1 "
-                         "AND ($2::text IS NULL OR strpos(fqdn, $2) > 0) AND ($3::text[] IS NULL OR serial = ANY($3::text[])) "
+    auto r = c.query(list_columns(inventory) + "FROM " + view(inventory) + " WHERE institution_id = $1 "
+                         "AND ($2::text IS NULL OR strpos(" + search_text(inventory) + ", lower($2)) > 0) AND ($3::text[] IS NULL OR serial = ANY($3::text[])) "
                          "AND ($4::text IS NULL OR status::text = $4 OR state = $4) "
                          "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE inkan_within(fqdn, s)) "
                          "AND ($8::text IS NULL OR profile = $8) "
@@ -82,16 +105,16 @@ std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, co
     return out;
 }
 
-std::optional<ServerListRow> server_certificate_row(Connection& c, int64_t institution_id, int64_t certificate_id) {
-    auto r = c.query(std::string(kListColumns) + ", der FROM server_inventory WHERE certificate_id = $1 AND institution_id = $2",
+std::optional<ServerListRow> certificate_row(Connection& c, Inventory inventory, int64_t institution_id, int64_t certificate_id) {
+    auto r = c.query(list_columns(inventory) + ", der FROM " + view(inventory) + " WHERE certificate_id = $1 AND institution_id = $2",
                      certificate_id, institution_id);
     if (r.empty()) return std::nullopt;
     ServerListRow row = list_row(r, 0);
-    row.der = r.bytes(0, 24);
+    row.der = r.bytes(0, 30);
     return row;
 }
 
-std::vector<InventoryRow> server_inventory(Connection& c, int64_t institution_id) {
+std::vector<InventoryRow> inventory_rows(Connection& c, Inventory inventory, int64_t institution_id) {
     auto r = c.query(
         "SELECT i.application_id::text, coalesce(i.batch_id::text, ''), i.subject_dn, "
         "coalesce((SELECT d.id FROM domains d WHERE d.institution_id = i.institution_id AND inkan_within(i.fqdn, d.name) "
@@ -106,26 +129,30 @@ std::vector<InventoryRow> server_inventory(Connection& c, int64_t institution_id
             ", coalesce(i.revocation_id::text, ''), " + when("i.revocation_submitted") + ", " + when("i.revoked_at") +
             ", coalesce(i.revocation_officer_id::text, ''), coalesce(i.revocation_reason::text, ''), "
             "coalesce(i.revocation_comment, ''), coalesce(i.revocation_officer_email, ''), coalesce(i.old_serial, ''), " +
-            when("greatest(i.updated_at, i.revoked_at, i.first_download)") +
-            " FROM server_inventory i WHERE i.institution_id = $1 ORDER BY i.application_id",
+            when("greatest(i.updated_at, i.revoked_at, i.first_download)") + ", " +
+            (inventory == Inventory::client ? "coalesce(i.download_method::text, ''), i.kind" : "'', 'server'") + " FROM " + view(inventory) +
+            " i WHERE i.institution_id = $1 ORDER BY i.application_id",
         institution_id);
     std::vector<InventoryRow> out;
     for (int i = 0; i < r.rows(); ++i) {
         auto t = [&](int col) { return r.text(i, col); };
         out.push_back({t(0),  t(1),  t(2),  t(3),  t(4),  t(5),  t(6),  t(7),  t(8),  t(9),  t(10),
                        t(11), t(12), t(13), t(14), one_line(t(15)), t(16), t(17), one_line(t(18)), t(19), t(20),
-                       t(21), t(22), t(23), t(24), t(25), t(26), t(27), t(28), t(29), t(30), t(31), t(32)});
+                       t(21), t(22), t(23), t(24), t(25), t(26), t(27), t(28), t(29), t(30), t(31), t(32), t(33), t(34)});
     }
     return out;
 }
 
-std::vector<StatisticsRow> server_statistics_rows(Connection& c, int64_t institution_id) {
-    auto r = c.query("SELECT fqdn, to_char(not_before, 'YYYY-MM'), profile, revoked_at IS NOT NULL, "
-                     "revoked_at IS NULL AND not_after > now() FROM server_inventory "
-                     "WHERE institution_id = $1 AND certificate_id IS NOT NULL",
+std::vector<StatisticsRow> statistics_rows(Connection& c, Inventory inventory, int64_t institution_id) {
+    auto r = c.query(std::string("SELECT fqdn, to_char(not_before, 'YYYY-MM'), profile, ") +
+                         (inventory == Inventory::client ? "kind" : "'server'") +
+                         ", revoked_at IS NOT NULL, revoked_at IS NULL AND not_after > now() FROM " + view(inventory) +
+                         " WHERE institution_id = $1 AND certificate_id IS NOT NULL",
                      institution_id);
     std::vector<StatisticsRow> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.boolean(i, 3), r.boolean(i, 4)});
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.boolean(i, 4), r.boolean(i, 5)});
+    }
     return out;
 }
 

@@ -1,5 +1,6 @@
-// Repository of the server-certificate inventory (view server_inventory):
-// what officers list, look at, export, count, and the OU allow list.
+// Repository of the certificate inventories (views server_inventory and
+// client_inventory, the same columns): what officers list, look at, export,
+// count, and the OU allow list.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,10 @@
 #include "store/pg.hpp"
 
 namespace inkan::store {
+
+// Which inventory: server certificates, or client and S/MIME certificates
+// (whose "fqdn" is the domain of the end user's mail, which grants cover).
+enum class Inventory { server, client };
 
 struct ServerListRow {
     int64_t application_id = 0;
@@ -23,7 +28,10 @@ struct ServerListRow {
     std::string error, subscriber_name, subscriber_affiliation, subscriber_email;
     std::vector<std::string> dns_names;
     std::string old_serial, server_software;
-    std::string der;  // only from server_certificate_row
+    std::string der;  // only from certificate_row
+    // The client inventory's own: client or smime, the end user, the PKCS#12.
+    std::string kind = "server", end_user_name, end_user_affiliation, end_user_email, pkcs12_name;
+    std::optional<int> download_method;
 };
 
 enum class ListOrder { newest, oldest, expiring };
@@ -40,25 +48,25 @@ struct ListFilter {
 };
 
 // One page within the scopes (so limit and offset count only visible rows).
-std::vector<ServerListRow> server_list(Connection& c, int64_t institution_id, const ListFilter& filter);
-std::optional<ServerListRow> server_certificate_row(Connection& c, int64_t institution_id, int64_t certificate_id);
+std::vector<ServerListRow> certificate_list(Connection& c, Inventory inventory, int64_t institution_id, const ListFilter& filter);
+std::optional<ServerListRow> certificate_row(Connection& c, Inventory inventory, int64_t institution_id, int64_t certificate_id);
 
-// One application with everything serverAll.tsv shows; times as
+// One application with everything serverAll.tsv / clientAll.tsv shows; times as
 // "YYYY/MM/DD HH:MM:SS" (UTC), empty when not applicable.
 struct InventoryRow {
     std::string application_id, batch_id, subject_dn, domain_id, applied_at, issued_at, officer_id, operation, profile,
         status, subscriber_name, subscriber_affiliation, subscriber_email, fqdn, server_software, csr_base64, dns_names,
         error, der_base64, serial, fingerprint_hex, not_before, not_after, url_expires_at, revocation_id,
         revocation_submitted, revoked_at, revocation_officer_id, revocation_reason, revocation_comment,
-        revocation_officer_email, old_serial, updated_at;
+        revocation_officer_email, old_serial, updated_at, download_method, operation_kind;
 };
-std::vector<InventoryRow> server_inventory(Connection& c, int64_t institution_id);
+std::vector<InventoryRow> inventory_rows(Connection& c, Inventory inventory, int64_t institution_id);
 
 struct StatisticsRow {
-    std::string fqdn, month, profile;
+    std::string fqdn, month, profile, kind;
     bool revoked = false, valid = false;
 };
-std::vector<StatisticsRow> server_statistics_rows(Connection& c, int64_t institution_id);
+std::vector<StatisticsRow> statistics_rows(Connection& c, Inventory inventory, int64_t institution_id);
 
 struct AllowlistEntry {
     std::string domain, ou;

@@ -1,0 +1,82 @@
+import { useState } from "preact/hooks";
+import { download, DOWNLOAD_BASE } from "../api";
+import { ErrorBox } from "../components/ErrorBox";
+import { useApi } from "../components/useApi";
+import { t, type Key } from "../i18n";
+import { jstAndUtc } from "../time";
+
+interface Credential {
+  state: "waiting" | "ready" | "collected" | "locked" | "revoked";
+  subject_dn: string;
+  serial: string;
+  file_name: string;
+  expires_at: string;
+}
+
+// The end user's page of the mailed certificate link (#/credential?t=…): the
+// PKCS#12, once, for the access PIN the subscriber hands over.
+export function Credential({ token }: { token: string }) {
+  const info = useApi<Credential>(token ? `credential?t=${encodeURIComponent(token)}` : null, DOWNLOAD_BASE);
+  const [pin, setPin] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    download("credential", info.data?.file_name ?? "certificate.p12", { t: token, pin: pin.trim() }, DOWNLOAD_BASE)
+      .then(info.reload, (err) => {
+        setError(err);
+        info.reload();
+      })
+      .finally(() => setBusy(false));
+  };
+  const state = info.data?.state;
+  return (
+    <>
+      <h1>{t("credentialTitle")}</h1>
+      {!token && <ErrorBox error={new Error(t("pickupNoToken"))} />}
+      <ErrorBox error={info.error} />
+      {info.data && (
+        <>
+          <dl class="fields">
+            <dt>{t("subjectDn")}</dt>
+            <dd class="wrap">{info.data.subject_dn}</dd>
+            <dt>{t("serial")}</dt>
+            <dd>
+              <code class="wrap">0x{info.data.serial}</code>
+            </dd>
+            <dt>{t("validUntil")}</dt>
+            <dd>{jstAndUtc(info.data.expires_at)}</dd>
+          </dl>
+          {state !== "ready" && (
+            <p role="status" class={state === "collected" ? "notice" : "error"} id="credential-state">
+              {t(`credential_${state}` as Key)}
+            </p>
+          )}
+          {state === "ready" && (
+            <form onSubmit={submit} class="action">
+              <p>{t("credentialHelp")}</p>
+              <label>
+                {t("accessPin")}
+                <input
+                  name="pin"
+                  value={pin}
+                  required
+                  autocomplete="off"
+                  autocapitalize="off"
+                  spellcheck={false}
+                  onInput={(e) => setPin((e.currentTarget as HTMLInputElement).value)}
+                />
+              </label>
+              <button type="submit" disabled={busy || !pin.trim()}>
+                {t("downloadP12")}
+              </button>
+            </form>
+          )}
+          <ErrorBox error={error} />
+        </>
+      )}
+    </>
+  );
+}
