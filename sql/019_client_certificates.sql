@@ -300,3 +300,18 @@ LEFT JOIN officers ro ON ro.id = rv.officer_id
 WHERE a.kind IN ('client', 'smime') AND a.operation IN ('issue', 'renew');
 
 GRANT SELECT ON client_inventory TO inkan_ra, inkan_ca;
+
+-- inkan's own S/MIME certificate, which the mailer signs every mail with (as
+-- UPKI signs its mails): mailbox-validated multipurpose, from the client CA,
+-- made by `inkanctl mail-signer issue`.  It belongs to no institution and no
+-- application, and is revoked by the service desk.
+ALTER TABLE certificates ALTER COLUMN institution_id DROP NOT NULL;
+ALTER TABLE certificates ADD CONSTRAINT certificates_owner_check
+    CHECK (institution_id IS NOT NULL OR profile = 'mail-signer');
+INSERT INTO profiles (id, kind, name_ja, name_en, key_types, validity_days, validity_months, cabf_cap, issuing_ca,
+                      extended_key_usage, policy_oids_setting, lint, tsv_schema, delivery, issuable, replaced_by)
+VALUES ('mail-signer', 'smime', 'inkan メール署名', 'inkan mail signing', '{rsa-2048}', 396, NULL, 'smime', 'client',
+        'emailProtection', 'mail_signer_policy_oids', 'smime', NULL, 'download-link', false, NULL);
+-- When a CRL was made, on the database's clock like revoked_at: a CRL older
+-- than a revocation (one the service desk made outside the signer) is due.
+ALTER TABLE crls ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();

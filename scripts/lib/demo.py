@@ -61,6 +61,8 @@ def start(state):
     inst = local.inkanctl("institution", "add", "--name-en", "Demo University", "--name-ja", "デモ大学",
                           "--st", "Tokyo", "--l", "Chiyoda-ku")
     local.inkanctl("domain", "add", "demo.ac.jp", "--institution", inst["id"])
+    # S/MIME certificates name the institution's registration (a made-up corporate number here).
+    local.inkanctl("institution", "set-org-id", inst["id"], "NTRJP-0000000000000")
     off = local.inkanctl("officer", "add", "--institution", inst["id"], "--name", "Demo Officer",
                          "--email", "officer@demo.ac.jp")
     local.inkanctl("grant", "add", "--officer", off["officer_id"], "--domain", "demo.ac.jp",
@@ -128,6 +130,9 @@ In a browser: import {p12} (password above) as your certificate and
 Server certificates: upload a UPKI TSV file (13 columns, CP932 or UTF-8; the upload page has a
 template) for names under demo.ac.jp with O=Demo University, L=Chiyoda-ku, ST=Tokyo, C=JP; the
 download link goes to the subscriber's mail in {state / 'mail'}.
+Client and S/MIME certificates: choose "client and S/MIME" on the upload page (15 columns; template
+there) with end-user mails under demo.ac.jp; the subscriber's PIN file link and the end users'
+certificate links arrive in the same Maildir. Every mail is S/MIME-signed by inkan.
 
 ACME (the registration above; names need no DNS, the officer registered them):
   REQUESTS_CA_BUNDLE="$INKAN_CA_CERT" certbot certonly --server "$INKAN_ACME_DIRECTORY" \\

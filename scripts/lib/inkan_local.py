@@ -51,6 +51,10 @@ def run(cmd, **kw):
     return res.stdout
 
 
+
+# The service's own mailbox: mails come from it and are signed with its S/MIME certificate.
+MAIL_FROM = "inkan@localhost.localdomain"
+
 class Local:
     def __init__(self, state, build=None):
         self.state = Path(state).resolve()
@@ -187,13 +191,18 @@ class Local:
         self._stop("smtp")
 
     def mails(self):
-        """All mails the sink received: dicts with to, subject, kind, body."""
+        """All mails the sink received: dicts with to, subject, kind, body (of the signed text part when
+        the mail is S/MIME-signed), signed, and the raw bytes."""
         out = []
         for key, msg in sorted(mailbox.Maildir(self.state / "mail", create=False).items(),
                                key=lambda kv: kv[1].get_date() if hasattr(kv[1], "get_date") else 0):
-            parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+            raw = msg.as_bytes()
+            parsed = email.message_from_bytes(raw, policy=email.policy.default)
+            signed = parsed.get_content_type() == "multipart/signed"
+            text = parsed.get_payload(0) if signed else parsed
             out.append({"to": str(parsed["To"]), "subject": str(parsed["Subject"]),
-                        "kind": str(parsed["X-Inkan-Kind"]), "body": parsed.get_content()})
+                        "kind": str(parsed["X-Inkan-Kind"]), "body": text.get_content(), "signed": signed,
+                        "raw": raw})
         return out
 
     def wait_for_mail(self, predicate, timeout=20):
@@ -225,6 +234,16 @@ class Local:
         (tls / "officer-ca-chain.pem").write_text(self.inkanctl("ca", "cert", "--role", "officer", "--chain", "yes"))
         if not (tls / "server.key").exists():
             self._issue_tls_server_cert(keys, tls)
+        self.mail_signer = self._issue_mail_signer(keys)
+
+    def _issue_mail_signer(self, keys):
+        """inkan's own S/MIME certificate, with which the mailer signs every mail: (cert chain, key)."""
+        out = self.state / "mail-signer"
+        found = sorted(out.glob("mail-signer-*.pem")) if out.exists() else []
+        if found:
+            return found[-1], found[-1].with_suffix(".key")
+        issued = self.inkanctl("mail-signer", "issue", "--email", MAIL_FROM, "--key-dir", keys, "--out", out)
+        return Path(issued["cert_file"]), Path(issued["key_file"])
 
     def _issue_tls_server_cert(self, keys, tls):
         """The web servers' own TLS certificate, from the local server CA (the operator's job, not inkan's RA)."""
@@ -251,9 +270,11 @@ class Local:
 
     def start_mailer(self):
         """Mail delivery, reminders and session expiry, with no key and its own database role."""
+        cert, key = self.mail_signer
         return self._spawn("mailer", [self.bin / "inkan-worker", "--role", "mailer", "--db",
                                       self.conninfo("inkan_mail"), "--smtp",
-                                      f"smtp://127.0.0.1:{self.ports['smtp']}"], "mailer.log")
+                                      f"smtp://127.0.0.1:{self.ports['smtp']}", "--sign-cert", cert, "--sign-key", key],
+                           "mailer.log")
 
     def stop_mailer(self):
         return self._stop("mailer")
@@ -310,7 +331,7 @@ class Local:
     def configure(self, server="nginx"):
         base = self.url(server)
         self.inkanctl("setting", "set", "officer_url", f"{base}/ra/")
-        self.inkanctl("setting", "set", "mail_from", "inkan <inkan@localhost>")
+        self.inkanctl("setting", "set", "mail_from", f"inkan <{MAIL_FROM}>")
 
     def up(self, servers=("nginx", "apache"), fast_pg=True):
         self.state.mkdir(parents=True, exist_ok=True)

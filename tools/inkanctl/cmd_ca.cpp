@@ -16,6 +16,7 @@
 
 #include "ca/builder.hpp"
 #include "cli.hpp"
+#include "files.hpp"
 #include "crypto/x509.hpp"
 #include "settings/settings.hpp"
 #include "store/audit.hpp"
@@ -49,28 +50,6 @@ constexpr CaPlan kIssuing[] = {
 // Issuing CAs sign OCSP responses too, so they need digitalSignature (BR 7.1.2.10.7).
 constexpr const char* kIssuingCaKeyUsage = "critical,digitalSignature,keyCertSign,cRLSign";
 constexpr const char* kAnyPolicy = "2.5.29.32.0";
-
-void write_key(const std::string& dir, const std::string& file, EVP_PKEY* key) {
-    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-        throw inkan::InternalError("cannot create key directory " + dir + ": " + std::strerror(errno));
-    }
-    std::string path = dir + "/" + file;
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) throw inkan::InternalError("cannot create " + path + ": " + std::strerror(errno));
-    std::string pem = crypto::key_to_pem(key);
-    bool ok = write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size());
-    ok = (fsync(fd) == 0) && ok;
-    close(fd);
-    if (!ok) throw inkan::InternalError("cannot write " + path);
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) usage_error("cannot read " + path, path + " を読み取れません");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::string key_file_name(const std::string& ca_name) {
     std::string out;

@@ -78,7 +78,8 @@ bool deliver_next_mail(store::Connection& c, const SmtpConfig& smtp) {
     const mail::Mail& m = queued->mail;
     std::string domain = from.substr(from.find('@') + 1);
     std::string message =
-        mail::compose(m, from, crypto::random_token(12) + "@" + domain.substr(0, domain.find('>')), rfc5322_date());
+        mail::compose(m, from, crypto::random_token(12) + "@" + domain.substr(0, domain.find('>')), rfc5322_date(),
+                      smtp.signer.get());
     std::string error = send(smtp, from, m.to, message);
     if (error.empty()) {
         store::mark_mail_sent(c, queued->id);

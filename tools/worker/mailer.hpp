@@ -3,8 +3,10 @@
 // so a queued mail is never lost (at worst sent twice after a crash).
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "mail/smime.hpp"
 #include "store/pg.hpp"
 
 namespace inkan::worker {
@@ -12,6 +14,7 @@ namespace inkan::worker {
 struct SmtpConfig {
     std::string url;  // smtp://host:port or smtps://...
     std::string username, password;
+    std::shared_ptr<const mail::Signer> signer;  // set: every mail is S/MIME-signed
 };
 
 // Tries the oldest due mail once; false when none is due.

@@ -39,7 +39,7 @@ volatile sig_atomic_t stop_requested = 0;
 void on_signal(int) { stop_requested = 1; }
 
 struct Options {
-    std::string db, key_dir, role;
+    std::string db, key_dir, role, sign_cert, sign_key;
     inkan::worker::SmtpConfig smtp;
     bool once = false;
     unsigned threads = 0;  // signer threads; 0: one per core
@@ -52,10 +52,12 @@ struct Options {
     std::fprintf(stderr,
                  "inkan-worker: %s\n"
                  "usage: inkan-worker --role signer --db CONNINFO --key-dir DIR [--threads N] [--once]\n"
-                 "       inkan-worker --role mailer --db CONNINFO --smtp URL [--smtp-user U --smtp-password-file F] [--once]\n"
+                 "       inkan-worker --role mailer --db CONNINFO --smtp URL [--smtp-user U --smtp-password-file F]\n"
+                 "                    [--sign-cert PEM --sign-key PEM] [--once]\n"
                  "  signer: holds the CA keys, signs, publishes CRLs and OCSP; no SMTP, writes no mail;\n"
                  "          N threads (default: one per core), each with its own connection and batches\n"
-                 "  mailer: delivers certificates and mail; holds no key\n",
+                 "  mailer: delivers certificates and mail; holds no CA key; with --sign-cert/--sign-key\n"
+                 "          (inkanctl mail-signer issue) every mail is S/MIME-signed\n",
                  why);
     std::exit(2);
 }
@@ -73,6 +75,8 @@ Options parse(int argc, char** argv) {
         else if (a == "--key-dir") o.key_dir = value();
         else if (a == "--smtp") o.smtp.url = value();
         else if (a == "--smtp-user") o.smtp.username = value();
+        else if (a == "--sign-cert") o.sign_cert = value();
+        else if (a == "--sign-key") o.sign_key = value();
         else if (a == "--smtp-password-file") {
             std::string path = value();
             FILE* f = std::fopen(path.c_str(), "r");
@@ -96,6 +100,16 @@ Options parse(int argc, char** argv) {
     if (o.signs() == o.key_dir.empty()) usage(o.signs() ? "--key-dir is required" : "a mailer takes no --key-dir");
     if (o.mails() == o.smtp.url.empty()) usage(o.mails() ? "--smtp is required" : "a signer takes no --smtp");
     if (o.mails() && o.threads > 1) usage("a mailer runs one thread");
+    if (o.sign_cert.empty() != o.sign_key.empty() || (!o.sign_cert.empty() && !o.mails())) {
+        usage("--sign-cert and --sign-key go together, for a mailer");
+    }
+    if (!o.sign_cert.empty()) {
+        try {
+            o.smtp.signer = std::make_shared<const inkan::mail::Signer>(inkan::mail::load_signer(o.sign_cert, o.sign_key));
+        } catch (const inkan::Error& e) {
+            usage(e.message().en.c_str());
+        }
+    }
     return o;
 }
 

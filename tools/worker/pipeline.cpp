@@ -10,7 +10,7 @@
 #include "worker/authority.hpp"
 #include "worker/certificate_spec.hpp"
 #include "worker/credentials.hpp"
-#include "worker/lint_and_sign.hpp"
+#include "ca/lint_and_sign.hpp"
 #include "worker/reauthorize.hpp"
 #include "worker/status.hpp"
 
@@ -48,7 +48,7 @@ void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, c
     const IssuanceSettings& s = round.settings(*p);
     auto spec = certificate_spec(*p, s, a, public_key, ca.id, crypto::not_after(ca.cert.get()));
     ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment};
-    auto cert = lint_and_sign(spec, expect, ca.cert.get(), ca.key);
+    auto cert = ca::lint_and_sign(spec, expect, ca.cert.get(), ca.key);
     std::string serial = crypto::serial_hex(cert.get());
     std::string kind(authz::to_string(p->kind));
 

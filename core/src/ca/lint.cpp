@@ -171,7 +171,7 @@ void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& ex
 // key usage for signing (and RSA key transport for S/MIME), no CA powers;
 // S/MIME also per the S/MIME BRs (7.1.2.3): emailProtection without
 // serverAuth, codeSigning, timeStamping or anyExtendedKeyUsage, an S/MIME BR
-// policy OID, a CRL distribution point, and (sponsor-validated) the
+// policy OID, a CRL distribution point, no OU, and (sponsor-validated) the
 // organizationIdentifier in the subject.
 // Key usage bits and EKU OIDs read from the extensions themselves, so the
 // answer never depends on OpenSSL's cache of a certificate not yet signed.
@@ -231,7 +231,9 @@ void lint_person(X509* cert, const LintExpectations& expect, Findings& f) {
     f.check(br_policy && X509_get_ext_by_NID(cert, NID_certificate_policies, -1) >= 0,
             "S/MIME certificates need an S/MIME BR policy OID (2.23.140.1.5.*)");
     X509_NAME* subject = X509_get_subject_name(cert);
-    f.check(X509_NAME_get_index_by_NID(subject, NID_organizationIdentifier, -1) >= 0,
+    bool sponsor_validated = std::any_of(expect.policy_oids.begin(), expect.policy_oids.end(),
+                                         [](const std::string& oid) { return oid.rfind("2.23.140.1.5.3.", 0) == 0; });
+    f.check(!sponsor_validated || X509_NAME_get_index_by_NID(subject, NID_organizationIdentifier, -1) >= 0,
             "sponsor-validated S/MIME subjects need organizationIdentifier");
     f.check(X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, -1) < 0,
             "S/MIME subjects carry no organizationalUnitName (S/MIME BR: only an Affiliate's legal name)");

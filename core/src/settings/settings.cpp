@@ -34,6 +34,8 @@ const std::vector<Known>& known() {
         {"server_policy_oids", "2.23.140.1.2.2", "certificate policy OIDs of server certificates, comma-separated"},
         {"smime_policy_oids", "2.23.140.1.5.3.2",
          "certificate policy OIDs of S/MIME certificates (S/MIME BR sponsor-validated multipurpose first), comma-separated"},
+        {"mail_signer_policy_oids", "2.23.140.1.5.1.2",
+         "certificate policy OIDs of inkan's own mail-signing certificate (S/MIME BR mailbox-validated multipurpose first)"},
         {"client_policy_oids", "", "certificate policy OIDs of client-authentication certificates, comma-separated"},
         {"pkcs12_legacy", "false",
          "true: client PKCS#12 files use 3DES and a SHA-1 MAC for old importers instead of AES-256 / PBKDF2", Shape::boolean},

@@ -22,6 +22,14 @@ void mark_revoked(Connection& c, int64_t certificate_id, int reason) {
             certificate_id, reason);
 }
 
+std::optional<int64_t> revoke_mail_signer(Connection& c, const std::string& serial, int reason) {
+    auto r = c.query("UPDATE certificates SET revoked_at = now(), revocation_reason = $2 "
+                     "WHERE serial = $1 AND profile = 'mail-signer' AND revoked_at IS NULL RETURNING id",
+                     serial, reason);
+    if (r.empty()) return std::nullopt;
+    return r.integer(0, 0);
+}
+
 std::vector<DueReminder> claim_due_renewal_reminders(Connection& c, int64_t days) {
     auto r = c.query(
         "SELECT old.id, old.subject_dn, old.serial, new.serial, o.email FROM certificates old "

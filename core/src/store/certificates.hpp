@@ -12,7 +12,10 @@
 namespace inkan::store {
 
 struct NewCertificate {
-    int64_t application_id = 0, ca_id = 0, institution_id = 0;
+    // Both absent only for inkan's own mail-signing certificate (sql/019).
+    std::optional<int64_t> application_id;
+    int64_t ca_id = 0;
+    std::optional<int64_t> institution_id;
     std::optional<int64_t> officer_id;  // officer certificates only
     std::string kind, profile, serial, subject_dn;
     std::time_t not_before = 0, not_after = 0;
@@ -23,6 +26,9 @@ int64_t insert_certificate(Connection& c, const NewCertificate& cert);
 void mark_replaced(Connection& c, int64_t old_certificate_id, int64_t new_certificate_id);
 // Sets the revocation once; a certificate already revoked keeps its first date and reason.
 void mark_revoked(Connection& c, int64_t certificate_id, int reason);
+// The service desk revokes inkan's own mail-signing certificate (the signer
+// re-signs the CRL, which is then older than the revocation); returns its id.
+std::optional<int64_t> revoke_mail_signer(Connection& c, const std::string& serial, int reason);
 
 // An old certificate still valid `days` after its renewal, whose officer
 // has not been reminded to revoke it; locked for this transaction.

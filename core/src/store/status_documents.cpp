@@ -60,7 +60,10 @@ std::vector<int64_t> cas_due_for_crl(Connection& c) {
     return ids(c.query("SELECT ca.id FROM cas ca "
                        "WHERE (ca.active OR EXISTS (SELECT 1 FROM certificates ce WHERE ce.ca_id = ca.id AND ce.not_after > now())) "
                        "AND NOT EXISTS (SELECT 1 FROM crls WHERE crls.ca_id = ca.id "
-                       "AND now() < this_update + (next_update - this_update) / 2)"));
+                       "AND now() < this_update + (next_update - this_update) / 2 "
+                       // ... and made after every revocation (the service desk revokes outside the signer too)
+                       "AND created_at >= coalesce((SELECT max(ce.revoked_at) FROM certificates ce WHERE ce.ca_id = ca.id), "
+                       "'-infinity'))"));
 }
 
 std::vector<int64_t> certificates_due_for_ocsp(Connection& c, int limit) {

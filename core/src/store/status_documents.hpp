@@ -42,7 +42,7 @@ void put_crl(Connection& c, int64_t ca_id, int64_t number, std::time_t this_upda
              const std::string& der);
 
 // CAs, the root included, that are active or still have valid certificates
-// and whose newest CRL is past half its life or missing.
+// and whose newest CRL is past half its life, older than a revocation, or missing.
 std::vector<int64_t> cas_due_for_crl(Connection& c);
 // Valid certificates whose OCSP responses are past half their life (at most `limit`).
 std::vector<int64_t> certificates_due_for_ocsp(Connection& c, int limit);

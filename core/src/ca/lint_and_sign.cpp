@@ -1,9 +1,9 @@
-#include "worker/lint_and_sign.hpp"
+#include "ca/lint_and_sign.hpp"
 
 #include "crypto/x509.hpp"
 #include "util/error.hpp"
 
-namespace inkan::worker {
+namespace inkan::ca {
 
 namespace {
 // Writes into the TBS the signature algorithm the CA key will sign with
@@ -30,7 +30,7 @@ std::string tbs_der(X509* cert) {
 }
 }  // namespace
 
-crypto::X509Ptr lint_and_sign(const ca::CertSpec& spec, const ca::LintExpectations& expect, X509* issuer, EVP_PKEY* ca_key) {
+crypto::X509Ptr lint_and_sign(const CertSpec& spec, const LintExpectations& expect, X509* issuer, EVP_PKEY* ca_key) {
     auto cert = ca::build(spec, issuer);
     set_tbs_signature_algorithm(cert.get(), ca_key);
     auto findings = ca::lint_certificate(cert.get(), issuer, expect);
@@ -45,4 +45,4 @@ crypto::X509Ptr lint_and_sign(const ca::CertSpec& spec, const ca::LintExpectatio
     return cert;
 }
 
-}  // namespace inkan::worker
+}  // namespace inkan::ca

@@ -6,9 +6,9 @@
 #include "ca/lint.hpp"
 #include "crypto/ossl.hpp"
 
-namespace inkan::worker {
+namespace inkan::ca {
 
 // Error 425 naming every finding when the lint refuses.
-crypto::X509Ptr lint_and_sign(const ca::CertSpec& spec, const ca::LintExpectations& expect, X509* issuer, EVP_PKEY* ca_key);
+crypto::X509Ptr lint_and_sign(const CertSpec& spec, const LintExpectations& expect, X509* issuer, EVP_PKEY* ca_key);
 
-}  // namespace inkan::worker
+}  // namespace inkan::ca
