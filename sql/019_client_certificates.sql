@@ -215,14 +215,59 @@ BEGIN
 END
 $$;
 
--- Destroys the PKCS#12 and PIN of every credential whose link has expired
--- (the mailer's housekeeping); returns how many.
+-- The mailer files a credential into the subscriber's open PIN file of its
+-- upload, or into a new one (token p_file_token) when none is open; with
+-- p_user_token it also sets the end user's link.  The open file is locked
+-- first: a PIN-file fetch comes either after this filing (and hands out the
+-- PIN) or before it (and a new file is made).  Returns the file, whether it is
+-- new (then its link must be mailed), and its expiry for the mails.
+CREATE FUNCTION inkan_file_credential(p_application bigint, p_file_token bytea, p_user_token bytea, p_days int)
+RETURNS TABLE (pin_file_id bigint, created boolean, expires_at text)
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    a applications%ROWTYPE;
+    f_id bigint;
+    f_expires timestamptz;
+    made boolean := false;
+BEGIN
+    SELECT * INTO a FROM applications ap WHERE ap.id = p_application;
+    IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM client_credentials k
+                                WHERE k.application_id = p_application AND k.pin_file_id IS NULL) THEN
+        RAISE EXCEPTION 'application % has no credential waiting to be filed', p_application
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    SELECT f.id, f.expires_at INTO f_id, f_expires FROM pin_files f
+    WHERE f.batch_id IS NOT DISTINCT FROM a.batch_id AND f.subscriber_email = a.subscriber_email
+      AND f.fetched_at IS NULL AND f.expires_at > now()
+    ORDER BY f.id DESC LIMIT 1 FOR UPDATE;
+    IF f_id IS NULL THEN
+        INSERT INTO pin_files (institution_id, batch_id, subscriber_email, token_hash, expires_at)
+        VALUES (a.institution_id, a.batch_id, a.subscriber_email, p_file_token, now() + make_interval(days => p_days))
+        RETURNING pin_files.id, pin_files.expires_at INTO f_id, f_expires;
+        made := true;
+    END IF;
+    UPDATE client_credentials k SET pin_file_id = f_id, token_hash = p_user_token,
+        token_expires_at = CASE WHEN p_user_token IS NULL THEN NULL ELSE f_expires END
+    WHERE k.application_id = p_application;
+    RETURN QUERY SELECT f_id, made, to_char(f_expires AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"');
+END
+$$;
+REVOKE EXECUTE ON FUNCTION inkan_file_credential(bigint, bytea, bytea, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION inkan_file_credential(bigint, bytea, bytea, int) TO inkan_mail;
+ALTER FUNCTION inkan_file_credential(bigint, bytea, bytea, int) SET search_path = pg_catalog, public, pg_temp;
+
+-- Destroys the PKCS#12 and PIN of every credential whose link has expired,
+-- that was never filed within the link time (its delivery failed), or whose
+-- certificate was revoked (the mailer's housekeeping); returns how many.
 CREATE FUNCTION inkan_purge_credentials() RETURNS bigint
 LANGUAGE sql SECURITY DEFINER AS $$
     WITH purged AS (
         UPDATE client_credentials k SET pkcs12 = NULL, pin = NULL
         WHERE (k.pkcs12 IS NOT NULL OR k.pin IS NOT NULL)
-          AND coalesce(k.token_expires_at, (SELECT f.expires_at FROM pin_files f WHERE f.id = k.pin_file_id)) < now()
+          AND (coalesce(k.token_expires_at, (SELECT f.expires_at FROM pin_files f WHERE f.id = k.pin_file_id)) < now()
+               OR (k.pin_file_id IS NULL AND k.created_at < now() - make_interval(
+                       days => coalesce((SELECT value::int FROM settings WHERE name = 'download_link_days'), 30)))
+               OR EXISTS (SELECT 1 FROM certificates c WHERE c.id = k.certificate_id AND c.revoked_at IS NOT NULL))
         RETURNING 1
     )
     SELECT count(*) FROM purged;
@@ -249,13 +294,11 @@ $$;
 GRANT SELECT, DELETE ON preset_pins TO inkan_ca;
 GRANT SELECT, INSERT ON client_credentials TO inkan_ca;
 -- The mailer files credentials into PIN files and mints the links (the
--- tokens are stored hashed); it never reads a PKCS#12 or a PIN.
-GRANT SELECT, INSERT ON pin_files TO inkan_mail;
-GRANT USAGE ON SEQUENCE pin_files_id_seq TO inkan_mail;
+-- tokens are stored hashed) only through inkan_file_credential; it never
+-- reads a PKCS#12 or a PIN.
 GRANT SELECT (application_id, certificate_id, download_method, file_name, pin_file_id, token_expires_at, collected_at,
               created_at)
     ON client_credentials TO inkan_mail;
-GRANT UPDATE (pin_file_id, token_hash, token_expires_at) ON client_credentials TO inkan_mail;
 GRANT EXECUTE ON FUNCTION inkan_purge_credentials() TO inkan_mail;
 -- The officer views read the delivery state, never the secrets.
 GRANT SELECT (application_id, certificate_id, download_method, file_name, pin_file_id, token_expires_at,
@@ -315,3 +358,8 @@ VALUES ('mail-signer', 'smime', 'inkan メール署名', 'inkan mail signing', '
 -- When a CRL was made, on the database's clock like revoked_at: a CRL older
 -- than a revocation (one the service desk made outside the signer) is due.
 ALTER TABLE crls ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
+
+-- Queued mails carry link tokens in clear until they are sent (their bodies
+-- are scrubbed afterwards): only the mailer reads the outbox.  A web server
+-- that could read it could fetch a PIN file before the subscriber.
+REVOKE SELECT ON mail_outbox FROM inkan_ra, inkan_ca;

@@ -131,6 +131,8 @@ def test_client_and_smime_flow(world, server, tmp_path):
     # The web role never reads a PKCS#12 or a PIN.
     denied = local.psql("SELECT pkcs12, pin FROM client_credentials", user="inkan_ra", check=False)
     assert denied.returncode != 0 and "permission denied" in denied.stderr
+    # Nor the queued mails that carry the links in clear.
+    assert local.psql("SELECT has_table_privilege('inkan_ra', 'mail_outbox', 'SELECT')") == "f"
 
     state = client.get(dl(world, server, f"/pins?t={pin_token}")).json
     assert state["entries"] == 2 and not state["fetched"], state
@@ -138,7 +140,8 @@ def test_client_and_smime_flow(world, server, tmp_path):
     assert pins[client_mail][0] == "鈴木 花子" and pins[client_mail][3] == person_dn(inst, "Hanako Suzuki")
     again = client.post(dl(world, server, "/pins"), form={"t": pin_token})
     assert again.status == 403 and again.json["error"]["code"] == "510", again.text
-    assert local.psql("SELECT count(*) FROM client_credentials WHERE pin IS NOT NULL") == "0"
+    assert local.psql("SELECT count(*) FROM client_credentials k JOIN applications a ON a.id = k.application_id "
+                      f"WHERE a.batch_id = {result['batch_id']} AND k.pin IS NOT NULL") == "0"
 
     wrong = client.post(dl(world, server, "/credential"), form={"t": links[client_mail], "pin": "WRONGPIN2345"})
     assert wrong.status == 403 and wrong.json["error"]["code"] == "511", wrong.text
@@ -282,6 +285,9 @@ def test_bulk_zip_and_preset_pins(world, server, tmp_path):
                           cert=officer.cert, headers={"X-CSRF-Token": officer.csrf}, form={"reason": "1"})
     assert revoked.status == 200 and revoked.json["accepted"] == 1, revoked.text
     assert world.wait_for_batch(revoked.json["batch_id"])[1][0] == "completed"
+    # The uploaded file is kept without its preset PINs (the web role reads batches).
+    kept = client.get(local.url(server, f"/ra/api/v1/batches/{result['batch_id']}/file"), cert=officer.cert)
+    assert kept.status == 200 and b"Preset-1-PIN" not in kept.raw and f"member1@{inst['domain']}".encode() in kept.raw
     # No end-user mail for the bulk method.
     assert not [m for m in local.mails() if m["kind"] == "credential-link" and m["to"].startswith("member")]
 
@@ -318,3 +324,43 @@ def test_client_file_errors(world, tmp_path, case):
     assert code in codes, r["lines"][0]["errors"]
     if case == "withdrawn":
         assert "14" in r["lines"][0]["errors"][0]["en"]
+
+
+def forged(local, officer, batch, subject_dn, email, profile="13"):
+    """A client line submitted straight through the RA's function, as a compromised web server could."""
+    res = local.psql(
+        f"SELECT inkan_submit_client('issue', '{'smime' if profile in ('15', '16') else 'client'}', "
+        f"{officer['institution_id']}, {officer['officer_id']}, {batch}, 1, '{subject_dn}', '{profile}', 1, 'a', 'b', "
+        f"'sub@{officer['domain']}', 'c', 'forged', 'd', '{email}', NULL, NULL, NULL, NULL, '')",
+        user="inkan_ra", check=False)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
+def test_signer_refuses_forged_person_applications(world):
+    """The signer re-checks a person's application with its own role: mail, subject and grants."""
+    from test_ra_cannot_mint import wait_handled
+    local = world.local
+    inst = world.institution()
+    local.inkanctl("institution", "set-org-id", inst["id"], "NTRJP-1234567890123")
+    off = world.officer(inst, kinds="client,smime")
+    officer = {"institution_id": inst["id"], "officer_id": off["officer_id"], "domain": inst["domain"]}
+    batch = local.psql(f"INSERT INTO batches (institution_id, officer_id, kind, apply_type, abort_on_error, file_name, "
+                       f"content, sha256, encoding, lines, accepted) VALUES ({inst['id']}, {off['officer_id']}, "
+                       f"'client', 1, true, 'f.tsv', '\\x00', '\\x00', 'UTF-8', 1, 1) RETURNING id", user="inkan_ra")
+    d = inst["domain"]
+    cases = {
+        "comma": (person_dn(inst, "Mallory"), f"boss@example.com,email:a@{d}"),
+        "other_o": (f"CN=Mallory,O=Other University,L=Chiyoda-ku,ST=Tokyo,C=JP", f"m@{d}"),
+        "unlisted_ou": (person_dn(inst, "Mallory", ou="Not Listed"), f"m@{d}"),
+        "server_cn": (person_dn(inst, "www.example.com/x<y>"), f"m@{d}"),
+        "outside": (person_dn(inst, "Mallory"), "m@example.com"),
+    }
+    ids = {name: forged(local, officer, batch, dn_, mail) for name, (dn_, mail) in cases.items()}
+    ids["smime_ou"] = forged(local, officer, batch, person_dn(inst, "Mallory", ou="Unit"), f"m@{d}", profile="15")
+    fine = forged(local, officer, batch, person_dn(inst, "Alice Good"), f"alice@{d}")
+    for name, app in ids.items():
+        state, error, _ = wait_handled(local, app)
+        assert state == "failed" and error.startswith("429"), (name, state, error)
+    state, error, cert = wait_handled(local, fine)
+    assert state == "issued" and cert, (state, error)

@@ -44,13 +44,13 @@ def test_pickup_mail_is_bilingual_and_keeps_the_pin_out(local, world, server):
     assert not set(off["pin"]) & set("0O1lIo")
 
 
-def test_only_granted_functions_that_exist_are_offered(local, world, server, tmp_path):
+def test_only_granted_functions_are_offered(local, world, server, tmp_path):
     inst = world.institution()
-    # Client certificates are granted but not issuable yet (issue 10): not offered.
-    off = world.officer(inst, kinds="client", actions="issue,export")
+    # An S/MIME grant opens the client file; no server or ACME function without their grants.
+    off = world.officer(inst, kinds="smime", actions="issue,export")
     cert = world.pickup(server, off, tmp_path)[:2]
     me = world.client.get(local.url(server, ME), cert=cert).json
-    assert me["functions"] == ["inventory", "logout"] and me["language"] is None
+    assert me["functions"] == ["client", "inventory", "logout"] and me["language"] is None
 
 
 def test_language_is_remembered_per_officer(local, world, server, tmp_path):

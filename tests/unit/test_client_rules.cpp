@@ -46,6 +46,8 @@ struct FakeRegistry : workflow::Registry {
         return it == certs.end() ? std::nullopt : std::optional(it->second);
     }
     bool ou_allowed(const std::string&, const std::string& ou) override { return allowed_ous.count(ou) > 0; }
+    std::set<std::pair<std::string, std::string>> bulk;
+    bool bulk_name_taken(const std::string& s, const std::string& n) override { return bulk.count({s, n}) > 0; }
 };
 
 std::vector<authz::Grant> grants(std::vector<authz::Kind> kinds = {authz::Kind::client, authz::Kind::smime}) {
@@ -129,6 +131,11 @@ void client_codes(void**) {
     assert_true(codes(f) == Codes{"454"});
     f[14] = "Good-PIN-2345";
     assert_true(codes(f).empty());
+    // Two PKCS#12 files of one name in a subscriber's bulk ZIP.
+    FakeRegistry bulk;
+    bulk.bulk = {{"admin@" + kDomain, "suzuki20261202"}};
+    assert_true(codes(line("13", "2"), ApplyType::issue, &bulk) == Codes{"453"});
+    assert_true(codes(line("13", "1"), ApplyType::issue, &bulk).empty());
     f = line("15");
     f[0] = dn("Hanako Suzuki", "Faculty of Science");
     FakeRegistry reg;
@@ -169,6 +176,9 @@ void renewal_and_revocation(void**) {
     assert_true(renewed.client.has_value() && renewed.client->old_certificate_id == 7);
     f[3] = "0x0b";
     assert_true(codes(f, ApplyType::renew, &reg) == Codes{"417"});  // a server certificate
+    reg.certs["0d"] = {10, dn("Hanako Suzuki"), "", {"other.ac.jp"}, false, false, "client"};
+    f[3] = "0x0d";
+    assert_true(codes(f, ApplyType::renew, &reg) == Codes{"417"});  // the old mail lies outside the grants
     f[3] = "";
     assert_true(codes(f, ApplyType::renew, &reg) == Codes{"201"});
     auto revoked = check(revoke_line("0x0a"), ApplyType::revoke, &reg);

@@ -50,7 +50,7 @@ json mail_signer_issue(inkan::store::Connection& c, const Args& a) {
     std::string ca_ref = std::to_string(ca->id);
     spec.extensions = {{NID_crl_distribution_points, "URI:" + inkan::settings::get(c, "crl_url") + ca_ref + ".crl"},
                        {NID_info_access, "caIssuers;URI:" + inkan::settings::get(c, "ca_issuers_url") + ca_ref + ".crt"}};
-    inkan::ca::LintExpectations expect{*p, true, false, spec.policy_oids, false};
+    inkan::ca::LintExpectations expect{*p, true, false, spec.policy_oids, false, spec.emails};
     auto cert = inkan::ca::lint_and_sign(spec, expect, issuer.get(), ca_key.get());
     std::string serial = crypto::serial_hex(cert.get());
 
@@ -59,12 +59,14 @@ json mail_signer_issue(inkan::store::Connection& c, const Args& a) {
                                      "CN=" + email, spec.not_before, spec.not_after, crypto::fingerprint_sha256(cert.get()),
                                      crypto::cert_to_der(cert.get())};
     int64_t id = inkan::store::insert_certificate(c, row);
-    std::string key_file = "mail-signer-" + serial + ".key", cert_file = "mail-signer-" + serial + ".pem";
-    write_key(out, key_file, key.get());
-    write_public(out, cert_file, crypto::cert_to_pem(cert.get()) + ca->cert_pem);
     inkan::audit::append(c, actor(), "mail_signer.issued", "certificate:" + std::to_string(id),
                          {{"serial", serial}, {"email", email}});
     tx.commit();
+    // Files only for a recorded certificate (one the CRL can list); should writing fail now,
+    // revoke the serial and issue again.
+    std::string key_file = "mail-signer-" + serial + ".key", cert_file = "mail-signer-" + serial + ".pem";
+    write_key(out, key_file, key.get());
+    write_public(out, cert_file, crypto::cert_to_pem(cert.get()) + ca->cert_pem);
     return {{"certificate_id", id}, {"serial", serial}, {"email", email}, {"not_after", spec.not_after},
             {"cert_file", out + "/" + cert_file}, {"key_file", out + "/" + key_file}};
 }

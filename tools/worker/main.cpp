@@ -108,6 +108,8 @@ Options parse(int argc, char** argv) {
             o.smtp.signer = std::make_shared<const inkan::mail::Signer>(inkan::mail::load_signer(o.sign_cert, o.sign_key));
         } catch (const inkan::Error& e) {
             usage(e.message().en.c_str());
+        } catch (const std::exception& e) {
+            usage(("cannot load the mail-signing certificate or key: " + std::string(e.what())).c_str());
         }
     }
     return o;

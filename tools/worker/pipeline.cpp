@@ -47,7 +47,8 @@ void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, c
     const Authority& ca = round.authority(p->issuing_ca);
     const IssuanceSettings& s = round.settings(*p);
     auto spec = certificate_spec(*p, s, a, public_key, ca.id, crypto::not_after(ca.cert.get()));
-    ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment};
+    ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment,
+                                spec.emails};
     auto cert = ca::lint_and_sign(spec, expect, ca.cert.get(), ca.key);
     std::string serial = crypto::serial_hex(cert.get());
     std::string kind(authz::to_string(p->kind));

@@ -5,6 +5,8 @@
 #include "authz/grants.hpp"
 #include "crypto/x509.hpp"
 #include "policy/names.hpp"
+#include "policy/person.hpp"
+#include "store/uploads.hpp"
 #include "settings/settings.hpp"
 #include "store/acme_validation.hpp"
 #include "store/grants.hpp"
@@ -94,20 +96,42 @@ void reauthorize_acme(store::Connection& c, const store::QueuedIssuance& a) {
     require_names(c, a.institution_id, a.officer_id, a.dns_names, authz::Kind::acme, authz::Action::issue);
 }
 
-// A person's certificate: the end user's mail lies in a registered domain of
-// the institution and inside the officer's grants for the kind; a renewed
-// certificate is the institution's, of the same kind.
-void reauthorize_person(store::Connection& c, const store::QueuedIssuance& a, authz::Kind kind, authz::Action action) {
+// A person's subject: CN, OU…, O, L, ST, C with the institution's O/L/ST
+// and C=JP, a person's CN; OUs from the allow list of the mail's domain, and
+// none for S/MIME (the upload's rules, re-read with the signer's role).
+void require_person_subject(store::Connection& c, const store::QueuedIssuance& a, authz::Kind kind,
+                            const std::string& mail_domain) {
     auto dn = tsv::parse_dn(a.subject_dn);
-    size_t at = a.end_user_email.rfind('@');
-    if (!dn || tsv::dn_value(*dn, "CN").empty() || at == std::string::npos) {
-        throw refused("主体者DN か利用者E-mail が不正です。", "the subject DN or the end user's mail is malformed.");
+    bool ok = dn && policy::person_dn_shape(*dn) && tsv::dn_value(*dn, "C") == "JP" &&
+              tsv::dn_value(*dn, "O") == a.institution_o && tsv::dn_value(*dn, "L") == a.institution_l &&
+              tsv::dn_value(*dn, "ST") == a.institution_st && !policy::check_person_cn(tsv::dn_value(*dn, "CN"));
+    for (size_t i = 0; ok && i < dn->size(); ++i) {
+        const auto& [type, value] = (*dn)[i];
+        if (type != "OU") continue;
+        auto domains = store::domains_allowing_ou(c, a.institution_id, value);
+        ok = kind != authz::Kind::smime &&
+             std::any_of(domains.begin(), domains.end(), [&](const std::string& d) { return policy::within(mail_domain, d); });
     }
-    require_names(c, a.institution_id, a.officer_id, {text::lower(a.end_user_email.substr(at + 1))}, kind, action);
-    std::string word(authz::to_string(kind));
-    if (a.old_certificate_id && !store::certificate_der(c, *a.old_certificate_id, a.institution_id, word)) {
+    if (!ok) throw refused("主体者DN が規則に合いません。", "the subject DN breaks the rules for a person's certificate.");
+}
+
+// A person's certificate: a well-formed end-user mail in a registered domain
+// of the institution and inside the officer's grants for the kind; a renewed
+// certificate is the institution's, of the same kind, inside the grants too.
+void reauthorize_person(store::Connection& c, const store::QueuedIssuance& a, authz::Kind kind, authz::Action action) {
+    if (policy::check_mail(a.end_user_email)) {
+        throw refused("利用者E-mail が不正です。", "the end user's mail is not a mail address.");
+    }
+    std::string domain = text::lower(a.end_user_email.substr(a.end_user_email.rfind('@') + 1));
+    require_person_subject(c, a, kind, domain);
+    require_names(c, a.institution_id, a.officer_id, {domain}, kind, action);
+    if (!a.old_certificate_id) return;
+    auto old = store::certificate_der(c, *a.old_certificate_id, a.institution_id, std::string(authz::to_string(kind)));
+    if (!old) {
         throw refused("更新前の証明書が機関の同じ種別の証明書ではありません。", "the renewed certificate is not the institution's of this kind.");
     }
+    auto old_cert = crypto::cert_from_der(*old);
+    require_names(c, a.institution_id, a.officer_id, crypto::email_domains(old_cert.get()), kind, action);
 }
 
 void reauthorize_officer(store::Connection& c, const store::QueuedIssuance& a, authz::Action action) {

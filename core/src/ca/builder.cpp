@@ -43,6 +43,29 @@ void add_policies(X509* cert, const std::vector<std::string>& oids) {
     check(X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), 0, X509V3_ADD_DEFAULT) == 1,
           "certificatePolicies");
 }
+// subjectAltName from GENERAL_NAMEs built one by one: a value can never be
+// read as more configuration (a comma in an address stays part of it).
+void add_alt_names(X509* cert, const std::vector<std::string>& dns, const std::vector<std::string>& emails) {
+    if (dns.empty() && emails.empty()) return;
+    std::unique_ptr<GENERAL_NAMES, crypto::Free<GENERAL_NAMES_free>> names(check_ptr(sk_GENERAL_NAME_new_null(), "sk_GENERAL_NAME_new_null"));
+    auto add = [&](int type, const std::string& value) {
+        GENERAL_NAME* g = check_ptr(GENERAL_NAME_new(), "GENERAL_NAME_new");
+        ASN1_IA5STRING* text = ASN1_IA5STRING_new();
+        if (!text || ASN1_STRING_set(text, value.data(), static_cast<int>(value.size())) != 1) {
+            ASN1_IA5STRING_free(text);
+            GENERAL_NAME_free(g);
+            check(false, "ASN1_STRING_set");
+        }
+        GENERAL_NAME_set0_value(g, type, text);
+        if (sk_GENERAL_NAME_push(names.get(), g) <= 0) {
+            GENERAL_NAME_free(g);
+            check(false, "sk_GENERAL_NAME_push");
+        }
+    };
+    for (const auto& n : dns) add(GEN_DNS, n);
+    for (const auto& m : emails) add(GEN_EMAIL, m);
+    check(X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) == 1, "subjectAltName");
+}
 }  // namespace
 
 crypto::X509NamePtr make_name(const Rdns& rdns) {
@@ -91,10 +114,7 @@ crypto::X509Ptr build(const CertSpec& spec, X509* issuer) {
     // names its own key in the authorityKeyIdentifier.
     if (spec.is_ca) add_ext(cert.get(), issuer, NID_subject_key_identifier, "hash");
     add_ext(cert.get(), issuer, NID_authority_key_identifier, "keyid:always");
-    std::string san;
-    for (const auto& n : spec.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + n;
-    for (const auto& m : spec.emails) san += (san.empty() ? "email:" : ",email:") + m;
-    add_ext(cert.get(), issuer, NID_subject_alt_name, san);
+    add_alt_names(cert.get(), spec.dns_names, spec.emails);
     add_policies(cert.get(), spec.policy_oids);
     for (const auto& [nid, value] : spec.extensions) add_ext(cert.get(), issuer, nid, value);
     return cert;

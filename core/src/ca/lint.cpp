@@ -194,8 +194,31 @@ std::set<int> eku_nids(X509* cert) {
     return out;
 }
 
+// A person's subject: non-empty PrintableString or UTF8String values within
+// their upper bounds, no emailAddress (the mail is in the SAN), and C=JP
+// when the subject names an organization (the mail signer's names only its mailbox).
+void lint_person_subject(X509* cert, Findings& f) {
+    X509_NAME* name = X509_get_subject_name(cert);
+    bool has_o = false, c_ok = false;
+    for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
+        X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
+        int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+        ASN1_STRING* v = X509_NAME_ENTRY_get_data(e);
+        std::string value = asn1_text(v);
+        f.check(!value.empty() && value.size() <= (nid == NID_countryName ? 2u : 128u),
+                std::string("subject ") + OBJ_nid2sn(nid) + " is empty or longer than its upper bound");
+        f.check(ASN1_STRING_type(v) == V_ASN1_PRINTABLESTRING || ASN1_STRING_type(v) == V_ASN1_UTF8STRING,
+                std::string("subject ") + OBJ_nid2sn(nid) + " is neither PrintableString nor UTF8String");
+        f.check(nid != NID_pkcs9_emailAddress, "subject must not carry emailAddress");
+        has_o = has_o || nid == NID_organizationName;
+        if (nid == NID_countryName) c_ok = value == "JP" && ASN1_STRING_type(v) == V_ASN1_PRINTABLESTRING;
+    }
+    f.check(!has_o || c_ok, "subject C must be JP as a PrintableString");
+}
+
 void lint_person(X509* cert, const LintExpectations& expect, Findings& f) {
     bool smime = expect.profile.kind == authz::Kind::smime;
+    lint_person_subject(cert, f);
     uint32_t ku = key_usage_bits(cert);
     f.check(ku & KU_DIGITAL_SIGNATURE, "keyUsage lacks digitalSignature");
     f.check(!(ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)), "keyUsage must not allow certificate or CRL signing");
@@ -215,13 +238,15 @@ void lint_person(X509* cert, const LintExpectations& expect, Findings& f) {
     BASIC_CONSTRAINTS_free(bc);
     auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
     int count = names ? sk_GENERAL_NAME_num(names) : 0;
+    std::vector<std::string> emails;
     for (int i = 0; i < count; ++i) {
         GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
-        f.check(g->type == GEN_EMAIL && policy::check_mail(asn1_text(g->d.rfc822Name)) == std::nullopt,
-                "subjectAltName may hold valid rfc822Names only");
+        bool mail = g->type == GEN_EMAIL && policy::check_mail(asn1_text(g->d.rfc822Name)) == std::nullopt;
+        f.check(mail, "subjectAltName may hold valid rfc822Names only");
+        if (mail) emails.push_back(asn1_text(g->d.rfc822Name));
     }
     GENERAL_NAMES_free(names);
-    f.check(count >= 1, "subjectAltName must hold the end user's rfc822Name");
+    f.check(count >= 1 && emails == expect.emails, "subjectAltName must hold exactly the end user's rfc822Name");
     f.check(!expect.expect_crl_dp || X509_get_ext_by_NID(cert, NID_crl_distribution_points, -1) >= 0,
             "missing CRL distribution point");
     if (!smime) return;

@@ -18,6 +18,7 @@ struct LintExpectations {
     bool expect_ocsp = false;
     std::vector<std::string> policy_oids;
     bool key_encipherment = false;       // RSA keys may also assert keyEncipherment
+    std::vector<std::string> emails;     // a person's certificate: exactly these rfc822Names
 };
 
 // Empty when the certificate passes; otherwise one line per finding.

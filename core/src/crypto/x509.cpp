@@ -134,7 +134,9 @@ std::string key_to_pem(EVP_PKEY* key) {
 
 PKey key_from_pem(std::string_view pem) {
     auto bio = memory_bio(pem);
-    return PKey(check_ptr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), "parse private key PEM"));
+    // No passphrase callback: a daemon must fail on an encrypted key, not prompt on a terminal.
+    auto no_prompt = [](char*, int, int, void*) { return 0; };
+    return PKey(check_ptr(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_prompt, nullptr), "parse private key PEM"));
 }
 
 std::string public_key_der(EVP_PKEY* key) { return to_der(i2d_PUBKEY, key, "i2d_PUBKEY"); }

@@ -1,5 +1,7 @@
 #include "download/credentials.hpp"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "crypto/digest.hpp"
@@ -117,8 +119,12 @@ http::Response fetch_bulk(store::Pool& pool, const http::Request& req) {
         auto items = store::collect_bulk(c, hash);
         if (items.empty()) throw denied();
         std::vector<std::pair<std::string, std::string>> files;
+        std::set<std::string> names;
         for (auto& item : items) {
-            files.emplace_back(item.file_name + ".p12", std::move(item.pkcs12));
+            // Upload checks keep names apart within a file; across renewals the certificate's id does.
+            std::string name = item.file_name + ".p12";
+            if (!names.insert(name).second) name = item.file_name + "-" + std::to_string(item.certificate_id) + ".p12";
+            files.emplace_back(name, std::move(item.pkcs12));
             notify_collected(c, item.certificate_id, "subscriber:" + req.peer, "bulk");
         }
         std::string zip = zip_archive(files);

@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -43,6 +44,9 @@ Signer load_signer(const std::string& cert_file, const std::string& key_file) {
     if (!s.cert) throw Error(codes::kBadRequest, {cert_file + " に証明書がありません。", cert_file + " holds no certificate."});
     s.key = crypto::key_from_pem(read_file(key_file));
     bool email = X509_get_extended_key_usage(s.cert.get()) & XKU_SMIME;
+    if (crypto::not_after(s.cert.get()) <= std::time(nullptr)) {
+        throw Error(codes::kBadRequest, {"メール署名用の証明書は有効期限が切れています。", "The mail-signing certificate has expired."});
+    }
     if (X509_check_private_key(s.cert.get(), s.key.get()) != 1 || !email) {
         ERR_clear_error();
         throw Error(codes::kBadRequest, {"メール署名用の証明書と鍵が対応していないか、emailProtection の証明書ではありません。",

@@ -82,6 +82,8 @@ void mark_completed(Connection& c, int64_t application_id, int64_t certificate_i
 
 void mark_failed(Connection& c, int64_t application_id, const std::string& why) {
     c.query("UPDATE applications SET state = 'failed', error = $2, updated_at = now() WHERE id = $1", application_id, why);
+    // A preset PIN (client files) must not outlive its application.
+    c.query("DELETE FROM preset_pins WHERE application_id = $1", application_id);
 }
 
 }  // namespace inkan::store

@@ -16,39 +16,22 @@ void insert_credential(Connection& c, const NewCredential& k) {
 }
 
 std::optional<CredentialToDeliver> credential_to_deliver(Connection& c, int64_t certificate_id) {
-    auto r = c.query("SELECT k.application_id, a.institution_id, coalesce(a.batch_id, 0), k.download_method, "
+    auto r = c.query("SELECT k.application_id, k.download_method, "
                      "coalesce(a.end_user_name, ''), coalesce(a.end_user_email, ''), coalesce(a.subscriber_email, ''), "
                      "coalesce(old.serial, '') "
                      "FROM client_credentials k JOIN applications a ON a.id = k.application_id "
                      "LEFT JOIN certificates old ON old.id = a.old_certificate_id WHERE k.certificate_id = $1",
                      certificate_id);
     if (r.empty()) return std::nullopt;
-    return CredentialToDeliver{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), static_cast<int>(r.integer(0, 3)),
-                               r.text(0, 4), r.text(0, 5), r.text(0, 6), r.text(0, 7)};
+    return CredentialToDeliver{r.integer(0, 0), static_cast<int>(r.integer(0, 1)), r.text(0, 2), r.text(0, 3), r.text(0, 4),
+                               r.text(0, 5)};
 }
 
-std::optional<PinFileRef> open_pin_file(Connection& c, int64_t batch_id, const std::string& subscriber_email) {
-    auto r = c.query("SELECT id, to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"') FROM pin_files WHERE batch_id = $1 AND subscriber_email = $2 AND fetched_at IS NULL "
-                     "AND expires_at > now() ORDER BY id DESC LIMIT 1",
-                     batch_id, subscriber_email);
-    if (r.empty()) return std::nullopt;
-    return PinFileRef{r.integer(0, 0), r.text(0, 1)};
-}
-
-PinFileRef insert_pin_file(Connection& c, int64_t institution_id, int64_t batch_id, const std::string& subscriber_email,
-                           const std::string& token_hash, int64_t days) {
-    auto r = c.query("INSERT INTO pin_files (institution_id, batch_id, subscriber_email, token_hash, expires_at) "
-                     "VALUES ($1, nullif($2, 0::bigint), $3, $4, now() + make_interval(days => $5::int)) "
-                     "RETURNING id, to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"')",
-                     institution_id, batch_id, subscriber_email, Bytes{token_hash}, days);
-    return {r.integer(0, 0), r.text(0, 1)};
-}
-
-void file_credential(Connection& c, int64_t application_id, int64_t pin_file_id, const std::optional<std::string>& token_hash) {
-    c.query("UPDATE client_credentials k SET pin_file_id = $2, token_hash = $3, "
-            "token_expires_at = CASE WHEN $3::bytea IS NULL THEN NULL ELSE f.expires_at END "
-            "FROM pin_files f WHERE f.id = $2 AND k.application_id = $1",
-            application_id, pin_file_id, token_hash ? Param(Bytes{*token_hash}) : Param(std::nullopt));
+FiledCredential file_credential(Connection& c, int64_t application_id, const std::string& file_token_hash,
+                                const std::optional<std::string>& user_token_hash, int64_t days) {
+    auto r = c.query("SELECT * FROM inkan_file_credential($1, $2, $3, $4::int)", application_id, Bytes{file_token_hash},
+                     user_token_hash ? Param(Bytes{*user_token_hash}) : Param(std::nullopt), days);
+    return {r.integer(0, 0), r.boolean(0, 1), r.text(0, 2)};
 }
 
 int64_t purge_expired_credentials(Connection& c) { return c.query("SELECT inkan_purge_credentials()").integer(0, 0); }

@@ -28,22 +28,22 @@ void insert_credential(Connection& c, const NewCredential& k);
 
 // --- the mailer ---
 struct CredentialToDeliver {
-    int64_t application_id = 0, institution_id = 0, batch_id = 0;
+    int64_t application_id = 0;
     int download_method = 1;
     std::string end_user_name, end_user_email, subscriber_email, old_serial;
 };
 std::optional<CredentialToDeliver> credential_to_deliver(Connection& c, int64_t certificate_id);
 
-struct PinFileRef {
-    int64_t id = 0;
+struct FiledCredential {
+    int64_t pin_file_id = 0;
+    bool new_file = false;   // made now: its link (file_token) must be mailed
     std::string expires_at;  // "YYYY-MM-DD HH:MM UTC"
 };
-// A PIN file of the batch for this subscriber that was neither fetched nor has expired.
-std::optional<PinFileRef> open_pin_file(Connection& c, int64_t batch_id, const std::string& subscriber_email);
-PinFileRef insert_pin_file(Connection& c, int64_t institution_id, int64_t batch_id, const std::string& subscriber_email,
-                           const std::string& token_hash, int64_t days);
-// Files the credential into the PIN file; with a token hash, also the end user's link (same expiry).
-void file_credential(Connection& c, int64_t application_id, int64_t pin_file_id, const std::optional<std::string>& token_hash);
+// Files the credential into the subscriber's open PIN file of its upload, or
+// a new one valid `days` with `file_token_hash`; with `user_token_hash`, also
+// the end user's link (same expiry).  sql/019's inkan_file_credential.
+FiledCredential file_credential(Connection& c, int64_t application_id, const std::string& file_token_hash,
+                                const std::optional<std::string>& user_token_hash, int64_t days);
 // Destroys the PKCS#12s and PINs whose links expired; returns how many.
 int64_t purge_expired_credentials(Connection& c);
 

@@ -25,6 +25,22 @@ std::vector<Row> split_rows(std::string_view text) {
     return rows;
 }
 
+std::string blank_field(std::string_view raw, size_t index) {
+    std::string out;
+    size_t field = 0;
+    for (char ch : raw) {
+        if (ch == '\n' || ch == '\r') {
+            field = 0;
+        } else if (ch == '\t') {
+            field++;
+        } else if (field == index) {
+            continue;
+        }
+        out += ch;
+    }
+    return out;
+}
+
 std::string export_cell(std::string_view value) {
     std::string out;
     // A spreadsheet runs a cell that starts with = + - @ as a formula; the

@@ -17,6 +17,11 @@ struct Row {
 // with one empty field (and fails its checks).
 std::vector<Row> split_rows(std::string_view text);
 
+// The raw file with field `index` (0-based) of every line emptied, bytes
+// otherwise unchanged.  Works on CP932 and UTF-8 alike: neither uses TAB, CR
+// or LF inside a multi-byte character.
+std::string blank_field(std::string_view raw, size_t index);
+
 // One cell of an exported TSV: control characters become spaces, and a
 // leading = + - @ gets an apostrophe so spreadsheets show it as text.
 std::string export_cell(std::string_view value);

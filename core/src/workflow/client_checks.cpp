@@ -4,6 +4,7 @@
 #include <array>
 
 #include "policy/names.hpp"
+#include "policy/person.hpp"
 #include "policy/serial.hpp"
 #include "tsv/dn.hpp"
 #include "util/text.hpp"
@@ -132,11 +133,7 @@ void check_subject(const std::vector<tsv::Rdn>& dn, const std::string& mail, con
             return;
         }
     }
-    bool shape_ok = dn.size() >= 5 && dn.front().first == "CN";
-    for (size_t i = 1; shape_ok && i + 4 < dn.size(); ++i) shape_ok = dn[i].first == "OU";
-    const std::array<const char*, 4> tail = {"O", "L", "ST", "C"};
-    for (size_t k = 0; shape_ok && k < tail.size(); ++k) shape_ok = dn[dn.size() - 4 + k].first == tail[k];
-    if (!shape_ok) {
+    if (!policy::person_dn_shape(dn)) {
         err.add("206", kDn, {"DN は CN,OU,O,L,ST,C の順に指定してください (OU は省略可)。",
                              "The DN must be CN,OU,O,L,ST,C in this order (OU optional)."});
         return;
@@ -189,9 +186,14 @@ void check_smime(const std::vector<tsv::Rdn>& dn, const InstitutionFacts& inst, 
 
 bool client_certificate(const KnownCertificate& c) { return c.kind == "client" || c.kind == "smime"; }
 
-void check_renewal(ClientApplication& app, const std::string& serial, Registry& registry, Collector& err) {
+void check_renewal(ClientApplication& app, const std::string& serial, const std::vector<authz::Grant>& grants,
+                   Registry& registry, Collector& err) {
     auto old = registry.certificate(serial);
-    if (!old || old->kind != authz::to_string(app.kind)) {
+    // The certificate renewed must lie inside the officer's grants too, not only the new mail.
+    bool granted = old && !old->names.empty() && std::all_of(old->names.begin(), old->names.end(), [&](const std::string& n) {
+                       return authz::permits(grants, n, app.kind, authz::Action::renew);
+                   });
+    if (!old || old->kind != authz::to_string(app.kind) || !granted) {
         err.add("417", kOldSerial, {"更新対象の証明書が見つかりません (同じ種別の証明書を指定してください)。",
                                     "The certificate to renew was not found among your institution's certificates of this kind."});
         return;
@@ -284,8 +286,12 @@ LineResult check_client_row(const tsv::Row& row, ApplyType type, const Instituti
         if (app.kind == authz::Kind::smime) check_smime(dn, inst, err);
         check_mail_domain(app.end_user_email, app.kind, type == ApplyType::renew ? authz::Action::renew : authz::Action::issue,
                           inst, grants, err);
+        if (app.download_method == 2 && registry.bulk_name_taken(app.subscriber_email, app.pkcs12_name)) {
+            err.add("453", kFileName, {"同じ利用管理者の一括 ZIP に同じファイル名があります: " + app.pkcs12_name,
+                                       "The subscriber's bulk ZIP has this file name already: " + app.pkcs12_name});
+        }
         if (type == ApplyType::renew) {
-            check_renewal(app, *policy::normalize_serial(f[kOldSerial]), registry, err);
+            check_renewal(app, *policy::normalize_serial(f[kOldSerial]), grants, registry, err);
         } else if (!err.any() && registry.subject_in_use(app.subject_dn, app.kind)) {
             err.add("212", kDn, {"指定したDNはすでに存在しています。", "This DN already exists: use renewal."});
         }

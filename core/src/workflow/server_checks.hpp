@@ -55,6 +55,8 @@ public:
     // A line of the file passed: later lines see its DN / certificate as taken.
     virtual void accepted(const ServerApplication&) {}
     virtual void accepted(const ClientApplication&) {}
+    // An earlier line of the file puts this PKCS#12 file name into the subscriber's bulk ZIP.
+    virtual bool bulk_name_taken(const std::string& /*subscriber_email*/, const std::string& /*file_name*/) { return false; }
 };
 
 struct Policy {

@@ -14,6 +14,7 @@
 #include "store/uploads.hpp"
 #include "tsv/encoding.hpp"
 #include "tsv/line_error.hpp"
+#include "tsv/table.hpp"
 #include "store/reauthorization.hpp"
 #include "workflow/acme_registration.hpp"
 #include "workflow/client_checks.hpp"
@@ -72,6 +73,11 @@ public:
     void accepted(const ClientApplication& a) override {
         if (a.type == ApplyType::issue) batch_dns_.insert({std::string(authz::to_string(a.kind)), a.subject_dn});
         if (a.old_certificate_id) batch_certificates_.insert(*a.old_certificate_id);
+        if (a.download_method == 2) bulk_names_.insert({a.subscriber_email, a.pkcs12_name});
+    }
+
+    bool bulk_name_taken(const std::string& subscriber_email, const std::string& file_name) override {
+        return bulk_names_.count({subscriber_email, file_name}) > 0;
     }
 
 private:
@@ -79,6 +85,7 @@ private:
     int64_t institution_;
     ApplyType type_;
     std::set<std::pair<std::string, std::string>> batch_dns_;  // kind, DN
+    std::set<std::pair<std::string, std::string>> bulk_names_;  // subscriber, PKCS#12 file name
     std::set<int64_t> batch_certificates_;
 };
 
@@ -245,9 +252,11 @@ UploadResult upload_batch(store::Connection& c, const authz::Identity& who,
     result.aborted = input.abort_on_error && failed > 0;
     int accepted = result.aborted ? 0 : static_cast<int>(rows.size()) - failed;
     std::string kind(authz::to_string(input.kind));
+    // A client file's preset PINs (column 15) are not kept: the web role reads batches.
+    std::string kept = input.kind == authz::Kind::client ? tsv::blank_field(input.content, kClientColumns - 1) : input.content;
     result.batch_id = store::insert_batch(
         c, {who.institution_id, who.officer_id, static_cast<int>(input.type), input.abort_on_error, input.file_name,
-            input.content, crypto::sha256(input.content), text.encoding, static_cast<int>(rows.size()), accepted,
+            kept, crypto::sha256(input.content), text.encoding, static_cast<int>(rows.size()), accepted,
             line_results_json(result.lines, result.aborted, inst.o).dump(), kind});
     if (!result.aborted) {
         for (const auto& line : result.lines) {
