@@ -1,6 +1,7 @@
 // A new officer's first session, in Debian's chromium: pickup of the officer
 // certificate, then every console page (INKAN_WALK=subscriber: a subscriber's
-// download link instead).  Driven by tests/e2e/test_console_browser.py,
+// download link instead; INKAN_WALK=credentials: a client certificate's PIN
+// file and the end user's PKCS#12).  Driven by tests/e2e/test_console_browser.py,
 // which prepares the data and checks the database afterwards; this script
 // prints one JSON line of what it saw.  Any failed expectation throws.
 import { execFileSync } from "node:child_process";
@@ -13,7 +14,7 @@ const env = (name) => {
   if (!v) throw new Error(`${name} is not set`);
   return v;
 };
-const SUBSCRIBER = process.env.INKAN_WALK === "subscriber";
+const SUBSCRIBER = process.env.INKAN_WALK === "subscriber" || process.env.INKAN_WALK === "credentials";
 const CONSOLE = SUBSCRIBER ? "" : env("INKAN_CONSOLE");
 const SHOTS = env("INKAN_SCREENSHOTS");
 const DOWNLOADS = env("INKAN_DOWNLOADS");
@@ -306,7 +307,54 @@ async function subscriber() {
   return { fullchain: pem.toString("utf8") };
 }
 
-if (SUBSCRIBER) {
+// A client certificate: the end user's link waits for the PINs, the subscriber
+// fetches the PIN file once, then the end user's PIN opens the PKCS#12 once.
+async function credentials() {
+  const browser = await launch();
+  const page = await browser.newPage({ locale: "ja-JP" });
+  await page.goto(env("INKAN_CREDENTIAL_LINK"));
+  await page.getByRole("heading", { level: 1, name: "証明書 (PKCS#12) の取得" }).waitFor();
+  await page.getByText(/利用管理者がまだアクセスPINを受け取っていません/).waitFor();
+  expect((await page.locator("form.action").count()) === 0, "no PIN form before the PINs were fetched");
+  await shot(page, "credential-waiting");
+
+  await page.goto(env("INKAN_PINS_LINK"));
+  await page.getByRole("heading", { level: 1, name: "アクセスPINの取得" }).waitFor();
+  expect((await page.locator("#pin-entries").textContent()).trim() === "1", "one certificate in the PIN file");
+  await shot(page, "pins");
+  const zip = await saveDownload(
+    page,
+    () => page.getByRole("button", { name: "アクセスPINのファイルを取得" }).click(),
+    "pins.zip",
+  );
+  await page.getByText("アクセスPINのファイルは取得済みです。").waitFor();
+  expect((await page.getByRole("button", { name: "アクセスPINのファイルを取得" }).count()) === 0, "fetched once");
+
+  await page.goto(env("INKAN_CREDENTIAL_LINK"));
+  await page.reload();
+  await page.getByLabel("アクセスPIN").fill("WRONG-PIN-0000");
+  await page.getByRole("button", { name: "PKCS#12 ファイルをダウンロード" }).click();
+  await page.getByText(/アクセスPINが違います。あと 4 回/).waitFor();
+  await page.getByLabel("アクセスPIN").fill(env("INKAN_PIN"));
+  const p12 = await saveDownload(
+    page,
+    () => page.getByRole("button", { name: "PKCS#12 ファイルをダウンロード" }).click(),
+    "credential.p12",
+  );
+  await page.getByText("この証明書はすでに取得されています。").waitFor();
+  await shot(page, "credential-collected");
+  await browser.close();
+  return {
+    pins_zip: join(DOWNLOADS, "pins.zip"),
+    zip_bytes: zip.length,
+    p12: join(DOWNLOADS, "credential.p12"),
+    p12_bytes: p12.length,
+  };
+}
+
+if (process.env.INKAN_WALK === "credentials") {
+  console.log(JSON.stringify(await credentials()));
+} else if (SUBSCRIBER) {
   console.log(JSON.stringify(await subscriber()));
 } else {
   const seen = { p12_bytes: await pickup() };

@@ -2,13 +2,15 @@
 servers: pickup of the officer certificate (a wrong PIN first) → login with it (an NSS database
 and the AutoSelectCertificateForUrls policy, as an institution would deploy it) → upload (good and
 bad file) → watch issuance → detail → download on behalf → renew → revoke → export → statistics →
-allow list → renewal of the officer certificate → language switch on every page → logout.  Screenshots of each page are kept in
-build/artifacts/console/<server>/."""
+allow list → renewal of the officer certificate → language switch on every page → logout; a subscriber's
+download page; and a client certificate's PIN page and end-user PKCS#12 page.  Screenshots of each page are kept
+in build/artifacts/console/<server>/."""
 
 import json
 import os
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,32 @@ def test_subscriber_downloads_from_the_mailed_link(local, world, server, tmp_pat
     # The first download completes the application: counted, and the officer is told.
     assert local.psql(f"SELECT downloads FROM download_tokens t JOIN certificates c ON c.id = t.certificate_id "
                       f"WHERE c.serial = '{serial}'") == "1"
+
+
+def test_end_user_collects_a_client_certificate(local, world, server, tmp_path):
+    """The subscriber's PIN page and the end user's PKCS#12 page in chromium."""
+    from test_client_certificates import client_line, person_dn
+    inst = world.institution()
+    officer = world.logged_in(server, tmp_path, inst=inst, kinds="client")
+    domain = inst["domain"]
+    line = client_line(person_dn(inst, "Browser User"), "13", "1", f"browser@{domain}", "browser-user",
+                       f"pins@{domain}", pin="Walk-PIN-2345")
+    up = world.client.post(local.url(server, "/ra/api/v1/batches"), cert=officer.cert,
+                           headers={"X-CSRF-Token": officer.csrf}, files={"file": ("client.tsv", tsv([line]))},
+                           fields={"applyType": "1", "errorFlg": "1", "kind": "client"})
+    assert up.status == 200 and up.json["accepted"] == 1, up.text
+    world.wait_for_batch(up.json["batch_id"])
+    token = lambda to, route: re.search(  # noqa: E731
+        rf"#/{route}\?t=([A-Za-z0-9_\-]+)",
+        local.wait_for_mail(lambda m: m["to"] == to and m["kind"] in ("pin-file-link", "credential-link"))["body"]).group(1)
+    home, _ = browser_profile(local, tmp_path)
+    env = dict(os.environ, INKAN_WALK="credentials", INKAN_HOME=str(home), INKAN_PIN="Walk-PIN-2345",
+               INKAN_PINS_LINK=local.url(server, f"/ra/#/pins?t={token(f'pins@{domain}', 'pins')}"),
+               INKAN_CREDENTIAL_LINK=local.url(server, f"/ra/#/credential?t={token(f'browser@{domain}', 'credential')}"),
+               INKAN_SCREENSHOTS=str(artefacts_of(server)), INKAN_DOWNLOADS=str(tmp_path / "downloads"))
+    seen = run_walk(env)
+    rows = zipfile.ZipFile(seen["pins_zip"]).read("pins.tsv").decode("cp932").splitlines()
+    assert rows[1].split("\t")[1:3] == [f"browser@{domain}", "Walk-PIN-2345"], rows
+    subject = subprocess.run(["openssl", "pkcs12", "-in", seen["p12"], "-passin", "pass:Walk-PIN-2345", "-clcerts",
+                              "-nokeys"], capture_output=True, text=True, check=True).stdout
+    assert "Browser User" in subject
