@@ -35,6 +35,20 @@ def wrk(url, connections=16, seconds=5, script=None):
             "p99_ms": round(float(p99.group(1)) * scale[p99.group(2)], 2) if p99 else None}
 
 
+def ab_latency(url, pem, clients=50, requests=2000):
+    """ApacheBench with a client certificate (`pem`: certificate and key), `clients` at once with
+    keep-alive: {per_second, p50_ms, p99_ms}; fails on any non-2xx answer."""
+    out = subprocess.run(["ab", "-q", "-k", "-c", str(clients), "-n", str(requests), "-E", str(pem), url],
+                         capture_output=True, text=True, check=True).stdout
+    failed = int(re.search(r"Failed requests:\s+(\d+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx responses:\s+(\d+)", out)
+    if failed or non_2xx:
+        raise RuntimeError(f"{url}: failed answers\n{out}")
+    pct = lambda p: float(re.search(rf"^\s*{p}%\s+(\d+)", out, re.M).group(1))  # noqa: E731
+    return {"per_second": float(re.search(r"Requests per second:\s+([\d.]+)", out).group(1)),
+            "p50_ms": pct(50), "p99_ms": pct(99)}
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

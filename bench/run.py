@@ -10,7 +10,11 @@ the same run on the same machine (bench/references.py).
   with the same CA key type and to the `openssl speed` ceiling for the
   signatures each certificate needs (itself and two OCSP responses);
 - OCSP GET and CRL GET on nginx's plain-http listener, next to nginx serving a
-  1.5 KB static file on that listener (wrk, 16 keep-alive connections).
+  1.5 KB static file on that listener (wrk, 16 keep-alive connections);
+- officer API latency: /api/v1/me and a certificate list at 50 concurrent
+  clients presenting the officer certificate (ab -E, keep-alive), next to
+  nginx serving the console's static index.html on the same TLS listener with
+  the same certificate.
 
 Writes bench/results/latest.json.
 """
@@ -33,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT / "bench"))
 from client import Client  # noqa: E402
 from inkan_local import Local  # noqa: E402
-from references import add_static_file, cfssl_sign_rate, openssl_speed, wrk  # noqa: E402
+from references import ab_latency, add_static_file, cfssl_sign_rate, openssl_speed, wrk  # noqa: E402
 from upki import dn, issue_line, openssl_csr, tsv  # noqa: E402
 
 # Signatures each certificate needs: itself and its two pre-signed OCSP responses (for SHA-1 and
@@ -98,6 +102,17 @@ def ocsp_get_url(local, client, cert, tmp):
     return local.plain_url("nginx", f"/ocsp/{encoded}"), local.plain_url("nginx", f"/crl/{ca_id}.crl")
 
 
+def officer_latency(local, cert, tmp):
+    """p50/p99 of the officer API at 50 clients with the officer certificate, and of a static file
+    on the same TLS listener with the same certificate."""
+    pem = tmp / "officer.pem"
+    pem.write_bytes(subprocess.run(["openssl", "pkcs12", "-in", cert[0], "-passin", f"pass:{cert[1]}", "-nodes"],
+                                   capture_output=True, check=True).stdout)
+    return {"static": ab_latency(local.url("nginx", "/ra/index.html"), pem),
+            "me": ab_latency(local.url("nginx", "/ra/api/v1/me"), pem),
+            "list": ab_latency(local.url("nginx", "/ra/api/v1/certificates?status=4&limit=50"), pem)}
+
+
 def ratio(a, b):
     return round(a / b, 3) if b else None
 
@@ -147,6 +162,7 @@ def main():
         static = wrk(add_static_file(local))
         ocsp = wrk(ocsp_url)
         crl = wrk(crl_url)
+        officer = officer_latency(local, cert, tmp)
 
         result = {
             "upload_99_lines_seconds": round(upload, 3),
@@ -170,6 +186,14 @@ def main():
             "crl_per_second": crl["per_second"],
             "crl_p99_ms": crl["p99_ms"],
             "crl_vs_static": ratio(crl["per_second"], static["per_second"]),
+            "officer_clients": 50,
+            "tls_static_p99_ms": officer["static"]["p99_ms"],
+            "officer_me_p50_ms": officer["me"]["p50_ms"],
+            "officer_me_p99_ms": officer["me"]["p99_ms"],
+            "officer_list_p50_ms": officer["list"]["p50_ms"],
+            "officer_list_p99_ms": officer["list"]["p99_ms"],
+            "officer_me_per_second": officer["me"]["per_second"],
+            "officer_list_per_second": officer["list"]["per_second"],
         }
         print(json.dumps(result, indent=2))
         out = ROOT / "bench" / "results"

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { download, DOWNLOAD_BASE } from "../api";
 import { ErrorBox } from "../components/ErrorBox";
+import { PinField } from "../components/PinField";
 import { useApi } from "../components/useApi";
 import { t, type Key } from "../i18n";
 import { jstAndUtc } from "../time";
@@ -57,18 +58,7 @@ export function Credential({ token }: { token: string }) {
           {state === "ready" && (
             <form onSubmit={submit} class="action">
               <p>{t("credentialHelp")}</p>
-              <label>
-                {t("accessPin")}
-                <input
-                  name="pin"
-                  value={pin}
-                  required
-                  autocomplete="off"
-                  autocapitalize="off"
-                  spellcheck={false}
-                  onInput={(e) => setPin((e.currentTarget as HTMLInputElement).value)}
-                />
-              </label>
+              <PinField value={pin} onInput={setPin} />
               <button type="submit" disabled={busy || !pin.trim()}>
                 {t("downloadP12")}
               </button>

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { ENROLL_BASE, getJson, postFormStatus } from "../api";
 import { CollectCertificate, type Queued } from "../components/CollectCertificate";
 import { ErrorBox } from "../components/ErrorBox";
+import { PinField } from "../components/PinField";
 import { useApi } from "../components/useApi";
 import { t } from "../i18n";
 
@@ -43,18 +44,7 @@ export function Pickup({ token }: { token: string }) {
             {t("pickupFor")}: <strong>{info.data.officer_name}</strong>
           </p>
           <p>{t("pickupHelp")}</p>
-          <label>
-            {t("accessPin")}
-            <input
-              name="pin"
-              value={pin}
-              required
-              autocomplete="off"
-              autocapitalize="characters"
-              spellcheck={false}
-              onInput={(e) => setPin((e.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
+          <PinField value={pin} onInput={setPin} />
           <p class="sub">
             {t("attemptsLeft")}: {info.data.attempts_left}
           </p>

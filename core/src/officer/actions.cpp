@@ -59,16 +59,23 @@ store::ServerListRow issued_certificate(Context& ctx, store::Inventory inventory
 }
 }  // namespace
 
-http::Response revoke_certificate(Context& ctx) {
+namespace {
+// Both layouts keep the DN in column 1 and the serial, reason and comment in columns 4 to 6.
+http::Response revoke_in(Context& ctx, store::Inventory inventory, size_t columns, authz::Kind file_kind) {
     require_csrf(ctx.req, ctx.session);
-    auto row = issued_certificate(ctx);
+    auto row = issued_certificate(ctx, inventory);
     const auto& form = ctx.req.form();
-    std::vector<std::string> f(kColumns);
+    std::vector<std::string> f(columns);
     f[0] = row.subject_dn;
     f[3] = "0x" + row.serial;
     f[4] = http::text_field(form, "reason");
     f[5] = http::text_field(form, "comment");
-    return submit_line(ctx, workflow::ApplyType::revoke, authz::Kind::server, "api-revoke-" + row.serial + ".tsv", f);
+    return submit_line(ctx, workflow::ApplyType::revoke, file_kind, "api-revoke-" + row.serial + ".tsv", f);
+}
+}  // namespace
+
+http::Response revoke_certificate(Context& ctx) {
+    return revoke_in(ctx, store::Inventory::server, kColumns, authz::Kind::server);
 }
 
 http::Response renew_certificate(Context& ctx) {
@@ -95,15 +102,7 @@ http::Response renew_certificate(Context& ctx) {
 
 // A client or S/MIME certificate: the 15-column line (UPKI-FORMATS §3).
 http::Response revoke_client_certificate(Context& ctx) {
-    require_csrf(ctx.req, ctx.session);
-    auto row = issued_certificate(ctx, store::Inventory::client);
-    const auto& form = ctx.req.form();
-    std::vector<std::string> f(workflow::kClientColumns);
-    f[0] = row.subject_dn;
-    f[3] = "0x" + row.serial;
-    f[4] = http::text_field(form, "reason");
-    f[5] = http::text_field(form, "comment");
-    return submit_line(ctx, workflow::ApplyType::revoke, authz::Kind::client, "api-revoke-" + row.serial + ".tsv", f);
+    return revoke_in(ctx, store::Inventory::client, workflow::kClientColumns, authz::Kind::client);
 }
 
 // A new key pair and PKCS#12 for the same person, handed out as before.

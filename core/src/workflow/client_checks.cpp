@@ -247,18 +247,7 @@ LineResult check_client_row(const tsv::Row& row, ApplyType type, const Instituti
     result.row = row.number;
     Collector err(result, kColumns);
     const auto& f = row.fields;
-    if (f.size() != kClientColumns) {
-        wrong_field_count(f.size(), kClientColumns, err);
-        return result;
-    }
-    result.subject_dn = f[kDn];
-    result.affiliation = f[kSubAffiliation];
-    result.name = f[kSubName];
-    result.mail = f[kSubMail];
-    if (!inst.active) {
-        err.add("215", kDn, {"機関が有効ではありません。", "The institution is not active."});
-        return result;
-    }
+    if (!open_line(f, kClientColumns, {kDn, kSubName, kSubAffiliation, kSubMail}, inst.active, result, err)) return result;
     check_fields(f, type, profiles, err);
     if (err.any()) return result;
 

@@ -31,11 +31,25 @@ void check_basics(const std::vector<std::string>& fields, std::span<const Column
     }
 }
 
-void wrong_field_count(size_t got, size_t expected, Collector& err) {
-    err.add("421", Message{"行", "Line"},
-            {"項目数が " + std::to_string(got) + " です (" + std::to_string(expected) + "項目をタブ区切りで指定してください)。",
-             "The line has " + std::to_string(got) + " fields (" + std::to_string(expected) +
-                 " TAB-separated fields expected)."});
+bool open_line(const std::vector<std::string>& fields, size_t expected, TableColumns table, bool institution_active,
+               LineResult& result, Collector& err) {
+    size_t got = fields.size();
+    if (got != expected) {
+        err.add("421", Message{"行", "Line"},
+                {"項目数が " + std::to_string(got) + " です (" + std::to_string(expected) + "項目をタブ区切りで指定してください)。",
+                 "The line has " + std::to_string(got) + " fields (" + std::to_string(expected) +
+                     " TAB-separated fields expected)."});
+        return false;
+    }
+    result.subject_dn = fields[table.subject_dn];
+    result.name = fields[table.name];
+    result.affiliation = fields[table.affiliation];
+    result.mail = fields[table.mail];
+    if (!institution_active) {
+        err.add("215", table.subject_dn, {"機関が有効ではありません。", "The institution is not active."});
+        return false;
+    }
+    return true;
 }
 
 std::optional<int> check_reason(const std::string& reason_text, const std::string& comment, size_t reason_col,

@@ -45,8 +45,16 @@ bool comment_ok(const std::string& s);
 void check_basics(const std::vector<std::string>& fields, std::span<const ColumnSpec> columns,
                   const std::function<bool(size_t)>& required, size_t comment_col, Collector& err);
 
-// 421: the line has not `expected` TAB-separated fields.
-void wrong_field_count(size_t got, size_t expected, Collector& err);
+// Where a layout keeps what the result table shows of every line.
+struct TableColumns {
+    size_t subject_dn, name, affiliation, mail;
+};
+
+// What every line starts with: `expected` TAB-separated fields (421), the
+// result table's cells, and an active institution (215).  False when the
+// line ends there.
+bool open_line(const std::vector<std::string>& fields, size_t expected, TableColumns table, bool institution_active,
+               LineResult& result, Collector& err);
 
 // The reason of a revocation or a suspension: an RFC 5280 code the BRs let a
 // subscriber give (0, 1, 3, 4, 5), with a comment when it says nothing (0).

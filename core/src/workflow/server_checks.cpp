@@ -297,19 +297,8 @@ LineResult check_server_row(const tsv::Row& row, ApplyType type, const Instituti
     result.row = row.number;
     Collector err(result, columns(policy.kind));
     const auto& f = row.fields;
-    if (f.size() != kServerColumns) {
-        wrong_field_count(f.size(), kServerColumns, err);
-        return result;
-    }
-    result.subject_dn = f[kDn];
+    if (!open_line(f, kServerColumns, {kDn, kSubName, kSubAffiliation, kSubMail}, inst.active, result, err)) return result;
     result.fqdn = f[kFqdn];
-    result.affiliation = f[kSubAffiliation];
-    result.name = f[kSubName];
-    result.mail = f[kSubMail];
-    if (!inst.active) {
-        err.add("215", kDn, {"機関が有効ではありません。", "The institution is not active."});
-        return result;
-    }
     check_fields(f, type, policy, err);
     if (err.any()) return result;
 
