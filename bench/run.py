@@ -8,7 +8,8 @@ the same run on the same machine (bench/references.py).
 - issuance: certificates per second from a full queue (queued → signed → OCSP
   responses signed → stored → handed to the mailer), next to cfssl's sign API
   with the same CA key type and to the `openssl speed` ceiling for the
-  signatures each certificate needs (itself and two OCSP responses);
+  signatures each certificate needs (itself and two OCSP responses); once with
+  the RSA-2048 server CA, once with a P-256 one (`ca import`);
 - OCSP GET and CRL GET on nginx's plain-http listener, next to nginx serving a
   1.5 KB static file on that listener (wrk, 16 keep-alive connections);
 - officer API latency: /api/v1/me and a certificate list at 50 concurrent
@@ -70,13 +71,49 @@ def setup(local, client, tmp):
     return cert, csrf
 
 
-def make_file(tmp, n, tag):
+def make_file(tmp, n, tag, profile="3", key="rsa"):
     lines = []
     for i in range(n):
         host = f"h{tag}-{i}.{DOMAIN}"
-        csr, _, _ = openssl_csr(tmp, host, O, L, ST, name=f"b{tag}-{i}")
-        lines.append(issue_line(dn(host, O, L, ST), csr, host, f"admin@{DOMAIN}"))
+        csr, _, _ = openssl_csr(tmp, host, O, L, ST, name=f"b{tag}-{i}", key=key)
+        lines.append(issue_line(dn(host, O, L, ST), csr, host, f"admin@{DOMAIN}", profile=profile))
     return tsv(lines)
+
+
+def timed_issuance(local, client, cert, csrf, files):
+    """Uploads the files with the signer stopped, starts it, and times until every line is issued:
+    (certificates per second, how many, failures)."""
+    local.stop_worker()
+    batches = [timed_upload(local, client, cert, csrf, f)[1] for f in files]
+    ids = ",".join(map(str, batches))
+    queued = int(local.psql(f"SELECT count(*) FROM applications WHERE batch_id IN ({ids})"))
+    start = time.perf_counter()
+    local.start_worker()
+    while local.psql(f"SELECT count(*) FROM applications WHERE batch_id IN ({ids}) AND state = 'queued'") != "0":
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    failed = int(local.psql(f"SELECT count(*) FROM applications WHERE batch_id IN ({ids}) AND state <> 'issued'"))
+    return queued / elapsed, queued, failed
+
+
+def use_p256_server_ca(local, tmp):
+    """Replaces the ECC server CA with a P-256 one below the same root (what `ca import` is for), so
+    profile 11 certificates are signed with ECDSA P-256."""
+    keys = local.state / "worker-keys"
+    root = next(ca for ca in local.inkanctl("ca", "list") if ca["role"] == "root" and ca["active"])
+    root_pem = tmp / "root.pem"
+    root_pem.write_text(local.inkanctl("ca", "cert", "--role", "root"))
+    key, csr, pem, ext = (tmp / f"p256-ca.{n}" for n in ("key", "csr", "pem", "ext"))
+    run = lambda *a: subprocess.run([str(x) for x in a], check=True, capture_output=True)  # noqa: E731
+    run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key)
+    run("openssl", "req", "-new", "-key", key, "-subj", "/C=JP/O=inkan bench/CN=Bench Server CA P-256", "-out", csr)
+    ext.write_text("basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,digitalSignature,keyCertSign,cRLSign\n"
+                   "extendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
+                   "certificatePolicies=2.23.140.1.2.2\n")
+    run("openssl", "x509", "-req", "-in", csr, "-CA", root_pem, "-CAkey", keys / root["key_ref"], "-CAcreateserial",
+        "-days", "365", "-sha256", "-extfile", ext, "-out", pem)
+    local.inkanctl("ca", "import", "--role", "server-ecc", "--cert", pem, "--key", key, "--key-dir", keys,
+                   "--name", "Bench Server CA P-256", "--parent", root["name"])
 
 
 def timed_upload(local, client, cert, csrf, content):
@@ -145,17 +182,15 @@ def main():
 
         # 2. Issuance: queue --certs applications, start the worker, time until all are issued.
         files = [make_file(tmp, 99, f"i{k}") for k in range((args.certs + 98) // 99)]
-        batches = [timed_upload(local, client, cert, csrf, f)[1] for f in files]
-        ids = ",".join(map(str, batches))
-        queued = int(local.psql(f"SELECT count(*) FROM applications WHERE batch_id IN ({ids})"))
-        start = time.perf_counter()
-        local.start_worker()
-        while local.psql(f"SELECT count(*) FROM applications WHERE batch_id IN ({ids}) AND state = 'queued'") != "0":
-            time.sleep(0.05)
-        issue_time = time.perf_counter() - start
-        failed = local.psql(f"SELECT count(*) FROM applications WHERE batch_id IN ({ids}) AND state <> 'issued'")
-        per_sec = queued / issue_time
+        per_sec, queued, failed = timed_issuance(local, client, cert, csrf, files)
         ceiling = sign_s / SIGNATURES_PER_CERTIFICATE
+        # ... and with a P-256 CA (profile 11, P-384 subscriber keys), next to cfssl with a P-256 CA.
+        p256_sign_s, _ = openssl_speed("ecdsap256")
+        cfssl_p256 = cfssl_sign_rate(tmp, sample_csr, f"cfssl.{DOMAIN}", key="ec")
+        use_p256_server_ca(local, tmp)
+        ecc_files = [make_file(tmp, 99, f"e{k}", profile="11", key="p384") for k in range((args.certs + 98) // 99)]
+        p256_per_sec, p256_queued, p256_failed = timed_issuance(local, client, cert, csrf, ecc_files)
+        p256_ceiling = p256_sign_s / SIGNATURES_PER_CERTIFICATE
 
         # 3. Relying parties: OCSP GET and CRL GET next to a static file on the same listener.
         ocsp_url, crl_url = ocsp_get_url(local, client, cert, tmp)
@@ -170,7 +205,7 @@ def main():
             "ceiling_rsa2048_verify_per_second": verify_s,
             "upload_vs_verify_ceiling": ratio(99 / upload, verify_s),
             "issued": queued,
-            "issue_failures": int(failed),
+            "issue_failures": failed,
             "issuance_per_second": round(per_sec, 1),
             "cfssl_sign_per_second": round(cfssl, 1),
             "issuance_vs_cfssl": ratio(per_sec, cfssl),
@@ -178,6 +213,13 @@ def main():
             "signatures_per_certificate": SIGNATURES_PER_CERTIFICATE,
             "issuance_ceiling_per_second": round(ceiling, 1),
             "issuance_vs_ceiling": ratio(per_sec, ceiling),
+            "p256_issued": p256_queued,
+            "p256_issue_failures": p256_failed,
+            "issuance_p256_per_second": round(p256_per_sec, 1),
+            "cfssl_p256_sign_per_second": round(cfssl_p256, 1),
+            "issuance_p256_vs_cfssl": ratio(p256_per_sec, cfssl_p256),
+            "ceiling_p256_sign_per_second": p256_sign_s,
+            "issuance_p256_vs_ceiling": ratio(p256_per_sec, p256_ceiling),
             "static_per_second": static["per_second"],
             "static_p99_ms": static["p99_ms"],
             "ocsp_per_second": ocsp["per_second"],
