@@ -38,7 +38,7 @@ crypto::PKey public_key_of(const store::QueuedIssuance& a) {
 
 void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, const std::string& actor) {
     const profile::Profile* p = profile_for(round.catalog(), a);
-    reauthorize_issue(c, a, p);
+    reauthorize_issue(c, round, a, p);
     // A person's key pair is made here and leaves only inside the PIN-sealed PKCS#12.
     crypto::PKey made_here = keys_made_here(*p) ? generate_key(*p) : crypto::PKey();
     crypto::PKey requested = made_here ? crypto::PKey() : public_key_of(a);
@@ -63,14 +63,14 @@ void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, c
     store::mark_issued(c, a.id, cert_id);
     if (made_here) store_credential(c, a, cert_id, made_here.get(), cert.get(), ca.cert.get(), s.legacy_pkcs12);
     store::hand_over(c, cert_id, a.id, store::DeliveryEvent::issued);
-    if (profile::has_status_pointers(*p)) publish_ocsp(c, round, cert_id);
+    if (profile::has_status_pointers(*p)) publish_new_ocsp(c, round, cert_id, cert.get(), ca.id);
     round.audit_later(actor, "certificate.issued", "certificate:" + std::to_string(cert_id),
                       {{"kind", kind}, {"serial", serial}, {"application_id", a.id}, {"subject", row.subject_dn},
                        {"profile", p->id}});
 }
 
 void revoke(store::Connection& c, Round& round, const store::QueuedRevocation& r, const std::string& actor) {
-    reauthorize_revocation(c, r);
+    reauthorize_revocation(c, round, r);
     store::mark_revoked(c, r.certificate_id, r.reason);
     store::mark_completed(c, r.id, r.certificate_id);
     publish_ocsp(c, round, r.certificate_id);

@@ -22,8 +22,8 @@ Error refused(const std::string& ja, const std::string& en) {
     return Error("429", {"署名前の再確認で拒否しました: " + ja, "Refused on re-authorization before signing: " + en});
 }
 
-void require_acting_officer(store::Connection& c, int64_t institution_id, int64_t officer_id) {
-    if (!store::acting_officer(c, institution_id, officer_id)) {
+void require_acting_officer(Round& round, int64_t institution_id, int64_t officer_id) {
+    if (!round.acting_officer(institution_id, officer_id)) {
         throw refused("申請者は有効な機関の有効な登録担当者ではありません。",
                       "the applicant is not an active officer of an active institution.");
     }
@@ -31,11 +31,11 @@ void require_acting_officer(store::Connection& c, int64_t institution_id, int64_
 
 // Every name lies within a domain registered to the institution and within
 // the officer's grants for the action.
-void require_names(store::Connection& c, int64_t institution_id, int64_t officer_id, const std::vector<std::string>& names,
+void require_names(Round& round, int64_t institution_id, int64_t officer_id, const std::vector<std::string>& names,
                    authz::Kind kind, authz::Action action) {
     if (names.empty()) throw refused("名前がありません。", "the application names no host.");
-    auto domains = store::registered_domains(c, institution_id);
-    auto grants = store::grants_of(c, officer_id);
+    const auto& domains = round.registered_domains(institution_id);
+    const auto& grants = round.grants_of(officer_id);
     const std::string verb(authz::to_string(action));
     for (const auto& name : names) {
         bool registered = false;
@@ -48,12 +48,12 @@ void require_names(store::Connection& c, int64_t institution_id, int64_t officer
     }
 }
 
-void reauthorize_server(store::Connection& c, const store::QueuedIssuance& a, authz::Action action) {
+void reauthorize_server(store::Connection& c, Round& round, const store::QueuedIssuance& a, authz::Action action) {
     auto dn = tsv::parse_dn(a.subject_dn);
     if (!dn || a.dns_names.empty() || tsv::dn_value(*dn, "CN") != a.dns_names.front()) {
         throw refused("主体者DNの CN が最初の名前と一致しません。", "the subject CN is not the first name.");
     }
-    require_names(c, a.institution_id, a.officer_id, a.dns_names, authz::Kind::server, action);
+    require_names(round, a.institution_id, a.officer_id, a.dns_names, authz::Kind::server, action);
     if (a.old_certificate_id && !store::certificate_der(c, *a.old_certificate_id, a.institution_id, "server")) {
         throw refused("更新前の証明書が機関のものではありません。", "the renewed certificate is not the institution's.");
     }
@@ -62,7 +62,7 @@ void reauthorize_server(store::Connection& c, const store::QueuedIssuance& a, au
 // An ACME order: the registration is active and the application matches it
 // (subject, profile, officer), every name is registered (CN first), and the
 // registering officer is still granted ACME issuance for each name.
-void reauthorize_acme(store::Connection& c, const store::QueuedIssuance& a) {
+void reauthorize_acme(store::Connection& c, Round& round, const store::QueuedIssuance& a) {
     auto reg = a.acme_registration_id ? store::acme_registration(c, *a.acme_registration_id) : std::nullopt;
     if (!reg || reg->status != "active") {
         throw refused("ACME 利用情報がないか停止されています。", "the ACME registration is missing or suspended.");
@@ -93,7 +93,7 @@ void reauthorize_acme(store::Connection& c, const store::QueuedIssuance& a) {
                           missing.front() + " was not validated by a demanded challenge.");
         }
     }
-    require_names(c, a.institution_id, a.officer_id, a.dns_names, authz::Kind::acme, authz::Action::issue);
+    require_names(round, a.institution_id, a.officer_id, a.dns_names, authz::Kind::acme, authz::Action::issue);
 }
 
 // A person's subject: CN, OU…, O, L, ST, C with the institution's O/L/ST
@@ -118,20 +118,21 @@ void require_person_subject(store::Connection& c, const store::QueuedIssuance& a
 // A person's certificate: a well-formed end-user mail in a registered domain
 // of the institution and inside the officer's grants for the kind; a renewed
 // certificate is the institution's, of the same kind, inside the grants too.
-void reauthorize_person(store::Connection& c, const store::QueuedIssuance& a, authz::Kind kind, authz::Action action) {
+void reauthorize_person(store::Connection& c, Round& round, const store::QueuedIssuance& a, authz::Kind kind,
+                        authz::Action action) {
     if (policy::check_mail(a.end_user_email)) {
         throw refused("利用者E-mail が不正です。", "the end user's mail is not a mail address.");
     }
     std::string domain = text::lower(a.end_user_email.substr(a.end_user_email.rfind('@') + 1));
     require_person_subject(c, a, kind, domain);
-    require_names(c, a.institution_id, a.officer_id, {domain}, kind, action);
+    require_names(round, a.institution_id, a.officer_id, {domain}, kind, action);
     if (!a.old_certificate_id) return;
     auto old = store::certificate_der(c, *a.old_certificate_id, a.institution_id, std::string(authz::to_string(kind)));
     if (!old) {
         throw refused("更新前の証明書が機関の同じ種別の証明書ではありません。", "the renewed certificate is not the institution's of this kind.");
     }
     auto old_cert = crypto::cert_from_der(*old);
-    require_names(c, a.institution_id, a.officer_id, crypto::email_domains(old_cert.get()), kind, action);
+    require_names(round, a.institution_id, a.officer_id, crypto::email_domains(old_cert.get()), kind, action);
 }
 
 void reauthorize_officer(store::Connection& c, const store::QueuedIssuance& a, authz::Action action) {
@@ -147,8 +148,8 @@ void reauthorize_officer(store::Connection& c, const store::QueuedIssuance& a, a
 }
 }  // namespace
 
-void reauthorize_issue(store::Connection& c, const store::QueuedIssuance& a, const profile::Profile* p) {
-    require_acting_officer(c, a.institution_id, a.officer_id);
+void reauthorize_issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, const profile::Profile* p) {
+    require_acting_officer(round, a.institution_id, a.officer_id);
     auto action = authz::parse_action(a.operation);
     if (action != authz::Action::issue && action != authz::Action::renew) {
         throw refused("操作が不正です。", "unknown operation " + a.operation + ".");
@@ -158,11 +159,11 @@ void reauthorize_issue(store::Connection& c, const store::QueuedIssuance& a, con
                       "profile " + a.profile + " is not an issuable profile of this kind.");
     }
     switch (*a.kind) {
-        case authz::Kind::server: return reauthorize_server(c, a, *action);
+        case authz::Kind::server: return reauthorize_server(c, round, a, *action);
         case authz::Kind::officer: return reauthorize_officer(c, a, *action);
-        case authz::Kind::acme: return reauthorize_acme(c, a);
+        case authz::Kind::acme: return reauthorize_acme(c, round, a);
         case authz::Kind::client:
-        case authz::Kind::smime: return reauthorize_person(c, a, *a.kind, *action);
+        case authz::Kind::smime: return reauthorize_person(c, round, a, *a.kind, *action);
         default: throw refused("この種別の証明書はまだ発行できません。", "this kind of certificate is not issued yet.");
     }
 }
@@ -172,7 +173,7 @@ void reauthorize_issue(store::Connection& c, const store::QueuedIssuance& a, con
 // under its registration (the RA checked the account or the certificate's
 // key); that needs no acting officer: a subscriber whose key is compromised
 // must be able to revoke after the officer has left.
-void reauthorize_revocation(store::Connection& c, const store::QueuedRevocation& r) {
+void reauthorize_revocation(store::Connection& c, Round& round, const store::QueuedRevocation& r) {
     if (r.kind == "acme") {
         if (!r.acme_registration_id || !store::acme_certificate_of(c, r.certificate_id, *r.acme_registration_id)) {
             throw refused("失効対象がこの ACME 利用情報の証明書ではありません。",
@@ -180,7 +181,7 @@ void reauthorize_revocation(store::Connection& c, const store::QueuedRevocation&
         }
         return;
     }
-    require_acting_officer(c, r.institution_id, r.officer_id);
+    require_acting_officer(round, r.institution_id, r.officer_id);
     for (authz::Kind kind : {authz::Kind::server, authz::Kind::acme, authz::Kind::client, authz::Kind::smime}) {
         auto der = store::certificate_der(c, r.certificate_id, r.institution_id, std::string(authz::to_string(kind)));
         if (!der) continue;
@@ -188,7 +189,7 @@ void reauthorize_revocation(store::Connection& c, const store::QueuedRevocation&
         // What a certificate names: hosts, or for a person the domains of the mail addresses.
         bool person = kind == authz::Kind::client || kind == authz::Kind::smime;
         auto names = person ? crypto::email_domains(cert.get()) : crypto::dns_names(cert.get());
-        require_names(c, r.institution_id, r.officer_id, names, kind, authz::Action::revoke);
+        require_names(round, r.institution_id, r.officer_id, names, kind, authz::Action::revoke);
         return;
     }
     throw refused("失効対象が機関の証明書ではありません。", "the certificate is not one of the institution's that officers revoke.");

@@ -10,11 +10,13 @@
 #include "profile/profile.hpp"
 #include "store/applications.hpp"
 #include "store/pg.hpp"
+#include "worker/round.hpp"
 
 namespace inkan::worker {
 
 // `p` is the application's profile, or nullptr when it names none that exists.
-void reauthorize_issue(store::Connection& c, const store::QueuedIssuance& a, const profile::Profile* p);
-void reauthorize_revocation(store::Connection& c, const store::QueuedRevocation& r);
+// Officers, domains and grants are read through the round (once per batch).
+void reauthorize_issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, const profile::Profile* p);
+void reauthorize_revocation(store::Connection& c, Round& round, const store::QueuedRevocation& r);
 
 }  // namespace inkan::worker

@@ -2,7 +2,9 @@
 
 #include "settings/settings.hpp"
 #include "store/audit.hpp"
+#include "store/grants.hpp"
 #include "store/profiles.hpp"
+#include "store/reauthorization.hpp"
 
 namespace inkan::worker {
 
@@ -32,6 +34,22 @@ const IssuanceSettings& Round::settings(const profile::Profile& p) {
 int64_t Round::ocsp_hours() {
     if (!ocsp_hours_) ocsp_hours_ = settings::get_int(c_, "ocsp_hours");
     return *ocsp_hours_;
+}
+
+bool Round::acting_officer(int64_t institution_id, int64_t officer_id) {
+    auto key = std::make_pair(institution_id, officer_id);
+    if (auto it = acting_.find(key); it != acting_.end()) return it->second;
+    return acting_[key] = store::acting_officer(c_, institution_id, officer_id);
+}
+
+const std::vector<std::string>& Round::registered_domains(int64_t institution_id) {
+    if (auto it = domains_.find(institution_id); it != domains_.end()) return it->second;
+    return domains_[institution_id] = store::registered_domains(c_, institution_id);
+}
+
+const std::vector<authz::Grant>& Round::grants_of(int64_t officer_id) {
+    if (auto it = grants_.find(officer_id); it != grants_.end()) return it->second;
+    return grants_[officer_id] = store::grants_of(c_, officer_id);
 }
 
 void Round::audit_later(std::string actor, std::string action, std::string object, nlohmann::json detail) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "authz/grants.hpp"
 #include "profile/profile.hpp"
 #include "store/pg.hpp"
 #include "worker/authority.hpp"
@@ -29,6 +30,12 @@ public:
     const Authority& authority_by_id(int64_t id);
     const IssuanceSettings& settings(const profile::Profile& p);
     int64_t ocsp_hours();
+
+    // What re-authorization reads, once per round for each institution and officer
+    // (the round is one transaction of a few applications, mostly of one upload).
+    bool acting_officer(int64_t institution_id, int64_t officer_id);
+    const std::vector<std::string>& registered_domains(int64_t institution_id);
+    const std::vector<authz::Grant>& grants_of(int64_t officer_id);
 
     // Audit rows are appended together just before COMMIT: the hash chain
     // serializes appends (audit_head), so appending late keeps a concurrent
@@ -51,6 +58,9 @@ private:
     std::map<int64_t, Authority> authorities_;
     std::map<std::string, IssuanceSettings> settings_;
     std::optional<int64_t> ocsp_hours_;
+    std::map<std::pair<int64_t, int64_t>, bool> acting_;
+    std::map<int64_t, std::vector<std::string>> domains_;
+    std::map<int64_t, std::vector<authz::Grant>> grants_;
 };
 
 }  // namespace inkan::worker

@@ -12,18 +12,29 @@
 
 namespace inkan::worker {
 
+namespace {
+// Both responses (SHA-1 and SHA-256 CertIDs), signed now and stored.
+void sign_and_store(store::Connection& c, Round& round, int64_t certificate_id, X509* cert, int64_t ca_id,
+                    const ca::OcspStatus& status) {
+    const Authority& ca = round.authority_by_id(ca_id);
+    std::time_t now = std::time(nullptr);
+    std::time_t next = now + round.ocsp_hours() * 3600;
+    std::string sha1 = ca::sign_ocsp(cert, ca.cert.get(), ca.key, EVP_sha1(), status, now, next);
+    std::string sha256 = ca::sign_ocsp(cert, ca.cert.get(), ca.key, EVP_sha256(), status, now, next);
+    store::put_ocsp_responses(c, certificate_id, ca.id, crypto::serial_hex(cert), now, next, sha1, sha256);
+}
+}  // namespace
+
 void publish_ocsp(store::Connection& c, Round& round, int64_t certificate_id) {
     // The row lock orders this after a concurrent revocation, so a refresh
     // that started earlier cannot overwrite "revoked" with "good".
     auto facts = store::lock_certificate_status(c, certificate_id);
     auto cert = crypto::cert_from_der(facts.der);
-    const Authority& ca = round.authority_by_id(facts.ca_id);
-    std::time_t now = std::time(nullptr);
-    std::time_t next = now + round.ocsp_hours() * 3600;
-    ca::OcspStatus status{facts.revoked, facts.revoked_at, facts.reason};
-    std::string sha1 = ca::sign_ocsp(cert.get(), ca.cert.get(), ca.key, EVP_sha1(), status, now, next);
-    std::string sha256 = ca::sign_ocsp(cert.get(), ca.cert.get(), ca.key, EVP_sha256(), status, now, next);
-    store::put_ocsp_responses(c, certificate_id, ca.id, facts.serial, now, next, sha1, sha256);
+    sign_and_store(c, round, certificate_id, cert.get(), facts.ca_id, {facts.revoked, facts.revoked_at, facts.reason});
+}
+
+void publish_new_ocsp(store::Connection& c, Round& round, int64_t certificate_id, X509* cert, int64_t ca_id) {
+    sign_and_store(c, round, certificate_id, cert, ca_id, {false, 0, 0});
 }
 
 void publish_crl(store::Connection& c, Round& round, int64_t ca_id) {
