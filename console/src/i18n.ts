@@ -256,6 +256,7 @@ const messages = {
   ],
   certificateRevoked: ["この証明書は失効しています。", "This certificate is revoked."],
   // Client and S/MIME certificates: the subscriber's PIN file and the end user's PKCS#12
+  linkExpires: ["このURLの有効期限", "This link works until"],
   pinsTitle: ["アクセスPINの取得", "Access PINs"],
   pinsEntries: ["証明書の数", "Certificates"],
   pinsHelp: [

@@ -6,30 +6,19 @@
 #include <cstdint>
 #include <string_view>
 
+#include "support/fuzz_registry.hpp"
 #include "support/server_profiles.hpp"
 #include "tsv/encoding.hpp"
 #include "tsv/table.hpp"
 #include "workflow/client_checks.hpp"
 
-namespace {
-struct NoRegistry : inkan::workflow::Registry {
-    bool subject_in_use(const std::string& dn, inkan::authz::Kind) override { return dn.size() % 2; }
-    std::optional<inkan::workflow::KnownCertificate> certificate(const std::string& serial) override {
-        if (serial.size() % 3) return std::nullopt;
-        return inkan::workflow::KnownCertificate{1, "CN=A,O=Example University,L=Chiyoda-ku,ST=Tokyo,C=JP", "",
-                                                 {"example.ac.jp"}, serial.size() % 2 == 0, false,
-                                                 serial.size() % 5 ? "client" : "smime"};
-    }
-    bool ou_allowed(const std::string&, const std::string& ou) override { return ou.size() % 2; }
-};
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);
     using namespace inkan;
     try {
         auto decoded = tsv::decode(input);
-        NoRegistry registry;
+        testing::FuzzRegistry registry;
         workflow::InstitutionFacts inst{1, "Example University", "Tokyo", "Chiyoda-ku", true, {"example.ac.jp"},
                                         size % 2 ? "NTRJP-1234567890123" : ""};
         std::vector<authz::Grant> grants = {{"example.ac.jp", "", {authz::Kind::client, authz::Kind::smime},

@@ -11,25 +11,16 @@
 #include "tsv/encoding.hpp"
 #include "tsv/table.hpp"
 #include "workflow/server_checks.hpp"
+#include "support/fuzz_registry.hpp"
 #include "support/server_profiles.hpp"
 
-namespace {
-struct NoRegistry : inkan::workflow::Registry {
-    bool subject_in_use(const std::string& dn, inkan::authz::Kind) override { return dn.size() % 2; }
-    std::optional<inkan::workflow::KnownCertificate> certificate(const std::string& serial) override {
-        if (serial.size() % 3) return std::nullopt;
-        return inkan::workflow::KnownCertificate{1, "CN=a.example.ac.jp,O=O,L=L,ST=S,C=JP", "", {"a.example.ac.jp"}, false};
-    }
-    bool ou_allowed(const std::string&, const std::string& ou) override { return ou.empty(); }
-};
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);
     using namespace inkan;
     try {
         auto decoded = tsv::decode(input);
-        NoRegistry registry;
+        testing::FuzzRegistry registry;
         workflow::InstitutionFacts inst{1, "Example University", "Tokyo", "Chiyoda-ku", true};
         std::vector<authz::Grant> grants = {
             {"example.ac.jp", "", {authz::Kind::server}, {authz::Action::issue, authz::Action::renew, authz::Action::revoke}}};

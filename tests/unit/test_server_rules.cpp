@@ -440,6 +440,48 @@ ca::CertSpec server_spec(EVP_PKEY* key, int days) {
     return s;
 }
 
+ca::CertSpec person_spec(EVP_PKEY* key, const std::string& ou, const std::vector<std::string>& emails) {
+    ca::CertSpec s;
+    s.subject = {{"C", "JP"}, {"ST", kSt}, {"L", kL}, {"O", kO}};
+    if (!ou.empty()) s.subject.push_back({"OU", ou});
+    s.subject.push_back({"CN", "Hanako Suzuki"});
+    s.public_key = key;
+    s.not_before = std::time(nullptr);
+    s.not_after = profile::not_after_for(s.not_before, 300);
+    s.key_usage = "critical,digitalSignature";
+    s.extended_key_usage = "clientAuth";
+    s.emails = emails;
+    return s;
+}
+
+bool has_finding(const std::vector<std::string>& findings, const char* part) {
+    return std::any_of(findings.begin(), findings.end(), [&](const std::string& f) { return f.find(part) != std::string::npos; });
+}
+
+// A person's certificate carries exactly the end user's mail; S/MIME adds the BR's demands.
+void lint_person_certificates(void**) {
+    TestCa ca;
+    std::string mail = "hanako@" + kDomain;
+    ca::LintExpectations client{testing::person_profile("13", authz::Kind::client, 13), false, false, {}, false, {mail}};
+    auto good = ca::sign(person_spec(rsa_key().get(), "Faculty of Science", {mail}), ca.cert.get(), ca.key.get());
+    auto findings = ca::lint_certificate(good.get(), ca.cert.get(), client);
+    for (const auto& f : findings) fprintf(stderr, "unexpected finding: %s\n", f.c_str());
+    assert_true(findings.empty());
+    auto smuggled = ca::sign(person_spec(rsa_key().get(), "", {mail, "boss@example.com"}), ca.cert.get(), ca.key.get());
+    assert_true(has_finding(ca::lint_certificate(smuggled.get(), ca.cert.get(), client), "exactly the end user's rfc822Name"));
+
+    ca::LintExpectations smime{testing::person_profile("15", authz::Kind::smime, 13), true, false, {"2.23.140.1.5.3.2"}, false, {mail}};
+    auto spec = person_spec(rsa_key().get(), "Faculty of Science", {mail});
+    spec.extended_key_usage = "emailProtection";
+    spec.key_usage = "critical,digitalSignature,keyEncipherment";
+    spec.policy_oids = smime.policy_oids;
+    spec.extensions = {{NID_crl_distribution_points, "URI:http://ra.example.ac.jp/crl/1.crl"}};
+    auto with_ou = ca::sign(spec, ca.cert.get(), ca.key.get());
+    auto f = ca::lint_certificate(with_ou.get(), ca.cert.get(), smime);
+    assert_true(has_finding(f, "no organizationalUnitName") && has_finding(f, "need organizationIdentifier"));
+    assert_int_equal(f.size(), 2);
+}
+
 void lint_accepts_good_and_names_bad(void**) {
     TestCa ca;
     ca::LintExpectations expect{testing::rsa_server_profile(), false, false, {"2.23.140.1.2.2"}};
@@ -607,7 +649,7 @@ int main() {
         cmocka_unit_test(encodings),
         cmocka_unit_test(multipart_parsing),
         cmocka_unit_test(validity_schedule),
-        cmocka_unit_test(lint_accepts_good_and_names_bad),
+        cmocka_unit_test(lint_accepts_good_and_names_bad), cmocka_unit_test(lint_person_certificates),
         cmocka_unit_test(crl_and_ocsp_verify),
         cmocka_unit_test(ocsp_omits_unspecified_reason_and_speaks_sha256),
     };

@@ -1,10 +1,10 @@
 import { useState } from "preact/hooks";
 import { download, DOWNLOAD_BASE } from "../api";
+import { CertificateFacts } from "../components/CertificateFacts";
 import { ErrorBox } from "../components/ErrorBox";
 import { PinField } from "../components/PinField";
 import { useApi } from "../components/useApi";
 import { t, type Key } from "../i18n";
-import { jstAndUtc } from "../time";
 
 interface Credential {
   state: "waiting" | "ready" | "collected" | "locked" | "revoked";
@@ -40,16 +40,12 @@ export function Credential({ token }: { token: string }) {
       <ErrorBox error={info.error} />
       {info.data && (
         <>
-          <dl class="fields">
-            <dt>{t("subjectDn")}</dt>
-            <dd class="wrap">{info.data.subject_dn}</dd>
-            <dt>{t("serial")}</dt>
-            <dd>
-              <code class="wrap">0x{info.data.serial}</code>
-            </dd>
-            <dt>{t("validUntil")}</dt>
-            <dd>{jstAndUtc(info.data.expires_at)}</dd>
-          </dl>
+          <CertificateFacts
+            subjectDn={info.data.subject_dn}
+            serial={info.data.serial}
+            date={info.data.expires_at}
+            dateLabel="linkExpires"
+          />
           {state !== "ready" && (
             <p role="status" class={state === "collected" ? "notice" : "error"} id="credential-state">
               {t(`credential_${state}` as Key)}

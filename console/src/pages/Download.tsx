@@ -1,9 +1,9 @@
 import { useState } from "preact/hooks";
 import { download, DOWNLOAD_BASE } from "../api";
+import { CertificateFacts } from "../components/CertificateFacts";
 import { ErrorBox } from "../components/ErrorBox";
 import { useApi } from "../components/useApi";
 import { t, type Key } from "../i18n";
-import { jstAndUtc } from "../time";
 
 interface Target {
   subject_dn: string;
@@ -28,16 +28,12 @@ export function Download({ token }: { token: string }) {
       <ErrorBox error={info.error ?? error} />
       {info.data && (
         <>
-          <dl class="fields">
-            <dt>{t("subjectDn")}</dt>
-            <dd class="wrap">{info.data.subject_dn}</dd>
-            <dt>{t("serial")}</dt>
-            <dd>
-              <code class="wrap">0x{info.data.serial}</code>
-            </dd>
-            <dt>{t("validUntil")}</dt>
-            <dd>{jstAndUtc(info.data.not_after)}</dd>
-          </dl>
+          <CertificateFacts
+            subjectDn={info.data.subject_dn}
+            serial={info.data.serial}
+            date={info.data.not_after}
+            dateLabel="validUntil"
+          />
           {info.data.revoked ? (
             <p class="error">{t("certificateRevoked")}</p>
           ) : (

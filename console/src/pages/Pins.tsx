@@ -36,7 +36,7 @@ export function Pins({ token }: { token: string }) {
           <dl class="fields">
             <dt>{t("pinsEntries")}</dt>
             <dd id="pin-entries">{info.data.entries}</dd>
-            <dt>{t("validUntil")}</dt>
+            <dt>{t("linkExpires")}</dt>
             <dd>{jstAndUtc(info.data.expires_at)}</dd>
           </dl>
           {info.data.fetched ? (

@@ -47,10 +47,18 @@ void lint_validity(X509* cert, const profile::Profile& p, Findings& f) {
     f.check(nb <= std::time(nullptr) + 60, "notBefore lies in the future");
 }
 
-void lint_subject(X509* cert, const std::vector<std::string>& sans, Findings& f) {
-    X509_NAME* name = X509_get_subject_name(cert);
+struct SubjectFacts {
     std::string cn;
-    bool c_ok = false;
+    bool has_o = false;
+    bool c_is_jp = false;  // C=JP as a PrintableString
+};
+
+// The rules every subject follows: non-empty PrintableString or UTF8String
+// values within their upper bounds, no emailAddress (mail goes into the SAN),
+// and OU only where the profile allows one.
+SubjectFacts lint_subject_values(X509* cert, bool ou_allowed, Findings& f) {
+    X509_NAME* name = X509_get_subject_name(cert);
+    SubjectFacts out;
     for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
         X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
         int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
@@ -61,13 +69,20 @@ void lint_subject(X509* cert, const std::vector<std::string>& sans, Findings& f)
                 std::string("subject ") + OBJ_nid2sn(nid) + " is neither PrintableString nor UTF8String");
         size_t limit = nid == NID_countryName ? 2 : nid == NID_commonName || nid == NID_organizationName ? 64 : 128;
         f.check(value.size() <= limit, std::string("subject ") + OBJ_nid2sn(nid) + " longer than its upper bound");
-        f.check(nid != NID_pkcs9_emailAddress && nid != NID_organizationalUnitName,
+        f.check(nid != NID_pkcs9_emailAddress && (ou_allowed || nid != NID_organizationalUnitName),
                 std::string("subject must not carry ") + OBJ_nid2sn(nid));
-        if (nid == NID_countryName) c_ok = value == "JP" && ASN1_STRING_type(v) == V_ASN1_PRINTABLESTRING;
-        if (nid == NID_commonName) cn = value;
+        if (nid == NID_countryName) out.c_is_jp = value == "JP" && ASN1_STRING_type(v) == V_ASN1_PRINTABLESTRING;
+        if (nid == NID_commonName) out.cn = value;
+        out.has_o = out.has_o || nid == NID_organizationName;
     }
-    f.check(c_ok, "subject C must be JP as a PrintableString");
-    f.check(!cn.empty() && std::find(sans.begin(), sans.end(), cn) != sans.end(), "subject CN must also be a dNSName");
+    return out;
+}
+
+void lint_subject(X509* cert, const std::vector<std::string>& sans, Findings& f) {
+    auto subject = lint_subject_values(cert, false, f);
+    f.check(subject.c_is_jp, "subject C must be JP as a PrintableString");
+    f.check(!subject.cn.empty() && std::find(sans.begin(), sans.end(), subject.cn) != sans.end(),
+            "subject CN must also be a dNSName");
 }
 
 bool http_url(const std::string& uri) { return uri.rfind("http://", 0) == 0 && uri.size() > 7; }
@@ -194,31 +209,12 @@ std::set<int> eku_nids(X509* cert) {
     return out;
 }
 
-// A person's subject: non-empty PrintableString or UTF8String values within
-// their upper bounds, no emailAddress (the mail is in the SAN), and C=JP
-// when the subject names an organization (the mail signer's names only its mailbox).
-void lint_person_subject(X509* cert, Findings& f) {
-    X509_NAME* name = X509_get_subject_name(cert);
-    bool has_o = false, c_ok = false;
-    for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
-        X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
-        int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
-        ASN1_STRING* v = X509_NAME_ENTRY_get_data(e);
-        std::string value = asn1_text(v);
-        f.check(!value.empty() && value.size() <= (nid == NID_countryName ? 2u : 128u),
-                std::string("subject ") + OBJ_nid2sn(nid) + " is empty or longer than its upper bound");
-        f.check(ASN1_STRING_type(v) == V_ASN1_PRINTABLESTRING || ASN1_STRING_type(v) == V_ASN1_UTF8STRING,
-                std::string("subject ") + OBJ_nid2sn(nid) + " is neither PrintableString nor UTF8String");
-        f.check(nid != NID_pkcs9_emailAddress, "subject must not carry emailAddress");
-        has_o = has_o || nid == NID_organizationName;
-        if (nid == NID_countryName) c_ok = value == "JP" && ASN1_STRING_type(v) == V_ASN1_PRINTABLESTRING;
-    }
-    f.check(!has_o || c_ok, "subject C must be JP as a PrintableString");
-}
-
 void lint_person(X509* cert, const LintExpectations& expect, Findings& f) {
     bool smime = expect.profile.kind == authz::Kind::smime;
-    lint_person_subject(cert, f);
+    // C=JP where the subject names an organization (the mail signer's names only its mailbox);
+    // S/MIME's OU is refused below, with the S/MIME BR reason.
+    auto facts = lint_subject_values(cert, true, f);
+    f.check(!facts.has_o || facts.c_is_jp, "subject C must be JP as a PrintableString");
     uint32_t ku = key_usage_bits(cert);
     f.check(ku & KU_DIGITAL_SIGNATURE, "keyUsage lacks digitalSignature");
     f.check(!(ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)), "keyUsage must not allow certificate or CRL signing");

@@ -6,10 +6,10 @@
 
 #include "crypto/digest.hpp"
 #include "download/zip_archive.hpp"
+#include "enroll/pin_errors.hpp"
 #include "http/fields.hpp"
 #include "mail/outbox.hpp"
 #include "mail/templates.hpp"
-#include "settings/settings.hpp"
 #include "store/audit.hpp"
 #include "store/credentials.hpp"
 #include "tsv/encoding.hpp"
@@ -53,22 +53,12 @@ void notify_collected(store::Connection& c, int64_t certificate_id, const std::s
     audit::append(c, who, "credential.collected", "certificate:" + std::to_string(certificate_id), {{"how", how}});
 }
 
+// Why a PKCS#12 was not handed out.  A locked link is opened by a renewal, which makes a new key and PIN.
 Error pin_error(const store::Collected& r, store::Connection& c) {
-    if (r.outcome == "wrong") {
-        std::string n = std::to_string(r.tries_left);
-        return Error(codes::kWrongPin,
-                     {"アクセスPINが違います。あと " + n + " 回間違えると、このURLはロックされます。",
-                      "Wrong access PIN: " + n + (r.tries_left == 1 ? " try" : " tries") + " left before this link locks."},
-                     403);
-    }
+    if (r.outcome == "wrong") return enroll::wrong_pin(r.tries_left);
     if (r.outcome == "locked") {
-        std::string contact = settings::get_optional(c, "service_desk_contact");
-        return Error(codes::kPickupLocked,
-                     {"アクセスPINの誤りが上限に達したため、このURLはロックされました。登録担当者に証明書の更新を依頼してください。" +
-                          (contact.empty() ? "" : " 連絡先: " + contact),
-                      "Too many wrong access PINs: this link is locked. Ask your registration officer to renew the certificate." +
-                          (contact.empty() ? "" : " Contact: " + contact)},
-                     403);
+        return enroll::pin_locked(c, {"登録担当者に証明書の更新を依頼してください。",
+                                      "Ask your registration officer to renew the certificate."});
     }
     if (r.outcome == "waiting") return pins_not_fetched();
     return denied();
@@ -149,18 +139,15 @@ http::Response collect_credential(store::Pool& pool, const http::Request& req) {
     std::string hash = token_hash(form);
     std::string pin = http::text_field(form, "pin");
     if (pin.empty()) throw Error(codes::kBadRequest, {"アクセスPINを入力してください。", "Enter the access PIN."}, 400).about("pin");
-    // A wrong PIN counts even though the answer is an error: the count commits first.
-    auto result = pool.with([&](store::Connection& c) {
+    return pool.with([&](store::Connection& c) {
         store::Transaction tx(c);
         auto r = store::collect_credential(c, hash, pin);
         if (r.outcome == "collected") notify_collected(c, r.certificate_id, "end-user:" + req.peer, "pkcs12");
+        // A wrong PIN counts even though the answer is an error: the count commits first.
         tx.commit();
-        return r;
+        if (r.outcome != "collected") throw pin_error(r, c);
+        return attachment("application/x-pkcs12", r.file_name + ".p12", std::move(r.pkcs12));
     });
-    if (result.outcome != "collected") {
-        throw pool.with_idempotent([&](store::Connection& c) { return pin_error(result, c); });
-    }
-    return attachment("application/x-pkcs12", result.file_name + ".p12", std::move(result.pkcs12));
 }
 
 }  // namespace inkan::download

@@ -1,5 +1,7 @@
 #include "enroll/pickup.hpp"
 
+#include "enroll/pin_errors.hpp"
+
 #include <algorithm>
 #include <tuple>
 
@@ -19,27 +21,10 @@ Error denied() {
                  {"指定されたURLへのアクセスは拒否されました。", "Access to this URL was denied."}, 403);
 }
 
-// Locked pickups are reopened by the service desk (a new PIN): say how to reach it.
+// Locked pickups are reopened by the service desk (a new PIN).
 Error locked(store::Connection& c) {
-    std::string contact = settings::get_optional(c, "service_desk_contact");
-    std::string ja = "アクセスPINの誤りが上限に達したため、この受け取り用URLはロックされました。"
-                     "サービス窓口に連絡して、アクセスPINを再発行してもらってください。";
-    std::string en = "Too many wrong access PINs: this pickup link is locked. "
-                     "Ask the service desk to issue a new access PIN.";
-    if (!contact.empty()) {
-        ja += " 連絡先: " + contact;
-        en += " Contact: " + contact;
-    }
-    return Error(codes::kPickupLocked, {ja, en}, 403);
-}
-
-Error wrong_pin(int attempts_left) {
-    std::string n = std::to_string(attempts_left);
-    return Error(codes::kWrongPin,
-                 {"アクセスPINが違います。あと " + n + " 回間違えると、この受け取り用URLはロックされます。",
-                  "Wrong access PIN: " + n + (attempts_left == 1 ? " try" : " tries") +
-                      " left before this pickup link locks."},
-                 403);
+    return pin_locked(c, {"サービス窓口に連絡して、アクセスPINを再発行してもらってください。",
+                          "Ask the service desk to issue a new access PIN."});
 }
 
 int max_attempts(store::Connection& c) { return static_cast<int>(settings::get_int(c, "pickup_max_attempts")); }

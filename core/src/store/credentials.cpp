@@ -77,12 +77,11 @@ std::vector<BulkItem> collect_bulk(Connection& c, const std::string& token_hash)
 }
 
 CollectionFacts collection_facts(Connection& c, int64_t certificate_id) {
-    auto r = c.query("SELECT coalesce(o.email, ''), coalesce(a.subscriber_email, ''), ce.subject_dn, ce.serial, "
-                     "coalesce(a.end_user_name, '') "
+    auto r = c.query("SELECT coalesce(o.email, ''), coalesce(a.subscriber_email, ''), ce.subject_dn, ce.serial "
                      "FROM certificates ce JOIN applications a ON a.id = ce.application_id "
                      "LEFT JOIN officers o ON o.id = a.officer_id WHERE ce.id = $1",
                      certificate_id);
-    return {r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4)};
+    return {r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3)};
 }
 
 }  // namespace inkan::store

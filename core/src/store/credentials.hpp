@@ -85,7 +85,7 @@ std::vector<BulkItem> collect_bulk(Connection& c, const std::string& token_hash)
 
 // Who hears of a collection (取得通知): the officer who applied and the subscriber.
 struct CollectionFacts {
-    std::string officer_email, subscriber_email, subject_dn, serial, end_user_name;
+    std::string officer_email, subscriber_email, subject_dn, serial;
 };
 CollectionFacts collection_facts(Connection& c, int64_t certificate_id);
 
