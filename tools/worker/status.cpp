@@ -13,15 +13,14 @@
 namespace inkan::worker {
 
 namespace {
-// Both responses (SHA-1 and SHA-256 CertIDs), signed now and stored.
+// The response (for SHA-1 and SHA-256 CertIDs alike), signed now and stored.
 void sign_and_store(store::Connection& c, Round& round, int64_t certificate_id, X509* cert, int64_t ca_id,
                     const ca::OcspStatus& status) {
     const Authority& ca = round.authority_by_id(ca_id);
     std::time_t now = std::time(nullptr);
     std::time_t next = now + round.ocsp_hours() * 3600;
-    std::string sha1 = ca::sign_ocsp(cert, ca.cert.get(), ca.key, EVP_sha1(), status, now, next);
-    std::string sha256 = ca::sign_ocsp(cert, ca.cert.get(), ca.key, EVP_sha256(), status, now, next);
-    store::put_ocsp_responses(c, certificate_id, ca.id, crypto::serial_hex(cert), now, next, sha1, sha256);
+    std::string der = ca::sign_ocsp(cert, ca.cert.get(), ca.key, status, now, next);
+    store::put_ocsp_response(c, certificate_id, ca.id, crypto::serial_hex(cert), now, next, der);
 }
 }  // namespace
 
