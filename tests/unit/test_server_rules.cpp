@@ -11,6 +11,7 @@
 
 #include "ca/builder.hpp"
 #include "ca/lint.hpp"
+#include "ca/lint_and_sign.hpp"
 #include "ca/revocation.hpp"
 #include "profile/validity.hpp"
 #include "crypto/encoding.hpp"
@@ -530,6 +531,42 @@ void lint_accepts_good_and_names_bad(void**) {
     assert_int_equal(f3.size(), 1);
 }
 
+using SpkiPtr = std::unique_ptr<X509_PUBKEY, crypto::Free<X509_PUBKEY_free>>;
+
+SpkiPtr spki_of(EVP_PKEY* key) {
+    std::string der = crypto::public_key_der(key);
+    auto p = reinterpret_cast<const unsigned char*>(der.data());
+    return SpkiPtr(d2i_X509_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+}
+
+// The builder copies a request's SubjectPublicKeyInfo as bytes, the curve
+// parameter of an EC key included; the lint lets the request's decoded key
+// stand for the certificate's only when the TBS holds exactly those bytes.
+void certificate_copies_the_requests_key(void**) {
+    TestCa ca;
+    auto ec = crypto::generate_ec("P-384");
+    for (auto [key, profile] : {std::pair{rsa_key().get(), testing::rsa_server_profile()},
+                                std::pair{ec.get(), testing::ecc_server_profile()}}) {
+        auto spki = spki_of(key);
+        auto spec = server_spec(key, 198);
+        spec.request_spki = spki.get();
+        ca::LintExpectations expect{profile, false, false, {"2.23.140.1.2.2"}, false, {}, spki.get()};
+        auto cert = ca::lint_and_sign(spec, expect, ca.cert.get(), ca.key.get());
+        auto parsed = crypto::cert_from_der(crypto::cert_to_der(cert.get()));
+        assert_int_equal(EVP_PKEY_eq(X509_get0_pubkey(parsed.get()), key), 1);
+        assert_true(crypto::public_key_der(X509_get0_pubkey(parsed.get())) == crypto::public_key_der(key));
+        assert_int_equal(X509_verify(parsed.get(), ca.key.get()), 1);
+    }
+    auto spki = spki_of(rsa_key().get());
+    auto other = spki_of(crypto::generate_rsa(2048).get());
+    auto spec = server_spec(rsa_key().get(), 198);
+    spec.request_spki = spki.get();
+    auto cert = ca::sign(spec, ca.cert.get(), ca.key.get());
+    ca::LintExpectations expect{testing::rsa_server_profile(), false, false, {"2.23.140.1.2.2"}, false, {}, other.get()};
+    assert_true(has_finding(ca::lint_server_certificate(cert.get(), ca.cert.get(), expect), "not the requested one"));
+    ERR_clear_error();
+}
+
 void crl_and_ocsp_verify(void**) {
     TestCa ca;
     auto leaf = ca::sign(server_spec(rsa_key().get(), 30), ca.cert.get(), ca.key.get());
@@ -654,6 +691,7 @@ int main() {
         cmocka_unit_test(multipart_parsing),
         cmocka_unit_test(validity_schedule),
         cmocka_unit_test(lint_accepts_good_and_names_bad), cmocka_unit_test(lint_person_certificates),
+        cmocka_unit_test(certificate_copies_the_requests_key),
         cmocka_unit_test(crl_and_ocsp_verify),
         cmocka_unit_test(ocsp_omits_unspecified_reason_and_speaks_sha256),
     };

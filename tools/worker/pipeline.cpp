@@ -25,15 +25,30 @@ const profile::Profile* profile_for(const profile::Catalog& catalog, const store
     return officer.empty() ? nullptr : officer.front();
 }
 
-crypto::PKey public_key_of(const store::QueuedIssuance& a) {
-    if (!a.public_key_der.empty()) return crypto::public_key_from_der(a.public_key_der);
-    auto p = reinterpret_cast<const unsigned char*>(a.csr_der.data());
-    crypto::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(a.csr_der.size())));
-    if (!req) throw InternalError("stored CSR does not parse");
-    EVP_PKEY* key = X509_REQ_get0_pubkey(req.get());
-    if (!key) throw InternalError("stored CSR has no readable key");
-    EVP_PKEY_up_ref(key);
-    return crypto::PKey(key);
+// The key a request carries, as its SubjectPublicKeyInfo (which the
+// certificate copies as it is) with the key decoded from it (for the checks).
+struct RequestedKey {
+    crypto::X509ReqPtr csr;
+    std::unique_ptr<X509_PUBKEY, crypto::Free<X509_PUBKEY_free>> stored;
+    X509_PUBKEY* spki = nullptr;
+    EVP_PKEY* key = nullptr;
+};
+
+RequestedKey requested_key(const store::QueuedIssuance& a) {
+    RequestedKey r;
+    if (!a.public_key_der.empty()) {
+        auto p = reinterpret_cast<const unsigned char*>(a.public_key_der.data());
+        r.stored.reset(d2i_X509_PUBKEY(nullptr, &p, static_cast<long>(a.public_key_der.size())));
+        r.spki = r.stored.get();
+    } else {
+        auto p = reinterpret_cast<const unsigned char*>(a.csr_der.data());
+        r.csr.reset(d2i_X509_REQ(nullptr, &p, static_cast<long>(a.csr_der.size())));
+        if (!r.csr) throw InternalError("stored CSR does not parse");
+        r.spki = X509_REQ_get_X509_PUBKEY(r.csr.get());
+    }
+    r.key = r.spki ? X509_PUBKEY_get0(r.spki) : nullptr;
+    if (!r.key) throw InternalError("the stored request has no readable key");
+    return r;
 }
 
 void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, const std::string& actor) {
@@ -41,14 +56,15 @@ void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, c
     reauthorize_issue(c, round, a, p);
     // A person's key pair is made here and leaves only inside the PIN-sealed PKCS#12.
     crypto::PKey made_here = keys_made_here(*p) ? generate_key(*p) : crypto::PKey();
-    crypto::PKey requested = made_here ? crypto::PKey() : public_key_of(a);
-    EVP_PKEY* public_key = made_here ? made_here.get() : requested.get();
+    RequestedKey requested = made_here ? RequestedKey() : requested_key(a);
+    EVP_PKEY* public_key = made_here ? made_here.get() : requested.key;
     if (!profile::accepts_key(*p, public_key)) throw InternalError("the key is not one profile " + p->id + " accepts");
     const Authority& ca = round.authority(p->issuing_ca);
     const IssuanceSettings& s = round.settings(*p);
     auto spec = certificate_spec(*p, s, a, public_key, ca.id, crypto::not_after(ca.cert.get()));
+    spec.request_spki = requested.spki;
     ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment,
-                                spec.emails};
+                                spec.emails, requested.spki};
     auto cert = ca::lint_and_sign(spec, expect, ca.cert.get(), ca.key);
     std::string serial = crypto::serial_hex(cert.get());
     std::string kind(authz::to_string(p->kind));

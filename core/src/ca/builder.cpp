@@ -91,6 +91,35 @@ const EVP_MD* digest_for(EVP_PKEY* signing_key) {
     return EVP_PKEY_is_a(signing_key, "EC") && EVP_PKEY_get_bits(signing_key) >= 384 ? EVP_sha384() : EVP_sha256();
 }
 
+namespace {
+// The request's key bits and algorithm (with its parameters), copied.
+void copy_spki(X509* cert, const X509_PUBKEY* from) {
+    ASN1_OBJECT* oid = nullptr;
+    const unsigned char* bits = nullptr;
+    int len = 0;
+    X509_ALGOR* from_alg = nullptr;
+    check(X509_PUBKEY_get0_param(&oid, &bits, &len, &from_alg, from) == 1 && oid && bits && len > 0,
+          "X509_PUBKEY_get0_param");
+    X509_PUBKEY* to = X509_get_X509_PUBKEY(cert);
+    auto* copy = static_cast<unsigned char*>(check_ptr(OPENSSL_memdup(bits, static_cast<size_t>(len)), "OPENSSL_memdup"));
+    ASN1_OBJECT* algorithm = OBJ_dup(oid);
+    if (!algorithm || X509_PUBKEY_set0_param(to, algorithm, V_ASN1_UNDEF, nullptr, copy, len) != 1) {
+        ASN1_OBJECT_free(algorithm);
+        OPENSSL_free(copy);
+        check(false, "X509_PUBKEY_set0_param");
+    }
+    // Then the algorithm again, with its parameters (NULL for RSA, the curve for EC).
+    X509_ALGOR* to_alg = nullptr;
+    X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &to_alg, to);
+    check(X509_ALGOR_copy(to_alg, from_alg) == 1, "X509_ALGOR_copy");
+}
+
+void set_public_key(X509* cert, const CertSpec& spec) {
+    if (spec.request_spki) return copy_spki(cert, spec.request_spki);
+    check(X509_set_pubkey(cert, spec.public_key) == 1, "X509_set_pubkey");
+}
+}  // namespace
+
 crypto::X509Ptr build(const CertSpec& spec, X509* issuer) {
     crypto::X509Ptr cert(check_ptr(X509_new(), "X509_new"));
     check(X509_set_version(cert.get(), X509_VERSION_3) == 1, "X509_set_version");
@@ -102,7 +131,7 @@ crypto::X509Ptr build(const CertSpec& spec, X509* issuer) {
           "X509_set_issuer_name");
     check(ASN1_TIME_set(X509_getm_notBefore(cert.get()), spec.not_before) != nullptr, "notBefore");
     check(ASN1_TIME_set(X509_getm_notAfter(cert.get()), spec.not_after) != nullptr, "notAfter");
-    check(X509_set_pubkey(cert.get(), spec.public_key) == 1, "X509_set_pubkey");
+    set_public_key(cert.get(), spec);
 
     std::string bc = spec.is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
     if (spec.is_ca && spec.path_len >= 0) bc += ",pathlen:" + std::to_string(spec.path_len);

@@ -5,6 +5,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include "profile/validity.hpp"
@@ -25,6 +26,25 @@ struct Findings {
 
 std::string asn1_text(const ASN1_STRING* s) {
     return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
+}
+
+// The certificate's key: decoded from the TBS, or, when the builder copied the
+// request's SubjectPublicKeyInfo as bytes (and so cached no decoded key), the
+// request's decoded key, provided the TBS holds exactly the request's
+// algorithm, parameters and key bits.  Null when neither holds.
+EVP_PKEY* subject_key(X509* cert, const LintExpectations& expect) {
+    if (!expect.request_spki) return X509_get0_pubkey(cert);
+    ASN1_OBJECT *ours_oid = nullptr, *theirs_oid = nullptr;
+    const unsigned char *ours = nullptr, *theirs = nullptr;
+    int ours_len = 0, theirs_len = 0;
+    X509_ALGOR *ours_alg = nullptr, *theirs_alg = nullptr;
+    if (X509_PUBKEY_get0_param(&ours_oid, &ours, &ours_len, &ours_alg, X509_get_X509_PUBKEY(cert)) != 1 ||
+        X509_PUBKEY_get0_param(&theirs_oid, &theirs, &theirs_len, &theirs_alg, expect.request_spki) != 1) {
+        return nullptr;
+    }
+    bool same = ours_alg && theirs_alg && X509_ALGOR_cmp(ours_alg, theirs_alg) == 0 && ours_len == theirs_len &&
+                ours_len > 0 && std::memcmp(ours, theirs, static_cast<size_t>(ours_len)) == 0;
+    return same ? X509_PUBKEY_get0(expect.request_spki) : nullptr;
 }
 
 void lint_serial(X509* cert, Findings& f) {
@@ -130,7 +150,8 @@ std::vector<std::string> lint_extensions(X509* cert, X509* issuer, const LintExp
     uint32_t ku = X509_get_key_usage(cert);
     f.check(ku & KU_DIGITAL_SIGNATURE, "keyUsage lacks digitalSignature");
     f.check(!(ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)), "keyUsage must not allow certificate or CRL signing");
-    bool rsa = EVP_PKEY_is_a(X509_get0_pubkey(cert), "RSA");
+    EVP_PKEY* key = subject_key(cert, expect);
+    bool rsa = key && EVP_PKEY_is_a(key, "RSA");
     uint32_t allowed_ku = KU_DIGITAL_SIGNATURE | (rsa && expect.key_encipherment ? KU_KEY_ENCIPHERMENT : 0);
     f.check(!(ku & ~allowed_ku), rsa && !expect.key_encipherment
                                      ? "keyUsage must be digitalSignature only (keyEncipherment needs rsa_key_encipherment)"
@@ -163,7 +184,11 @@ std::vector<std::string> lint_extensions(X509* cert, X509* issuer, const LintExp
 }
 
 void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& expect, Findings& f) {
-    EVP_PKEY* key = X509_get0_pubkey(cert);
+    EVP_PKEY* key = subject_key(cert, expect);
+    if (!key) {
+        f.check(false, "the certificate's public key cannot be read, or is not the requested one");
+        return;
+    }
     f.check(!EVP_PKEY_is_a(key, "EC") || crypto::ec_named_curve(key), "EC keys must use a named curve, not explicit parameters");
     f.check(profile::accepts_key(expect.profile, key), "the key type is not one profile " + expect.profile.id + " accepts");
     EVP_PKEY* ca_key = X509_get0_pubkey(issuer);

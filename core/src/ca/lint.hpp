@@ -19,6 +19,10 @@ struct LintExpectations {
     std::vector<std::string> policy_oids;
     bool key_encipherment = false;       // RSA keys may also assert keyEncipherment
     std::vector<std::string> emails;     // a person's certificate: exactly these rfc822Names
+    // The request's SubjectPublicKeyInfo when the builder copied it into the
+    // certificate (CertSpec::request_spki): its decoded key stands for the
+    // certificate's once the TBS is shown to hold exactly those bytes.
+    const X509_PUBKEY* request_spki = nullptr;
 };
 
 // Empty when the certificate passes; otherwise one line per finding.
