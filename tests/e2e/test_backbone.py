@@ -5,6 +5,7 @@ import subprocess
 import time
 
 import pytest
+from upki import dn, issue_line, openssl_csr, tsv
 
 
 @pytest.mark.parametrize("sql", [
@@ -112,6 +113,41 @@ def test_two_workers_never_sign_one_application_twice(local, world, tmp_path):
         assert signers in ("1", "2")
     finally:
         assert local.stop_worker("worker2") == 0
+
+
+def test_a_row_the_database_refuses_fails_alone(local, world, tmp_path):
+    """The signer records a whole batch in one statement; when the database refuses it, the signer
+    records the applications one by one, so only the one whose row is refused fails, and the
+    others are issued with their OCSP response and hand-over."""
+    officer = world.logged_in("nginx", tmp_path)
+    o, l, st, domain = officer.inst["name_en"], "Chiyoda-ku", "Tokyo", officer.inst["domain"]
+    lines = []
+    for name in ("rec-a", "rec-refused", "rec-b"):
+        host = f"{name}.{domain}"
+        csr, _, _ = openssl_csr(tmp_path, host, o, l, st, name=name)
+        lines.append(issue_line(dn(host, o, l, st), csr, host, f"admin@{domain}"))
+    local.stop_worker()
+    try:
+        reply = world.upload(officer, tsv(lines))
+        assert reply.status == 200 and reply.json["accepted"] == 3, reply.text
+        local.psql("ALTER TABLE certificates ADD CONSTRAINT test_refuses_one "
+                   "CHECK (subject_dn NOT LIKE '%rec-refused%') NOT VALID")
+        local.start_worker()
+        result = world.wait_for_batch(reply.json["batch_id"])
+    finally:
+        local.psql("ALTER TABLE certificates DROP CONSTRAINT IF EXISTS test_refuses_one")
+        if "worker" not in local.procs:
+            local.start_worker()
+    assert [result[n][0] for n in (1, 2, 3)] == ["issued", "failed", "issued"], result
+    assert "test_refuses_one" in result[2][2] and result[2][1] == ""
+    batch = reply.json["batch_id"]
+    assert local.psql(f"SELECT count(*), count(o.certificate_id), count(d.id) FROM applications a "
+                      f"JOIN certificates c ON c.id = a.certificate_id "
+                      f"LEFT JOIN ocsp_responses o ON o.certificate_id = c.id "
+                      f"LEFT JOIN deliveries d ON d.certificate_id = c.id WHERE a.batch_id = {batch}") == "2|2|2"
+    assert local.psql(f"SELECT count(*) FROM audit_log WHERE action = 'application.failed' "
+                      f"AND object = 'application:' || (SELECT id FROM applications "
+                      f"WHERE batch_id = {batch} AND line_no = 2)") == "1"
 
 
 def test_worker_stops_cleanly_on_sigterm(local):

@@ -1,9 +1,13 @@
 #include "worker/pipeline.hpp"
 
+#include <span>
+#include <vector>
+
 #include "crypto/x509.hpp"
 #include "store/audit.hpp"
 #include "store/certificates.hpp"
 #include "store/deliveries.hpp"
+#include "store/issued.hpp"
 #include "store/profiles.hpp"
 #include "util/error.hpp"
 #include "worker/attempt.hpp"
@@ -51,13 +55,27 @@ RequestedKey requested_key(const store::QueuedIssuance& a) {
     return r;
 }
 
-void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, const std::string& actor) {
+// A certificate signed in this batch, waiting to be recorded with the others.
+struct Signed {
+    const store::QueuedIssuance* application = nullptr;
+    store::IssuedCertificate row;
+    crypto::X509Ptr cert;
+    crypto::PKey made_here;  // a person's key: sealed into its PKCS#12 once the row has its id
+    X509* issuer = nullptr;
+    bool legacy_pkcs12 = false;
+};
+
+// Everything up to the signatures, and nothing written: re-authorize, take
+// or make the key, lint and sign the certificate and its first OCSP response.
+Signed sign(store::Connection& c, Round& round, const store::QueuedIssuance& a) {
     const profile::Profile* p = profile_for(round.catalog(), a);
     reauthorize_issue(c, round, a, p);
+    Signed out;
+    out.application = &a;
     // A person's key pair is made here and leaves only inside the PIN-sealed PKCS#12.
-    crypto::PKey made_here = keys_made_here(*p) ? generate_key(*p) : crypto::PKey();
-    RequestedKey requested = made_here ? RequestedKey() : requested_key(a);
-    EVP_PKEY* public_key = made_here ? made_here.get() : requested.key;
+    out.made_here = keys_made_here(*p) ? generate_key(*p) : crypto::PKey();
+    RequestedKey requested = out.made_here ? RequestedKey() : requested_key(a);
+    EVP_PKEY* public_key = out.made_here ? out.made_here.get() : requested.key;
     if (!profile::accepts_key(*p, public_key)) throw InternalError("the key is not one profile " + p->id + " accepts");
     const Authority& ca = round.authority(p->issuing_ca);
     const IssuanceSettings& s = round.settings(*p);
@@ -65,24 +83,61 @@ void issue(store::Connection& c, Round& round, const store::QueuedIssuance& a, c
     spec.request_spki = requested.spki;
     ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment,
                                 spec.emails, requested.spki};
-    auto cert = ca::lint_and_sign(spec, expect, ca.cert.get(), ca.key);
-    std::string serial = crypto::serial_hex(cert.get());
-    std::string kind(authz::to_string(p->kind));
+    out.cert = ca::lint_and_sign(spec, expect, ca.cert.get(), ca.key);
+    out.issuer = ca.cert.get();
+    out.legacy_pkcs12 = s.legacy_pkcs12;
 
-    store::NewCertificate row{a.id, ca.id, a.institution_id, std::nullopt, kind, p->id, serial,
-                              a.kind == authz::Kind::officer ? crypto::subject_text(cert.get()) : a.subject_dn,
-                              spec.not_before, spec.not_after, crypto::fingerprint_sha256(cert.get()),
-                              crypto::cert_to_der(cert.get())};
+    store::NewCertificate& row = out.row.certificate;
+    row = {a.id, ca.id, a.institution_id, std::nullopt, std::string(authz::to_string(p->kind)), p->id,
+           crypto::serial_hex(out.cert.get()),
+           a.kind == authz::Kind::officer ? crypto::subject_text(out.cert.get()) : a.subject_dn, spec.not_before,
+           spec.not_after, crypto::fingerprint_sha256(out.cert.get()), crypto::cert_to_der(out.cert.get())};
     if (a.kind == authz::Kind::officer) row.officer_id = a.officer_id;
-    int64_t cert_id = store::insert_certificate(c, row);
-    if (a.old_certificate_id) store::mark_replaced(c, *a.old_certificate_id, cert_id);
-    store::mark_issued(c, a.id, cert_id);
-    if (made_here) store_credential(c, a, cert_id, made_here.get(), cert.get(), ca.cert.get(), s.legacy_pkcs12);
-    store::hand_over(c, cert_id, a.id, store::DeliveryEvent::issued);
-    if (profile::has_status_pointers(*p)) publish_new_ocsp(c, round, cert_id, cert.get(), ca.id);
-    round.audit_later(actor, "certificate.issued", "certificate:" + std::to_string(cert_id),
-                      {{"kind", kind}, {"serial", serial}, {"application_id", a.id}, {"subject", row.subject_dn},
-                       {"profile", p->id}});
+    out.row.replaces = a.old_certificate_id;
+    if (profile::has_status_pointers(*p)) out.row.ocsp = sign_first_ocsp(round, out.cert.get(), ca);
+    return out;
+}
+
+// Records the signed certificates in one statement, then seals the keys
+// made here and queues the audit rows (which name the new ids).
+void record(store::Connection& c, Round& round, std::span<const Signed> batch, const std::string& actor) {
+    std::vector<store::IssuedCertificate> rows;
+    for (const Signed& s : batch) rows.push_back(s.row);
+    auto ids = store::record_issued(c, rows);
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const Signed& s = batch[i];
+        const store::NewCertificate& row = s.row.certificate;
+        if (s.made_here) store_credential(c, *s.application, ids[i], s.made_here.get(), s.cert.get(), s.issuer, s.legacy_pkcs12);
+        round.audit_later(actor, "certificate.issued", "certificate:" + std::to_string(ids[i]),
+                          {{"kind", row.kind}, {"serial", row.serial}, {"application_id", s.application->id},
+                           {"subject", row.subject_dn}, {"profile", row.profile}});
+    }
+}
+
+// All at once; should that fail, one by one, each in its own savepoint, so
+// that only an application whose rows cannot be written is marked failed.
+void record_all(store::Connection& c, Round& round, const std::vector<Signed>& batch, const std::string& actor) {
+    if (batch.empty()) return;
+    size_t mark = round.audits_pending();
+    c.exec("SAVEPOINT record");
+    try {
+        record(c, round, batch, actor);
+        c.exec("RELEASE SAVEPOINT record");
+        return;
+    } catch (const store::QueryError& e) {
+        if (transient(e)) throw;
+    } catch (const store::Unavailable&) {
+        throw;
+    } catch (const std::exception&) {
+    }
+    c.exec("ROLLBACK TO SAVEPOINT record");
+    round.drop_audits_from(mark);
+    for (const Signed& s : batch) {
+        size_t one = round.audits_pending();
+        if (!attempt(c, s.application->id, actor, [&] { record(c, round, std::span(&s, 1), actor); })) {
+            round.drop_audits_from(one);
+        }
+    }
 }
 
 void revoke(store::Connection& c, Round& round, const store::QueuedRevocation& r, const std::string& actor) {
@@ -117,8 +172,18 @@ int claim_and_attempt(store::Connection& c, KeyStore& keys, const std::string& a
 }  // namespace
 
 int issue_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch) {
-    return claim_and_attempt(c, keys, actor, batch, store::claim_issuances,
-                             [&](Round& round, const store::QueuedIssuance& a) { issue(c, round, a, actor); });
+    store::Transaction tx(c);
+    auto claimed = store::claim_issuances(c, batch);
+    if (claimed.empty()) return 0;
+    Round round(c, keys);
+    std::vector<Signed> signed_ones;
+    for (const auto& application : claimed) {
+        attempt(c, application.id, actor, [&] { signed_ones.push_back(sign(c, round, application)); });
+    }
+    record_all(c, round, signed_ones, actor);
+    round.flush_audits();
+    tx.commit();
+    return static_cast<int>(claimed.size());
 }
 
 int revoke_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch) {

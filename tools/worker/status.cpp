@@ -13,14 +13,11 @@
 namespace inkan::worker {
 
 namespace {
-// The response (for SHA-1 and SHA-256 CertIDs alike), signed now and stored.
-void sign_and_store(store::Connection& c, Round& round, int64_t certificate_id, X509* cert, int64_t ca_id,
-                    const ca::OcspStatus& status) {
-    const Authority& ca = round.authority_by_id(ca_id);
+// The response (for SHA-1 and SHA-256 CertIDs alike), signed now.
+store::FirstOcsp sign_now(Round& round, X509* cert, const Authority& ca, const ca::OcspStatus& status) {
     std::time_t now = std::time(nullptr);
     std::time_t next = now + round.ocsp_hours() * 3600;
-    std::string der = ca::sign_ocsp(cert, ca.cert.get(), ca.key, status, now, next);
-    store::put_ocsp_response(c, certificate_id, ca.id, crypto::serial_hex(cert), now, next, der);
+    return {now, next, ca::sign_ocsp(cert, ca.cert.get(), ca.key, status, now, next)};
 }
 }  // namespace
 
@@ -29,11 +26,14 @@ void publish_ocsp(store::Connection& c, Round& round, int64_t certificate_id) {
     // that started earlier cannot overwrite "revoked" with "good".
     auto facts = store::lock_certificate_status(c, certificate_id);
     auto cert = crypto::cert_from_der(facts.der);
-    sign_and_store(c, round, certificate_id, cert.get(), facts.ca_id, {facts.revoked, facts.revoked_at, facts.reason});
+    const Authority& ca = round.authority_by_id(facts.ca_id);
+    auto signed_now = sign_now(round, cert.get(), ca, {facts.revoked, facts.revoked_at, facts.reason});
+    store::put_ocsp_response(c, certificate_id, ca.id, crypto::serial_hex(cert.get()), signed_now.this_update,
+                             signed_now.next_update, signed_now.der);
 }
 
-void publish_new_ocsp(store::Connection& c, Round& round, int64_t certificate_id, X509* cert, int64_t ca_id) {
-    sign_and_store(c, round, certificate_id, cert, ca_id, {false, 0, 0});
+store::FirstOcsp sign_first_ocsp(Round& round, X509* cert, const Authority& ca) {
+    return sign_now(round, cert, ca, {false, 0, 0});
 }
 
 void publish_crl(store::Connection& c, Round& round, int64_t ca_id) {

@@ -7,17 +7,19 @@
 #include <string>
 
 #include "crypto/ossl.hpp"
+#include "store/issued.hpp"
 #include "store/pg.hpp"
+#include "worker/authority.hpp"
 #include "worker/keystore.hpp"
 #include "worker/round.hpp"
 
 namespace inkan::worker {
 
 void publish_ocsp(store::Connection& c, Round& round, int64_t certificate_id);
-// The first responses of a certificate this transaction has just inserted:
-// nothing can have revoked it yet (no one else sees it before COMMIT), so
+// The first response of a certificate signed in this batch, recorded with
+// it: nothing can have revoked it yet (no one sees it before COMMIT), so
 // "good" is signed from what the signer holds, without reading it back.
-void publish_new_ocsp(store::Connection& c, Round& round, int64_t certificate_id, X509* cert, int64_t ca_id);
+store::FirstOcsp sign_first_ocsp(Round& round, X509* cert, const Authority& ca);
 void publish_crl(store::Connection& c, Round& round, int64_t ca_id);
 // Re-signs what is past half its validity; returns how many documents.
 int refresh_status(store::Connection& c, KeyStore& keys, const std::string& actor);

@@ -70,11 +70,6 @@ std::vector<QueuedRevocation> claim_revocations(Connection& c, int limit) {
     return out;
 }
 
-void mark_issued(Connection& c, int64_t application_id, int64_t certificate_id) {
-    c.query("UPDATE applications SET state = 'issued', certificate_id = $2, updated_at = now() WHERE id = $1",
-            application_id, certificate_id);
-}
-
 void mark_completed(Connection& c, int64_t application_id, int64_t certificate_id) {
     c.query("UPDATE applications SET state = 'completed', certificate_id = $2, updated_at = now() WHERE id = $1",
             application_id, certificate_id);

@@ -51,7 +51,6 @@ struct QueuedRevocation {
 // Up to `limit` queued revocations, oldest first, locked for this transaction.
 std::vector<QueuedRevocation> claim_revocations(Connection& c, int limit);
 
-void mark_issued(Connection& c, int64_t application_id, int64_t certificate_id);
 void mark_completed(Connection& c, int64_t application_id, int64_t certificate_id);
 void mark_failed(Connection& c, int64_t application_id, const std::string& why);
 

@@ -13,10 +13,6 @@ int64_t insert_certificate(Connection& c, const NewCertificate& cert) {
     return row.integer(0, 0);
 }
 
-void mark_replaced(Connection& c, int64_t old_certificate_id, int64_t new_certificate_id) {
-    c.query("UPDATE certificates SET replaced_by = $2 WHERE id = $1", old_certificate_id, new_certificate_id);
-}
-
 void mark_revoked(Connection& c, int64_t certificate_id, int reason) {
     c.query("UPDATE certificates SET revoked_at = now(), revocation_reason = $2 WHERE id = $1 AND revoked_at IS NULL",
             certificate_id, reason);

@@ -23,7 +23,6 @@ struct NewCertificate {
 };
 
 int64_t insert_certificate(Connection& c, const NewCertificate& cert);
-void mark_replaced(Connection& c, int64_t old_certificate_id, int64_t new_certificate_id);
 // Sets the revocation once; a certificate already revoked keeps its first date and reason.
 void mark_revoked(Connection& c, int64_t certificate_id, int reason);
 // The service desk revokes inkan's own mail-signing certificate (the signer

@@ -69,26 +69,39 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params) 
         const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
         std::string sqlstate = state ? state : "";
         std::string message = PQresultErrorMessage(raw);
+        // A refused row keeps only the primary message: the DETAIL line would
+        // repeat the whole row (a certificate's DER, say) into an application's
+        // stored error, which officers read.
+        const char* primary = PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY);
+        std::string summary = primary ? primary : message;
         PQclear(raw);
         // 08xxx connection exceptions and 57P0x shutdowns mean "try another connection".
         if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0) throw Unavailable(message);
-        throw QueryError(sqlstate, message);
+        throw QueryError(sqlstate, summary);
     }
     return Result(raw);
 }
 
-std::string text_array(const std::vector<std::string>& items) {
+std::string array_literal(const std::vector<std::optional<std::string>>& items) {
     std::string out = "{";
     for (size_t i = 0; i < items.size(); ++i) {
         if (i) out += ',';
+        if (!items[i]) {
+            out += "NULL";
+            continue;
+        }
         out += '"';
-        for (char c : items[i]) {
+        for (char c : *items[i]) {
             if (c == '"' || c == '\\') out += '\\';
             out += c;
         }
         out += '"';
     }
     return out + "}";
+}
+
+std::string text_array(const std::vector<std::string>& items) {
+    return array_literal(std::vector<std::optional<std::string>>(items.begin(), items.end()));
 }
 
 Transaction::~Transaction() {

@@ -38,6 +38,8 @@ struct Bytes {
 // A PostgreSQL text[] literal ({"a","b"}, quotes and backslashes escaped)
 // for passing a list as one parameter cast with ::text[].
 std::string text_array(const std::vector<std::string>& items);
+// The same with NULL elements (for arrays of any element type, cast in SQL).
+std::string array_literal(const std::vector<std::optional<std::string>>& items);
 
 // One query parameter: NULL, text, or binary.
 class Param {
