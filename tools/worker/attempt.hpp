@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "store/applications.hpp"
@@ -29,14 +30,27 @@ inline void mark_failed(store::Connection& c, int64_t id, const std::string& act
     audit::append(c, actor, "application.failed", "application:" + std::to_string(id), {{"error", why}});
 }
 
+// A database error during work that runs without a savepoint: the
+// transaction is aborted, so the batch must be redone with savepoints.
+struct NeedsSavepoint : std::runtime_error {
+    NeedsSavepoint() : std::runtime_error("a database error outside a savepoint") {}
+};
+
+enum class Isolation {
+    savepoint,  // the work may write: a failure rolls back what it wrote
+    none,       // the work reads only: a failure needs no rollback, saving two round trips
+};
+
 // True when the work was done; false when the application was marked failed.
 template <class Work>
-bool attempt(store::Connection& c, int64_t application_id, const std::string& actor, Work&& work) {
+bool attempt(store::Connection& c, int64_t application_id, const std::string& actor, Work&& work,
+             Isolation isolation = Isolation::savepoint) {
+    bool savepoint = isolation == Isolation::savepoint;
     std::string why;
-    c.exec("SAVEPOINT attempt");
+    if (savepoint) c.exec("SAVEPOINT attempt");
     try {
         work();
-        c.exec("RELEASE SAVEPOINT attempt");
+        if (savepoint) c.exec("RELEASE SAVEPOINT attempt");
         return true;
     } catch (const Error& e) {
         why = e.code() + ": " + e.message().en;
@@ -44,6 +58,7 @@ bool attempt(store::Connection& c, int64_t application_id, const std::string& ac
         why = e.what();
     } catch (const store::QueryError& e) {
         if (transient(e)) throw;
+        if (!savepoint) throw NeedsSavepoint();
         why = std::string("database: ") + e.what();
     } catch (const store::Unavailable&) {
         throw;
@@ -51,7 +66,7 @@ bool attempt(store::Connection& c, int64_t application_id, const std::string& ac
         // Anything else is this application's problem too; it must not block its batch.
         why = std::string("internal: ") + e.what();
     }
-    c.exec("ROLLBACK TO SAVEPOINT attempt");
+    if (savepoint) c.exec("ROLLBACK TO SAVEPOINT attempt");
     mark_failed(c, application_id, actor, why);
     return false;
 }

@@ -171,19 +171,32 @@ int claim_and_attempt(store::Connection& c, KeyStore& keys, const std::string& a
 
 }  // namespace
 
-int issue_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch) {
+namespace {
+int issue_batch_with(store::Connection& c, KeyStore& keys, const std::string& actor, int batch, Isolation signing) {
     store::Transaction tx(c);
     auto claimed = store::claim_issuances(c, batch);
     if (claimed.empty()) return 0;
     Round round(c, keys);
     std::vector<Signed> signed_ones;
     for (const auto& application : claimed) {
-        attempt(c, application.id, actor, [&] { signed_ones.push_back(sign(c, round, application)); });
+        attempt(c, application.id, actor, [&] { signed_ones.push_back(sign(c, round, application)); }, signing);
     }
     record_all(c, round, signed_ones, actor);
     round.flush_audits();
     tx.commit();
     return static_cast<int>(claimed.size());
+}
+}  // namespace
+
+// Signing only reads, so it runs without a savepoint per application; a
+// database error there aborts the transaction, and the batch is redone with
+// savepoints so that it fails only its own application.
+int issue_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch) {
+    try {
+        return issue_batch_with(c, keys, actor, batch, Isolation::none);
+    } catch (const NeedsSavepoint&) {
+        return issue_batch_with(c, keys, actor, batch, Isolation::savepoint);
+    }
 }
 
 int revoke_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch) {

@@ -57,7 +57,7 @@ void Round::audit_later(std::string actor, std::string action, std::string objec
 }
 
 void Round::flush_audits() {
-    for (const auto& a : audits_) audit::append(c_, a.actor, a.action, a.object, a.detail);
+    audit::append_all(c_, audits_);
     audits_.clear();
 }
 

@@ -14,6 +14,7 @@
 
 #include "authz/grants.hpp"
 #include "profile/profile.hpp"
+#include "store/audit.hpp"
 #include "store/pg.hpp"
 #include "worker/authority.hpp"
 #include "worker/certificate_spec.hpp"
@@ -46,11 +47,7 @@ public:
     void flush_audits();
 
 private:
-    struct PendingAudit {
-        std::string actor, action, object;
-        nlohmann::json detail;
-    };
-    std::vector<PendingAudit> audits_;
+    std::vector<audit::Entry> audits_;
     store::Connection& c_;
     KeyStore& keys_;
     std::optional<profile::Catalog> catalog_;

@@ -11,6 +11,21 @@ void append(store::Connection& c, std::string_view actor, std::string_view actio
             object, detail.dump());
 }
 
+void append_all(store::Connection& c, const std::vector<Entry>& entries) {
+    if (entries.empty()) return;
+    std::vector<std::string> actors, actions, objects, details;
+    for (const auto& e : entries) {
+        actors.push_back(e.actor);
+        actions.push_back(e.action);
+        objects.push_back(e.object);
+        details.push_back(e.detail.dump());
+    }
+    c.query("INSERT INTO audit_log (actor, action, object, detail) "
+            "SELECT actor, action, object, detail::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
+            "WITH ORDINALITY AS e(actor, action, object, detail, n) ORDER BY n",
+            store::text_array(actors), store::text_array(actions), store::text_array(objects), store::text_array(details));
+}
+
 std::string canonical(std::string_view seq, std::string_view at, std::string_view actor, std::string_view action,
                       std::string_view object, std::string_view detail) {
     std::string out;
