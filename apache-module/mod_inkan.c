@@ -27,6 +27,9 @@
 
 #include <inkan/inkan.h>
 
+#include <stdint.h>
+#include <unistd.h>
+
 module AP_MODULE_DECLARE_DATA inkan_module;
 
 /* The core holds a request body in memory: refuse anything larger than
@@ -295,7 +298,37 @@ static int read_body(request_rec *r, char **body, apr_size_t *len)
     return rv == APR_SUCCESS ? OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 
-static void send_response(request_rec *r, const inkan_response_t *resp)
+static apr_status_t close_spooled_body(void *data)
+{
+    close((int)(intptr_t)data);
+    return APR_SUCCESS;
+}
+
+/* The core's spooled body (an unlinked file of any size) as a file bucket;
+ * the request's pool closes the descriptor. */
+static void send_spooled_body(request_rec *r, inkan_response_t *resp)
+{
+    apr_file_t *file = NULL;
+    apr_os_file_t fd = resp->body_fd;
+    apr_bucket_brigade *bb;
+
+    resp->body_fd = -1;
+    apr_pool_cleanup_register(r->pool, (void *)(intptr_t)fd, close_spooled_body,
+                              apr_pool_cleanup_null);
+    if (r->header_only || resp->body_len == 0) {
+        return;
+    }
+    if (apr_os_file_put(&file, &fd, APR_FOPEN_READ, r->pool) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "inkan: cannot send the spooled body");
+        return;
+    }
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_brigade_insert_file(bb, file, 0, resp->body_len, r->pool);
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+    ap_pass_brigade(r->output_filters, bb);
+}
+
+static void send_response(request_rec *r, inkan_response_t *resp)
 {
     apr_size_t i;
     const inkan_header_t *h;
@@ -313,7 +346,10 @@ static void send_response(request_rec *r, const inkan_response_t *resp)
         }
     }
     ap_set_content_length(r, resp->body_len);
-    if (!r->header_only && resp->body_len) {
+    if (resp->body_fd >= 0) {
+        send_spooled_body(r, resp);
+    }
+    else if (!r->header_only && resp->body_len) {
         ap_rwrite(resp->body, (int)resp->body_len, r);
     }
 }

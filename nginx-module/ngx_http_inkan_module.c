@@ -541,6 +541,49 @@ ngx_http_inkan_slow_handler(ngx_event_t *ev)
 }
 
 
+/* the core's spooled body: an unlinked file, closed with the request's pool */
+static ngx_buf_t *
+ngx_http_inkan_file_buf(ngx_http_request_t *r, inkan_response_t *resp)
+{
+    ngx_buf_t                *b;
+    ngx_pool_cleanup_t       *cln;
+    ngx_pool_cleanup_file_t  *clnf;
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_pool_cleanup_file_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    clnf = cln->data;
+    clnf->fd = resp->body_fd;
+    clnf->name = (u_char *) "inkan spooled body";
+    clnf->log = r->pool->log;
+    cln->handler = ngx_pool_cleanup_file;
+
+    /* the pool owns the descriptor now */
+    resp->body_fd = -1;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->file = ngx_pcalloc(r->pool, sizeof(ngx_file_t));
+    if (b->file == NULL) {
+        return NULL;
+    }
+
+    b->file->fd = clnf->fd;
+    ngx_str_set(&b->file->name, "inkan spooled body");
+    b->file->log = r->connection->log;
+    b->in_file = resp->body_len ? 1 : 0;
+    b->file_pos = 0;
+    b->file_last = resp->body_len;
+
+    return b;
+}
+
+
 static void
 ngx_http_inkan_send_response(ngx_http_request_t *r)
 {
@@ -620,21 +663,29 @@ ngx_http_inkan_send_response(ngx_http_request_t *r)
         ngx_memcpy(h->value.data, ih->value.data, ih->value.len);
     }
 
-    b = ngx_create_temp_buf(r->pool, resp->body_len ? resp->body_len : 1);
+    if (resp->body_fd >= 0) {
+        b = ngx_http_inkan_file_buf(r, resp);
+
+    } else {
+        b = ngx_create_temp_buf(r->pool, resp->body_len ? resp->body_len : 1);
+        if (b != NULL) {
+            b->last = ngx_cpymem(b->pos, resp->body, resp->body_len);
+        }
+    }
+
     if (b == NULL) {
         goto failed;
     }
 
-    b->last = ngx_cpymem(b->pos, resp->body, resp->body_len);
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 
-    inkan_response_free(resp);
-    ctx->resp = NULL;
-
-    if (b->last == b->pos) {
+    if (resp->body_len == 0) {
         r->header_only = 1;
     }
+
+    inkan_response_free(resp);
+    ctx->resp = NULL;
 
     rc = ngx_http_send_header(r);
 

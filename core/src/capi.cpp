@@ -132,6 +132,11 @@ inkan_response_t* to_c(const Response& resp) {
     out->nheaders = resp.headers.size();
     out->body_len = resp.body.size();
     out->body = reinterpret_cast<const unsigned char*>(put(resp.body).data);
+    out->body_fd = -1;
+    if (resp.file) {
+        out->body_len = resp.file->size();
+        out->body_fd = resp.file->release();
+    }
     return out;
 }
 }  // namespace
@@ -194,6 +199,9 @@ int inkan_handle_cached(inkan_context_t* ctx, const inkan_request_t* req, inkan_
     return *out ? INKAN_OK : INKAN_DECLINED;
 }
 
-void inkan_response_free(inkan_response_t* resp) { std::free(resp); }
+void inkan_response_free(inkan_response_t* resp) {
+    if (resp && resp->body_fd >= 0) ::close(resp->body_fd);
+    std::free(resp);
+}
 
 }  // extern "C"

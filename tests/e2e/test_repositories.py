@@ -9,7 +9,7 @@ def test_repositories_against_postgresql(local):
     env = dict(os.environ, INKAN_TEST_OWNER_DB=local.admin_db, INKAN_TEST_RA_DB=local.conninfo("inkan_ra"))
     res = subprocess.run([str(local.bin / "test_store")], env=env, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert "[  PASSED  ] 6 test(s)." in res.stdout + res.stderr
+    assert "[  PASSED  ] 7 test(s)." in res.stdout + res.stderr
 
 
 def test_service_desk_sees_the_profiles(local):

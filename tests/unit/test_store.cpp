@@ -91,6 +91,38 @@ void grants_drop_words_this_build_does_not_know(void**) {
     assert_string_equal(grants[0].domain.c_str(), "grants.store-test.ac.jp");
 }
 
+// Rows arrive one at a time; a failing callback and a failing statement
+// both leave the connection ready for the next statement.
+void rows_stream_one_at_a_time(void**) {
+    store::Connection c(conninfo("INKAN_TEST_OWNER_DB"));
+    int64_t sum = 0, rows = 0;
+    c.each_row("SELECT g FROM generate_series(1, $1::int) g", {store::Param(int64_t{5000})}, [&](const store::Result& r) {
+        assert_int_equal(r.rows(), 1);
+        sum += r.integer(0, 0);
+        rows++;
+    });
+    assert_int_equal(rows, 5000);
+    assert_int_equal(sum, 5000 * 5001 / 2);
+    bool thrown = false;
+    try {
+        c.each_row("SELECT g FROM generate_series(1, 1000000) g", {}, [&](const store::Result& r) {
+            if (r.integer(0, 0) == 3) throw std::runtime_error("enough");
+        });
+    } catch (const std::runtime_error& e) {
+        thrown = std::string(e.what()) == "enough";
+    }
+    assert_true(thrown);
+    assert_int_equal(c.query("SELECT 41 + 1").integer(0, 0), 42);
+    bool refused = false;
+    try {
+        c.each_row("SELECT 1 / (g - 2) FROM generate_series(1, 3) g", {}, [](const store::Result&) {});
+    } catch (const store::QueryError& e) {
+        refused = e.sqlstate() == "22012";
+    }
+    assert_true(refused);
+    assert_int_equal(c.query("SELECT 7").integer(0, 0), 7);
+}
+
 void claims_take_officer_pickups_first(void**) {
     store::Connection c(conninfo("INKAN_TEST_OWNER_DB"));
     store::Transaction tx(c);
@@ -249,6 +281,7 @@ int main() {
         cmocka_unit_test(profiles_table_holds_every_upki_profile),
         cmocka_unit_test(grants_drop_words_this_build_does_not_know),
         cmocka_unit_test(claims_take_officer_pickups_first),
+        cmocka_unit_test(rows_stream_one_at_a_time),
         cmocka_unit_test(acme_nonces_are_single_use_and_expire),
         cmocka_unit_test(acme_order_states),
         cmocka_unit_test(acme_orders_only_for_registered_names),

@@ -37,7 +37,7 @@ typedef struct {
  * glue modules compare inkan_abi_version() with the INKAN_ABI_VERSION they
  * were compiled against and refuse to start on a mismatch.
  */
-#define INKAN_ABI_VERSION 3
+#define INKAN_ABI_VERSION 4
 
 enum {
     INKAN_LOG_ERROR = 0,
@@ -74,12 +74,20 @@ typedef struct {
     void                  *log_request;   /* passed back to the log callback */
 } inkan_request_t;
 
+/*
+ * The body is either in memory (body, body_len; body_fd is -1) or, for a
+ * body of any size such as an inventory export, in a file: body_fd is an
+ * open descriptor of an already unlinked file of body_len bytes, to be sent
+ * from offset 0.  The glue that sends it takes the descriptor (and sets
+ * body_fd to -1); otherwise inkan_response_free() closes it.
+ */
 typedef struct {
     int                    status;
     const inkan_header_t  *headers;
     size_t                 nheaders;
     const unsigned char   *body;
     size_t                 body_len;
+    int                    body_fd;
 } inkan_response_t;
 
 typedef struct inkan_context_s inkan_context_t;

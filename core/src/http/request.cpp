@@ -1,5 +1,7 @@
 #include "http/request.hpp"
 
+#include <unistd.h>
+
 #include "http/multipart.hpp"
 
 #include <strings.h>
@@ -115,6 +117,16 @@ std::string Request::link(std::string_view rel) const {
     std::string base = mount;
     if (base.empty() || base.back() != '/') base += '/';
     return base + std::string(rel);
+}
+
+FileBody::~FileBody() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+int FileBody::release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
 }
 
 Response Response::html(int status, std::string body) {

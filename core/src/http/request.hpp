@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,10 +49,28 @@ private:
     mutable std::optional<std::map<std::string, std::string>> form_;
 };
 
+// A body spooled to a file (http/spool.hpp): an open descriptor of an
+// unlinked file, closed when the last holder lets go unless released to the
+// glue, which sends and closes it.
+class FileBody {
+public:
+    FileBody(int fd, size_t size) : fd_(fd), size_(size) {}
+    ~FileBody();
+    FileBody(const FileBody&) = delete;
+    FileBody& operator=(const FileBody&) = delete;
+    int release();
+    size_t size() const { return size_; }
+
+private:
+    int fd_;
+    size_t size_;
+};
+
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    std::shared_ptr<FileBody> file;  // when set, the body, and `body` stays empty
 
     static Response html(int status, std::string body);
     static Response json(int status, std::string body);

@@ -6,6 +6,7 @@
 
 #include "crypto/encoding.hpp"
 #include "officer/handlers.hpp"
+#include "http/spool.hpp"
 #include "policy/names.hpp"
 #include "store/inventory.hpp"
 #include "tsv/encoding.hpp"
@@ -64,11 +65,16 @@ namespace {
 // end user's mail, which the grant must cover.
 http::Response export_of(Context& ctx, store::Inventory inventory, const std::string& file_name) {
     require_action(ctx, authz::Action::export_inventory);
-    std::string out = tsv::join_row(inventory_header());
-    for (const auto& i : store::inventory_rows(ctx.c, inventory, ctx.who.institution_id)) {
+    // Row by row from the database into a spooled file, each row converted
+    // as it comes: memory stays bounded however many certificates there are.
+    // The connection is busy while rows arrive: the grants are read before.
+    const std::vector<authz::Grant>& grants = ctx.grants();
+    http::Spool spool;
+    spool.write(tsv::to_cp932(tsv::join_row(inventory_header())));
+    store::each_inventory_row(ctx.c, inventory, ctx.who.institution_id, [&](const store::InventoryRow& i) {
         std::string category = inventory == store::Inventory::server ? "server" : i.operation_kind;
         auto kind = authz::parse_kind(category).value_or(authz::Kind::server);
-        if (!authz::permits(ctx.grants(), i.fqdn, kind, authz::Action::export_inventory)) continue;
+        if (!authz::permits(grants, i.fqdn, kind, authz::Action::export_inventory)) return;
         const std::string& reason = i.revocation_reason;
         std::string reason_label =
             !i.revocation_comment.empty() ? i.revocation_comment : reason.empty() ? "" : reason_text(reason);
@@ -82,9 +88,11 @@ http::Response export_of(Context& ctx, store::Inventory inventory, const std::st
             reason_label, "", i.revocation_id, "", i.revocation_officer_email,
             // tail
             i.old_serial, "0", i.download_method, i.updated_at};
-        out += tsv::join_row(f);
-    }
-    return tsv_file(file_name, out);
+        spool.write(tsv::to_cp932(tsv::join_row(f)));
+    });
+    http::Response out = tsv_file(file_name, "");
+    out.file = spool.finish();
+    return out;
 }
 }  // namespace
 

@@ -114,8 +114,9 @@ std::optional<ServerListRow> certificate_row(Connection& c, Inventory inventory,
     return row;
 }
 
-std::vector<InventoryRow> inventory_rows(Connection& c, Inventory inventory, int64_t institution_id) {
-    auto r = c.query(
+void each_inventory_row(Connection& c, Inventory inventory, int64_t institution_id,
+                        const std::function<void(const InventoryRow&)>& row) {
+    c.each_row(
         "SELECT i.application_id::text, coalesce(i.batch_id::text, ''), i.subject_dn, "
         "coalesce((SELECT d.id FROM domains d WHERE d.institution_id = i.institution_id AND inkan_within(i.fqdn, d.name) "
         "  ORDER BY length(d.name) DESC LIMIT 1)::text, ''), " +
@@ -132,15 +133,12 @@ std::vector<InventoryRow> inventory_rows(Connection& c, Inventory inventory, int
             when("greatest(i.updated_at, i.revoked_at, i.first_download)") + ", " +
             (inventory == Inventory::client ? "coalesce(i.download_method::text, ''), i.kind" : "'', 'server'") + " FROM " + view(inventory) +
             " i WHERE i.institution_id = $1 ORDER BY i.application_id",
-        institution_id);
-    std::vector<InventoryRow> out;
-    for (int i = 0; i < r.rows(); ++i) {
-        auto t = [&](int col) { return r.text(i, col); };
-        out.push_back({t(0),  t(1),  t(2),  t(3),  t(4),  t(5),  t(6),  t(7),  t(8),  t(9),  t(10),
-                       t(11), t(12), t(13), t(14), one_line(t(15)), t(16), t(17), one_line(t(18)), t(19), t(20),
-                       t(21), t(22), t(23), t(24), t(25), t(26), t(27), t(28), t(29), t(30), t(31), t(32), t(33), t(34)});
-    }
-    return out;
+        {institution_id}, [&](const Result& r) {
+            auto t = [&](int col) { return r.text(0, col); };
+            row({t(0),  t(1),  t(2),  t(3),  t(4),  t(5),  t(6),  t(7),  t(8),  t(9),  t(10),
+                 t(11), t(12), t(13), t(14), one_line(t(15)), t(16), t(17), one_line(t(18)), t(19), t(20),
+                 t(21), t(22), t(23), t(24), t(25), t(26), t(27), t(28), t(29), t(30), t(31), t(32), t(33), t(34)});
+        });
 }
 
 std::vector<StatisticsRow> statistics_rows(Connection& c, Inventory inventory, int64_t institution_id) {

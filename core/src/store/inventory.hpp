@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,7 +61,10 @@ struct InventoryRow {
         revocation_submitted, revoked_at, revocation_officer_id, revocation_reason, revocation_comment,
         revocation_officer_email, old_serial, updated_at, download_method, operation_kind;
 };
-std::vector<InventoryRow> inventory_rows(Connection& c, Inventory inventory, int64_t institution_id);
+// Every row of the institution's inventory, oldest first, handed to `row` one
+// at a time as the database sends them (an export may hold a million rows).
+void each_inventory_row(Connection& c, Inventory inventory, int64_t institution_id,
+                        const std::function<void(const InventoryRow&)>& row);
 
 struct StatisticsRow {
     std::string fqdn, month, profile, kind;

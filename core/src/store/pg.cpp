@@ -45,41 +45,99 @@ Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo
     exec("SET TIME ZONE 'UTC'");
 }
 
-Result Connection::exec(std::string_view sql, const std::vector<Param>& params) {
+namespace {
+// libpq's view of the parameters; points into `params`.
+struct Wire {
     std::vector<const char*> values;
     std::vector<int> lengths, formats;
-    for (const Param& p : params) {
-        values.push_back(p.value() ? p.value()->data() : nullptr);
-        lengths.push_back(p.value() ? static_cast<int>(p.value()->size()) : 0);
-        formats.push_back(p.binary() ? 1 : 0);
+    explicit Wire(const std::vector<Param>& params) {
+        for (const Param& p : params) {
+            values.push_back(p.value() ? p.value()->data() : nullptr);
+            lengths.push_back(p.value() ? static_cast<int>(p.value()->size()) : 0);
+            formats.push_back(p.binary() ? 1 : 0);
+        }
     }
+};
+
+[[noreturn]] void lost(PGconn* conn) {
+    throw Unavailable(std::string("PostgreSQL connection lost: ") + PQerrorMessage(conn));
+}
+
+// Throws the error a failed result carries, and frees it.
+[[noreturn]] void fail(PGresult* raw) {
+    const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+    std::string sqlstate = state ? state : "";
+    std::string message = PQresultErrorMessage(raw);
+    // A refused row keeps only the primary message: the DETAIL line would
+    // repeat the whole row (a certificate's DER, say) into an application's
+    // stored error, which officers read.
+    const char* primary = PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY);
+    std::string summary = primary ? primary : message;
+    PQclear(raw);
+    // 08xxx connection exceptions and 57P0x shutdowns mean "try another connection".
+    if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0) throw Unavailable(message);
+    throw QueryError(sqlstate, summary);
+}
+}  // namespace
+
+Result Connection::exec(std::string_view sql, const std::vector<Param>& params) {
+    Wire wire(params);
     std::string stmt(sql);
     // Without parameters the simple protocol runs constant SQL such as a
     // multi-statement migration; with them, values never touch the SQL text.
     PGresult* raw = params.empty() ? PQexec(conn_.get(), stmt.c_str())
                                    : PQexecParams(conn_.get(), stmt.c_str(), static_cast<int>(params.size()),
-                                                  nullptr, values.data(), lengths.data(), formats.data(), 0);
+                                                  nullptr, wire.values.data(), wire.lengths.data(), wire.formats.data(), 0);
     if (raw == nullptr || PQstatus(conn_.get()) != CONNECTION_OK) {
         if (raw) PQclear(raw);
-        throw Unavailable(std::string("PostgreSQL connection lost: ") + PQerrorMessage(conn_.get()));
+        lost(conn_.get());
     }
     ++round_trips_;  // the server answered: the statement reached it
     ExecStatusType status = PQresultStatus(raw);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
-        std::string sqlstate = state ? state : "";
-        std::string message = PQresultErrorMessage(raw);
-        // A refused row keeps only the primary message: the DETAIL line would
-        // repeat the whole row (a certificate's DER, say) into an application's
-        // stored error, which officers read.
-        const char* primary = PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY);
-        std::string summary = primary ? primary : message;
-        PQclear(raw);
-        // 08xxx connection exceptions and 57P0x shutdowns mean "try another connection".
-        if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0) throw Unavailable(message);
-        throw QueryError(sqlstate, summary);
-    }
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(raw);
     return Result(raw);
+}
+
+void Connection::cancel() {
+    std::unique_ptr<PGcancel, void (*)(PGcancel*)> handle(PQgetCancel(conn_.get()), PQfreeCancel);
+    char why[256];
+    if (handle) PQcancel(handle.get(), why, sizeof why);
+}
+
+void Connection::each_row(std::string_view sql, const std::vector<Param>& params,
+                          const std::function<void(const Result&)>& row) {
+    Wire wire(params);
+    std::string stmt(sql);
+    if (!PQsendQueryParams(conn_.get(), stmt.c_str(), static_cast<int>(params.size()), nullptr, wire.values.data(),
+                           wire.lengths.data(), wire.formats.data(), 0) ||
+        !PQsetSingleRowMode(conn_.get())) {
+        lost(conn_.get());
+    }
+    ++round_trips_;
+    // Every result is read to the end, even after an error or a throwing
+    // `row`, so the connection is left ready for its next statement.
+    std::exception_ptr failure;
+    while (PGresult* raw = PQgetResult(conn_.get())) {
+        ExecStatusType status = PQresultStatus(raw);
+        if (failure || status == PGRES_TUPLES_OK) {
+            PQclear(raw);
+        } else if (status == PGRES_SINGLE_TUPLE) {
+            try {
+                row(Result(raw));
+            } catch (...) {
+                failure = std::current_exception();
+                cancel();  // the rest is not wanted: stop the server sending it
+            }
+        } else {
+            try {
+                fail(raw);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        }
+    }
+    if (PQstatus(conn_.get()) != CONNECTION_OK) lost(conn_.get());
+    if (failure) std::rethrow_exception(failure);
 }
 
 std::string array_literal(const std::vector<std::optional<std::string>>& items) {

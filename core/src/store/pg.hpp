@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -100,12 +101,17 @@ public:
     Result query(std::string_view sql, A&&... args) {
         return exec(sql, std::vector<Param>{Param(std::forward<A>(args))...});
     }
+    // A query whose rows arrive one at a time (libpq's single-row mode), so
+    // memory holds one row whatever the result's size; `row` gets each as a
+    // one-row Result.
+    void each_row(std::string_view sql, const std::vector<Param>& params, const std::function<void(const Result&)>& row);
     bool healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
     // Statements the server has answered on this connection.
     uint64_t round_trips() const { return round_trips_; }
     PGconn* raw() { return conn_.get(); }
 
 private:
+    void cancel();  // asks the server to stop the running statement
     struct Finish {
         void operator()(PGconn* c) const noexcept { PQfinish(c); }
     };

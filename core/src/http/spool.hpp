@@ -1,0 +1,29 @@
+// A response body written piece by piece into an unlinked temporary file, so
+// an answer of any size (a million-row inventory export) takes a bounded
+// amount of memory; the glue sends the file (sendfile where it can).
+#pragma once
+
+#include <cstdio>
+#include <string_view>
+
+#include "http/request.hpp"
+
+namespace inkan::http {
+
+class Spool {
+public:
+    Spool();  // throws InternalError when no temporary file can be made
+    ~Spool();
+    Spool(const Spool&) = delete;
+    Spool& operator=(const Spool&) = delete;
+
+    void write(std::string_view bytes);
+    // The file as a response body; the spool is done with it.
+    std::shared_ptr<FileBody> finish();
+
+private:
+    std::FILE* file_;
+    size_t size_ = 0;
+};
+
+}  // namespace inkan::http
