@@ -57,7 +57,7 @@ def setup(local, client, tmp):
     off = local.inkanctl("officer", "add", "--institution", inst["id"], "--name", "Bench Officer",
                          "--email", f"officer@{DOMAIN}")
     local.inkanctl("grant", "add", "--officer", off["officer_id"], "--domain", DOMAIN, "--kinds", "server",
-                   "--actions", "issue,renew,revoke")
+                   "--actions", "issue,renew,revoke,export")
     mail = local.wait_for_mail(lambda m: m["to"] == f"officer@{DOMAIN}")
     token = re.search(r"t=([A-Za-z0-9_\-]+)", mail["body"]).group(1)
     queued = client.post(local.url("nginx", "/enroll/pickup"), form={"t": token, "pin": off["pin"]}).json
