@@ -86,15 +86,22 @@ def cfssl_sign_rate(tmp: Path, csr_pem: str, host: str, key="rsa"):
         proc.wait()
 
 
-def add_static_file(local, size=1500):
-    """A static file of `size` bytes beside /crl/ and /ocsp/ on nginx's plain-http listener."""
-    static = local.state / "nginx" / "static.bin"
+def add_static_file(local, server="nginx", size=1500):
+    """A static file of `size` bytes beside /crl/ and /ocsp/ on the server's plain-http listener."""
+    static = local.state / server / "static.bin"
     static.write_bytes(b"x" * size)
-    conf = local.state / "nginx" / "nginx.conf"
+    if server == "nginx":
+        conf, anchor = local.state / "nginx" / "nginx.conf", "        location /crl/ {"
+        served = f"        location = /static.bin {{ alias {static}; }}\n\n"
+        reload = "-HUP"
+    else:
+        conf, anchor = local.state / "apache" / "apache.conf", "    <Location /crl>"
+        served = (f"    Alias /static.bin {static}\n    <Directory {static.parent}>\n        Require all granted\n"
+                  f"    </Directory>\n\n")
+        reload = "-USR1"  # graceful restart
     text = conf.read_text()
     if "static.bin" not in text:
-        conf.write_text(text.replace("        location /crl/ {", f"        location = /static.bin {{ alias {static}; }}\n\n"
-                                     "        location /crl/ {", 1))
-        subprocess.run(["kill", "-HUP", str(local.procs["nginx"].pid)], check=True)
-        time.sleep(1)
-    return local.plain_url("nginx", "/static.bin")
+        conf.write_text(text.replace(anchor, served + anchor, 1))
+        subprocess.run(["kill", reload, str(local.procs[server].pid)], check=True)
+        time.sleep(2)
+    return local.plain_url(server, "/static.bin")

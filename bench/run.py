@@ -6,12 +6,14 @@ the same run on the same machine (bench/references.py).
 - upload: a 99-line UPKI file validated and recorded (worker stopped), next to
   `openssl speed` RSA-2048 verification (every CSR is verified);
 - issuance: certificates per second from a full queue (queued → signed → OCSP
-  responses signed → stored → handed to the mailer), next to cfssl's sign API
+  response signed → stored → handed to the mailer; the mailer waits meanwhile),
+  next to cfssl's sign API
   with the same CA key type and to the `openssl speed` ceiling for the
   signatures each certificate needs (itself and its OCSP response); once with
   the RSA-2048 server CA, once with a P-256 one (`ca import`);
-- OCSP GET and CRL GET on nginx's plain-http listener, next to nginx serving a
-  1.5 KB static file on that listener (wrk, 16 keep-alive connections);
+- OCSP GET and CRL GET on nginx's and Apache's plain-http listeners, each next
+  to the same server serving a 1.5 KB static file on that listener (wrk, 16
+  keep-alive connections);
 - officer API latency: /api/v1/me and a certificate list at 50 concurrent
   clients presenting the officer certificate (ab -E, keep-alive), next to
   nginx serving the console's static index.html on the same TLS listener with
@@ -153,7 +155,7 @@ def timed_upload(local, client, cert, csrf, content):
 
 
 def ocsp_get_url(local, client, cert, tmp):
-    """The RFC 6960 GET URL asking for the status of one issued certificate."""
+    """The paths of the RFC 6960 GET asking for the status of one issued certificate and of its CA's CRL."""
     listing = client.get(local.url("nginx", "/ra/api/v1/certificates?status=4&limit=1"), cert=cert).json
     cid = listing["certificates"][0]["certificate_id"]
     for fmt in ("pem", "chain"):
@@ -163,7 +165,18 @@ def ocsp_get_url(local, client, cert, tmp):
                     "-reqout", tmp / "ocsp.req"], check=True, capture_output=True)
     encoded = urllib.parse.quote(base64.b64encode((tmp / "ocsp.req").read_bytes()).decode(), safe="")
     ca_id = local.psql(f"SELECT ca_id FROM certificates WHERE id = {cid}")
-    return local.plain_url("nginx", f"/ocsp/{encoded}"), local.plain_url("nginx", f"/crl/{ca_id}.crl")
+    return f"/ocsp/{encoded}", f"/crl/{ca_id}.crl"
+
+
+def relying_parties(local, ocsp_path, crl_path):
+    """wrk on each server's plain-http listener: a static file, the OCSP GET and the CRL GET."""
+    out = {}
+    for server in ("nginx", "apache"):
+        static = wrk(add_static_file(local, server))
+        ocsp = wrk(local.plain_url(server, ocsp_path))
+        crl = wrk(local.plain_url(server, crl_path))
+        out[server] = {"static": static, "ocsp": ocsp, "crl": crl}
+    return out
 
 
 def officer_latency(local, cert, tmp):
@@ -190,7 +203,7 @@ def main():
     tmp.chmod(0o755)  # PostgreSQL runs as its own user below it
     local = Local(tmp / "state")
     try:
-        local.up(servers=("nginx",))
+        local.up(servers=("nginx", "apache"))
         client = Client(local.ca_cert)
         cert, csrf = setup(local, client, tmp)
         sign_s, verify_s = openssl_speed("rsa2048")
@@ -220,10 +233,9 @@ def main():
         p256_ceiling = p256_sign_s / SIGNATURES_PER_CERTIFICATE
 
         # 3. Relying parties: OCSP GET and CRL GET next to a static file on the same listener.
-        ocsp_url, crl_url = ocsp_get_url(local, client, cert, tmp)
-        static = wrk(add_static_file(local))
-        ocsp = wrk(ocsp_url)
-        crl = wrk(crl_url)
+        served = relying_parties(local, *ocsp_get_url(local, client, cert, tmp))
+        static, ocsp, crl = (served["nginx"][k] for k in ("static", "ocsp", "crl"))
+        apache = served["apache"]
         officer = officer_latency(local, cert, tmp)
 
         result = {
@@ -255,6 +267,12 @@ def main():
             "crl_per_second": crl["per_second"],
             "crl_p99_ms": crl["p99_ms"],
             "crl_vs_static": ratio(crl["per_second"], static["per_second"]),
+            "apache_static_per_second": apache["static"]["per_second"],
+            "apache_ocsp_per_second": apache["ocsp"]["per_second"],
+            "apache_ocsp_p99_ms": apache["ocsp"]["p99_ms"],
+            "apache_ocsp_vs_static": ratio(apache["ocsp"]["per_second"], apache["static"]["per_second"]),
+            "apache_crl_per_second": apache["crl"]["per_second"],
+            "apache_crl_vs_static": ratio(apache["crl"]["per_second"], apache["static"]["per_second"]),
             "officer_clients": 50,
             "tls_static_p99_ms": officer["static"]["p99_ms"],
             "officer_me_p50_ms": officer["me"]["p50_ms"],

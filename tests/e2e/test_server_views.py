@@ -63,6 +63,15 @@ def test_list_search_detail_and_export(local, world, server, tmp_path):
                                                           cert=officer.cert).raw.decode("cp932").split("\r\n") if line]
     revoked_row = next(r for r in rows if r[23] == serial_api)
     assert revoked_row[11] == "7" and revoked_row[36] == "5" and revoked_row[37] == "cessationOfOperation"
+    # The list's filters: a status, an application state, and a search whose LIKE wildcards are literal.
+    def serials(query):
+        listing = world.client.get(local.url(server, f"/ra/api/v1/certificates?{query}"), cert=officer.cert).json
+        return sorted(c["serial"] for c in listing["certificates"])
+    assert serials("status=7") == [serial_api] and serials("status=4") == []
+    assert serials("status=5") == [serial_www] and serials("status=6") == []
+    assert serials("status=issued") == sorted([serial_www, serial_api])
+    assert serials("fqdn=ww") == [serial_www] and serials("fqdn=WWW.") == [serial_www]
+    assert serials("fqdn=%25") == [] and serials("fqdn=_") == [] and serials("fqdn=w%25w") == []
 
     stats = world.client.get(local.url(server, "/ra/api/v1/statistics"), cert=officer.cert).json["statistics"]
     total = {(s["profile"]): (s["issued"], s["valid"], s["revoked"]) for s in stats}

@@ -26,11 +26,29 @@ const char* extra_columns(Inventory inventory) {
                : "'server', '', '', '', '', NULL::int ";
 }
 std::string list_columns(Inventory inventory) { return std::string(kListColumns) + extra_columns(inventory); }
-// What the list's text search ("fqdn") looks in: the host name, or the end user's mail, name and DN.
+// What the list's text search ("fqdn") looks in: the host name, or the end
+// user's mail, name and DN; each has a trigram index (sql/022), which LIKE
+// can use and strpos cannot.
 const char* search_text(Inventory inventory) {
     return inventory == Inventory::client
                ? "lower(coalesce(end_user_email, '') || ' ' || coalesce(end_user_name, '') || ' ' || subject_dn)"
                : "fqdn";
+}
+// "Contains $2": its LIKE wildcards and escape character taken literally.
+constexpr const char* kContainsSearch =
+    " LIKE '%' || replace(replace(replace(lower($2), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'";
+
+// The status filter on the columns the status derives from where they are
+// enough (revoked, replaced: rare, and indexed), so the database can start
+// from an index; the others through the view's status; anything else is an
+// application state (queued, failed, ...).  Every branch reads $4, so its
+// type is always known.
+const char* status_condition(const std::optional<std::string>& status) {
+    if (!status) return "$4::text IS NULL";
+    if (*status == "7") return "($4::text = '7' AND revoked_at IS NOT NULL)";
+    if (*status == "6") return "($4::text = '6' AND revoked_at IS NULL AND replaced_by IS NOT NULL)";
+    if (*status == "4" || *status == "5") return "status::text = $4::text";
+    return "state = $4::text";
 }
 
 ServerListRow list_row(const Result& r, int i) {
@@ -88,8 +106,8 @@ std::vector<ServerListRow> certificate_list(Connection& c, Inventory inventory, 
     std::optional<std::string> serials;
     if (filter.serials) serials = text_array(*filter.serials);
     auto r = c.query(list_columns(inventory) + "FROM " + view(inventory) + " WHERE institution_id = $1 "
-                         "AND ($2::text IS NULL OR strpos(" + search_text(inventory) + ", lower($2)) > 0) AND ($3::text[] IS NULL OR serial = ANY($3::text[])) "
-                         "AND ($4::text IS NULL OR status::text = $4 OR state = $4) "
+                         "AND ($2::text IS NULL OR " + search_text(inventory) + kContainsSearch + ") AND ($3::text[] IS NULL OR serial = ANY($3::text[])) "
+                         "AND " + status_condition(filter.status) + " "
                          "AND EXISTS (SELECT 1 FROM unnest($5::text[]) s WHERE inkan_within(fqdn, s)) "
                          "AND ($8::text IS NULL OR profile = $8) "
                          "AND ($9::text IS NULL OR strpos(lower(subscriber_name || ' ' || subscriber_email), lower($9)) > 0) "
