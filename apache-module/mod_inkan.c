@@ -318,10 +318,8 @@ static void send_spooled_body(request_rec *r, inkan_response_t *resp)
     if (r->header_only || resp->body_len == 0) {
         return;
     }
-    if (apr_os_file_put(&file, &fd, APR_FOPEN_READ, r->pool) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "inkan: cannot send the spooled body");
-        return;
-    }
+    /* apr_os_file_put only wraps the descriptor: it cannot fail here */
+    apr_os_file_put(&file, &fd, APR_FOPEN_READ, r->pool);
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     apr_brigade_insert_file(bb, file, 0, resp->body_len, r->pool);
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));

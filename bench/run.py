@@ -6,10 +6,10 @@ the same run on the same machine (bench/references.py).
 - upload: a 99-line UPKI file validated and recorded (worker stopped), next to
   `openssl speed` RSA-2048 verification (every CSR is verified);
 - issuance: certificates per second from a full queue (queued → signed → OCSP
-  response signed → stored → handed to the mailer; the mailer waits meanwhile),
+  responses signed → stored → handed to the mailer; the mailer waits meanwhile),
   next to cfssl's sign API
   with the same CA key type and to the `openssl speed` ceiling for the
-  signatures each certificate needs (itself and its OCSP response); once with
+  signatures each certificate needs (itself and two OCSP responses); once with
   the RSA-2048 server CA, once with a P-256 one (`ca import`);
 - OCSP GET and CRL GET on nginx's and Apache's plain-http listeners, each next
   to the same server serving a 1.5 KB static file on that listener (wrk, 16
@@ -45,9 +45,9 @@ from inkan_local import Local  # noqa: E402
 from references import ab_latency, add_static_file, cfssl_sign_rate, openssl_speed, wrk  # noqa: E402
 from upki import dn, issue_line, openssl_csr, tsv  # noqa: E402
 
-# Signatures each certificate needs: itself and its pre-signed OCSP response (one response answers
-# SHA-1 and SHA-256 CertIDs).
-SIGNATURES_PER_CERTIFICATE = 2
+# Signatures each certificate needs: itself and its two pre-signed OCSP responses (for SHA-1 and
+# SHA-256 CertIDs; one SingleResponse each, as clients such as Go's ocsp.ParseResponse require).
+SIGNATURES_PER_CERTIFICATE = 3
 
 O, L, ST = "Bench University", "Chiyoda-ku", "Tokyo"
 DOMAIN = "bench.ac.jp"

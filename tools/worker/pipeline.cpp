@@ -29,13 +29,16 @@ const profile::Profile* profile_for(const profile::Catalog& catalog, const store
     return officer.empty() ? nullptr : officer.front();
 }
 
-// The key a request carries, as its SubjectPublicKeyInfo (which the
-// certificate copies as it is) with the key decoded from it (for the checks).
+// The key a request carries, as its SubjectPublicKeyInfo with the key decoded
+// from it (for the checks).  The certificate copies the SPKI as it is only
+// when its AlgorithmIdentifier is already in the form the BRs require
+// (`copyable`); any other form is encoded afresh from the key.
 struct RequestedKey {
     crypto::X509ReqPtr csr;
     std::unique_ptr<X509_PUBKEY, crypto::Free<X509_PUBKEY_free>> stored;
     X509_PUBKEY* spki = nullptr;
     EVP_PKEY* key = nullptr;
+    const X509_PUBKEY* copyable() const { return crypto::spki_algorithm_is_canonical(spki) ? spki : nullptr; }
 };
 
 RequestedKey requested_key(const store::QueuedIssuance& a) {
@@ -80,9 +83,9 @@ Signed sign(store::Connection& c, Round& round, const store::QueuedIssuance& a) 
     const Authority& ca = round.authority(p->issuing_ca);
     const IssuanceSettings& s = round.settings(*p);
     auto spec = certificate_spec(*p, s, a, public_key, ca.id, crypto::not_after(ca.cert.get()));
-    spec.request_spki = requested.spki;
+    spec.request_spki = requested.copyable();
     ca::LintExpectations expect{*p, !s.crl_url.empty(), !s.ocsp_url.empty(), s.policy_oids, s.rsa_key_encipherment,
-                                spec.emails, requested.spki};
+                                spec.emails, spec.request_spki};
     out.cert = ca::lint_and_sign(spec, expect, ca.cert.get(), ca.key);
     out.issuer = ca.cert.get();
     out.legacy_pkcs12 = s.legacy_pkcs12;

@@ -1,6 +1,6 @@
 // One issuance pipeline for every kind of certificate:
 //   claim by priority -> re-authorize -> build from the profile -> lint ->
-//   sign (with the first OCSP response) -> record -> the profile's delivery step.
+//   sign (with the first OCSP responses) -> record -> the profile's delivery step.
 // Applications are claimed in batches, each batch one transaction (one
 // COMMIT, the profiles, settings and CAs read once: worker/round.hpp): a
 // crash before COMMIT leaves them all queued and nothing recorded; row locks

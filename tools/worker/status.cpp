@@ -13,11 +13,13 @@
 namespace inkan::worker {
 
 namespace {
-// The response (for SHA-1 and SHA-256 CertIDs alike), signed now.
+// Both responses (one SingleResponse each, as clients expect: for SHA-1 and
+// for SHA-256 CertIDs), signed now.
 store::FirstOcsp sign_now(Round& round, X509* cert, const Authority& ca, const ca::OcspStatus& status) {
     std::time_t now = std::time(nullptr);
     std::time_t next = now + round.ocsp_hours() * 3600;
-    return {now, next, ca::sign_ocsp(cert, ca.cert.get(), ca.key, status, now, next)};
+    return {now, next, ca::sign_ocsp(cert, ca.cert.get(), ca.key, EVP_sha1(), status, now, next),
+            ca::sign_ocsp(cert, ca.cert.get(), ca.key, EVP_sha256(), status, now, next)};
 }
 }  // namespace
 
@@ -28,8 +30,8 @@ void publish_ocsp(store::Connection& c, Round& round, int64_t certificate_id) {
     auto cert = crypto::cert_from_der(facts.der);
     const Authority& ca = round.authority_by_id(facts.ca_id);
     auto signed_now = sign_now(round, cert.get(), ca, {facts.revoked, facts.revoked_at, facts.reason});
-    store::put_ocsp_response(c, certificate_id, ca.id, crypto::serial_hex(cert.get()), signed_now.this_update,
-                             signed_now.next_update, signed_now.der);
+    store::put_ocsp_responses(c, certificate_id, ca.id, crypto::serial_hex(cert.get()), signed_now.this_update,
+                              signed_now.next_update, signed_now.sha1_certid_der, signed_now.sha256_certid_der);
 }
 
 store::FirstOcsp sign_first_ocsp(Round& round, X509* cert, const Authority& ca) {

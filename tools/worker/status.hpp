@@ -16,7 +16,7 @@
 namespace inkan::worker {
 
 void publish_ocsp(store::Connection& c, Round& round, int64_t certificate_id);
-// The first response of a certificate signed in this batch, recorded with
+// The first responses of a certificate signed in this batch, recorded with
 // it: nothing can have revoked it yet (no one sees it before COMMIT), so
 // "good" is signed from what the signer holds, without reading it back.
 store::FirstOcsp sign_first_ocsp(Round& round, X509* cert, const Authority& ca);

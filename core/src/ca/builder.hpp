@@ -18,8 +18,9 @@ using Rdns = std::vector<std::pair<std::string, std::string>>;
 struct CertSpec {
     Rdns subject;
     EVP_PKEY* public_key = nullptr;
-    // The request's SubjectPublicKeyInfo (of public_key), when there is one:
-    // copied into the certificate as it is.  X509_set_pubkey would encode
+    // The request's SubjectPublicKeyInfo (of public_key), when there is one
+    // and its AlgorithmIdentifier is in the form the BRs require
+    // (crypto::spki_algorithm_is_canonical): copied into the certificate as it is.  X509_set_pubkey would encode
     // public_key and decode it again through OpenSSL 3's encoder and decoder,
     // the costliest step of building a certificate after the signature.
     const X509_PUBKEY* request_spki = nullptr;

@@ -189,6 +189,8 @@ void lint_key_and_signature(X509* cert, X509* issuer, const LintExpectations& ex
         f.check(false, "the certificate's public key cannot be read, or is not the requested one");
         return;
     }
+    f.check(crypto::spki_algorithm_is_canonical(X509_get_X509_PUBKEY(cert)),
+            "the key's AlgorithmIdentifier is not one of the encodings BR 7.1.3.1.1 allows");
     f.check(!EVP_PKEY_is_a(key, "EC") || crypto::ec_named_curve(key), "EC keys must use a named curve, not explicit parameters");
     f.check(profile::accepts_key(expect.profile, key), "the key type is not one profile " + expect.profile.id + " accepts");
     EVP_PKEY* ca_key = X509_get0_pubkey(issuer);

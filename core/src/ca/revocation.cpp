@@ -68,19 +68,16 @@ std::string sign_crl(X509* ca_cert, EVP_PKEY* ca_key, int64_t number, std::time_
     return crypto::to_der(i2d_X509_CRL, static_cast<const X509_CRL*>(crl.get()));
 }
 
-std::string sign_ocsp(X509* cert, X509* ca_cert, EVP_PKEY* ca_key, const OcspStatus& status, std::time_t this_update,
-                      std::time_t next_update) {
+std::string sign_ocsp(X509* cert, X509* ca_cert, EVP_PKEY* ca_key, const EVP_MD* certid_digest, const OcspStatus& status,
+                      std::time_t this_update, std::time_t next_update) {
     Owned<OCSP_BASICRESP, OCSP_BASICRESP_free> basic(check_ptr(OCSP_BASICRESP_new(), "OCSP_BASICRESP_new"));
+    OCSP_CERTID* id = check_ptr(OCSP_cert_to_id(certid_digest, cert, ca_cert), "OCSP_cert_to_id");
+    Owned<OCSP_CERTID, OCSP_CERTID_free> id_owner(id);
     auto this_t = make_time(this_update), next_t = make_time(next_update);
     Time revoked_t = status.revoked ? make_time(status.revoked_at) : Time(nullptr);
-    for (const EVP_MD* certid_digest : {EVP_sha1(), EVP_sha256()}) {
-        OCSP_CERTID* id = check_ptr(OCSP_cert_to_id(certid_digest, cert, ca_cert), "OCSP_cert_to_id");
-        Owned<OCSP_CERTID, OCSP_CERTID_free> id_owner(id);
-        check(OCSP_basic_add1_status(basic.get(), id, status.revoked ? V_OCSP_CERTSTATUS_REVOKED : V_OCSP_CERTSTATUS_GOOD,
-                                     status.revoked && status.reason != 0 ? status.reason : -1, revoked_t.get(),
-                                     this_t.get(), next_t.get()) != nullptr,
-              "OCSP_basic_add1_status");
-    }
+    check(OCSP_basic_add1_status(basic.get(), id, status.revoked ? V_OCSP_CERTSTATUS_REVOKED : V_OCSP_CERTSTATUS_GOOD,
+                                 status.revoked && status.reason != 0 ? status.reason : -1, revoked_t.get(), this_t.get(), next_t.get()) != nullptr,
+          "OCSP_basic_add1_status");
     check(OCSP_basic_sign(basic.get(), ca_cert, ca_key, digest_for(ca_key), nullptr, OCSP_NOCERTS | OCSP_RESPID_KEY) == 1,
           "OCSP_basic_sign");
     Owned<OCSP_RESPONSE, OCSP_RESPONSE_free> resp(

@@ -28,14 +28,11 @@ struct OcspStatus {
     int reason = 0;
 };
 
-// DER of a successful OCSPResponse for `cert`, responder by key hash, no
-// certificates included: the CA signs directly.  It carries two
-// SingleResponses, the CertID hashed with SHA-1 and with SHA-256: clients ask
-// with either and pick the one matching theirs, and one pre-signed response
-// costs one signature instead of two (RFC 6960 §4.2.2.3 allows the extra one
-// "to improve response pre-generation performance").  Reason unspecified (0)
-// is omitted, as the BRs require.
-std::string sign_ocsp(X509* cert, X509* ca_cert, EVP_PKEY* ca_key, const OcspStatus& status, std::time_t this_update,
-                      std::time_t next_update);
+// DER of a successful OCSPResponse for `cert` with a CertID hashed by
+// `certid_digest` (clients ask with SHA-1 or SHA-256 and match the response's
+// CertID to their own), responder by key hash, no certificates included: the
+// CA signs directly.  Reason unspecified (0) is omitted, as the BRs require.
+std::string sign_ocsp(X509* cert, X509* ca_cert, EVP_PKEY* ca_key, const EVP_MD* certid_digest, const OcspStatus& status,
+                      std::time_t this_update, std::time_t next_update);
 
 }  // namespace inkan::ca

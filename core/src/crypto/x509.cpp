@@ -94,6 +94,34 @@ std::vector<std::string> email_domains(X509* cert) {
     return out;
 }
 
+namespace {
+std::string hex_bytes(std::string_view hex) {
+    std::string out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+    return out;
+}
+}  // namespace
+
+bool spki_algorithm_is_canonical(const X509_PUBKEY* spki) {
+    static const std::string allowed[] = {
+        hex_bytes("300d06092a864886f70d0101010500"),              // rsaEncryption, NULL
+        hex_bytes("301306072a8648ce3d020106082a8648ce3d030107"),  // P-256
+        hex_bytes("301006072a8648ce3d020106052b81040022"),        // P-384
+        hex_bytes("301006072a8648ce3d020106052b81040023"),        // P-521
+    };
+    X509_ALGOR* alg = nullptr;
+    if (!spki || X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &alg, spki) != 1 || !alg) return false;
+    unsigned char* der = nullptr;
+    int len = i2d_X509_ALGOR(alg, &der);
+    if (len <= 0) return false;
+    std::string encoded(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+    OPENSSL_free(der);
+    for (const auto& a : allowed) {
+        if (a == encoded) return true;
+    }
+    return false;
+}
+
 bool ec_named_curve(EVP_PKEY* key) {
     char encoding[32] = "";
     size_t len = 0;

@@ -35,6 +35,10 @@ std::vector<std::string> email_domains(X509* cert);
 // An EC key whose parameters are a named curve (OID), not explicit
 // parameters (which the BRs and RFC 5480 forbid).  False for non-EC keys.
 bool ec_named_curve(EVP_PKEY* key);
+// Whether a SubjectPublicKeyInfo's AlgorithmIdentifier is byte for byte one
+// of the encodings BR 7.1.3.1.1 allows (rsaEncryption with NULL parameters,
+// id-ecPublicKey with the P-256, P-384 or P-521 OID).
+bool spki_algorithm_is_canonical(const X509_PUBKEY* spki);
 
 PKey generate_rsa(int bits);
 PKey generate_ec(const char* curve);  // e.g. "P-384"

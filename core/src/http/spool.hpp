@@ -3,7 +3,7 @@
 // amount of memory; the glue sends the file (sendfile where it can).
 #pragma once
 
-#include <cstdio>
+#include <string>
 #include <string_view>
 
 #include "http/request.hpp"
@@ -12,7 +12,9 @@ namespace inkan::http {
 
 class Spool {
 public:
-    Spool();  // throws InternalError when no temporary file can be made
+    // In $TMPDIR, else /var/tmp (on disk; /tmp may be memory); throws
+    // InternalError when no temporary file can be made.
+    Spool();
     ~Spool();
     Spool(const Spool&) = delete;
     Spool& operator=(const Spool&) = delete;
@@ -22,7 +24,9 @@ public:
     std::shared_ptr<FileBody> finish();
 
 private:
-    std::FILE* file_;
+    void flush();
+    int fd_;
+    std::string pending_;
     size_t size_ = 0;
 };
 

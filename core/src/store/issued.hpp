@@ -19,7 +19,7 @@ namespace inkan::store {
 
 struct FirstOcsp {
     std::time_t this_update = 0, next_update = 0;
-    std::string der;  // answers SHA-1 and SHA-256 CertIDs
+    std::string sha1_certid_der, sha256_certid_der;
 };
 
 struct IssuedCertificate {

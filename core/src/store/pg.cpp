@@ -111,7 +111,8 @@ void Connection::each_row(std::string_view sql, const std::vector<Param>& params
     if (!PQsendQueryParams(conn_.get(), stmt.c_str(), static_cast<int>(params.size()), nullptr, wire.values.data(),
                            wire.lengths.data(), wire.formats.data(), 0) ||
         !PQsetSingleRowMode(conn_.get())) {
-        lost(conn_.get());
+        if (PQstatus(conn_.get()) != CONNECTION_OK) lost(conn_.get());
+        throw QueryError("", std::string("cannot send the query: ") + PQerrorMessage(conn_.get()));
     }
     ++round_trips_;
     // Every result is read to the end, even after an error or a throwing

@@ -21,13 +21,15 @@ CertificateStatus lock_certificate_status(Connection& c, int64_t certificate_id)
             static_cast<int>(r.integer(0, 5))};
 }
 
-void put_ocsp_response(Connection& c, int64_t certificate_id, int64_t ca_id, const std::string& serial,
-                       std::time_t this_update, std::time_t next_update, const std::string& der) {
-    c.query("INSERT INTO ocsp_responses (certificate_id, ca_id, serial, this_update, next_update, der, der_sha256, "
-            "answers_sha256) VALUES ($1, $2, $3, to_timestamp($4), to_timestamp($5), $6, NULL, true) "
-            "ON CONFLICT (certificate_id) DO UPDATE SET this_update = EXCLUDED.this_update, "
-            "next_update = EXCLUDED.next_update, der = EXCLUDED.der, der_sha256 = NULL, answers_sha256 = true",
-            certificate_id, ca_id, serial, static_cast<int64_t>(this_update), static_cast<int64_t>(next_update), Bytes{der});
+void put_ocsp_responses(Connection& c, int64_t certificate_id, int64_t ca_id, const std::string& serial,
+                        std::time_t this_update, std::time_t next_update, const std::string& sha1_certid_der,
+                        const std::string& sha256_certid_der) {
+    c.query("INSERT INTO ocsp_responses (certificate_id, ca_id, serial, this_update, next_update, der, der_sha256) "
+            "VALUES ($1, $2, $3, to_timestamp($4), to_timestamp($5), $6, $7) ON CONFLICT (certificate_id) DO UPDATE SET "
+            "this_update = EXCLUDED.this_update, next_update = EXCLUDED.next_update, der = EXCLUDED.der, "
+            "der_sha256 = EXCLUDED.der_sha256",
+            certificate_id, ca_id, serial, static_cast<int64_t>(this_update), static_cast<int64_t>(next_update),
+            Bytes{sha1_certid_der}, Bytes{sha256_certid_der});
 }
 
 void lock_crl_signing(Connection& c, int64_t ca_id) { c.query("SELECT pg_advisory_xact_lock(2, $1::int)", ca_id); }
@@ -66,7 +68,7 @@ std::vector<int64_t> cas_due_for_crl(Connection& c) {
 
 std::vector<int64_t> certificates_due_for_ocsp(Connection& c, int limit) {
     return ids(c.query("SELECT o.certificate_id FROM ocsp_responses o JOIN certificates ce ON ce.id = o.certificate_id "
-                       "WHERE ce.not_after > now() AND ((o.der_sha256 IS NULL AND NOT o.answers_sha256) "
+                       "WHERE ce.not_after > now() AND (o.der_sha256 IS NULL "
                        "OR now() >= o.this_update + (o.next_update - o.this_update) / 2) "
                        "LIMIT $1::int",
                        limit));
@@ -81,7 +83,7 @@ std::optional<StatusDocument> newest_crl(Connection& c, int64_t ca_id) {
 }
 
 std::optional<StoredOcsp> ocsp_response_for(Connection& c, const std::string& serial_hex, bool sha256_certid) {
-    auto r = c.query("SELECT CASE WHEN $2 AND NOT o.answers_sha256 THEN o.der_sha256 ELSE o.der END, ce.der, ca.cert_pem, "
+    auto r = c.query("SELECT CASE WHEN $2 THEN o.der_sha256 ELSE o.der END, ce.der, ca.cert_pem, "
                      "extract(epoch FROM o.this_update)::bigint, extract(epoch FROM o.next_update)::bigint "
                      "FROM ocsp_responses o JOIN certificates ce ON ce.id = o.certificate_id "
                      "JOIN cas ca ON ca.id = o.ca_id WHERE o.serial = $1",

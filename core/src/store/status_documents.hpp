@@ -23,9 +23,9 @@ struct CertificateStatus {
 };
 CertificateStatus lock_certificate_status(Connection& c, int64_t certificate_id);
 
-// Stores a response that answers SHA-1 and SHA-256 CertIDs alike.
-void put_ocsp_response(Connection& c, int64_t certificate_id, int64_t ca_id, const std::string& serial,
-                       std::time_t this_update, std::time_t next_update, const std::string& der);
+void put_ocsp_responses(Connection& c, int64_t certificate_id, int64_t ca_id, const std::string& serial,
+                        std::time_t this_update, std::time_t next_update, const std::string& sha1_certid_der,
+                        const std::string& sha256_certid_der);
 
 // Serializes CRL signing per CA for the rest of the transaction.
 void lock_crl_signing(Connection& c, int64_t ca_id);
