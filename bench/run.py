@@ -190,6 +190,14 @@ def officer_latency(local, cert, tmp):
             "list": ab_latency(local.url("nginx", "/ra/api/v1/certificates?status=4&limit=50"), pem)}
 
 
+def report(result, name):
+    """Prints the figures and keeps them in bench/results/<name>."""
+    print(json.dumps(result, indent=2))
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / name).write_text(json.dumps(result, indent=2) + "\n")
+
+
 def ratio(a, b):
     return round(a / b, 3) if b else None
 
@@ -282,10 +290,7 @@ def main():
             "officer_me_per_second": officer["me"]["per_second"],
             "officer_list_per_second": officer["list"]["per_second"],
         }
-        print(json.dumps(result, indent=2))
-        out = ROOT / "bench" / "results"
-        out.mkdir(exist_ok=True)
-        (out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+        report(result, "latest.json")
     finally:
         local.down()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -18,7 +18,6 @@ Writes bench/results/scale.json.
 """
 
 import argparse
-import json
 import re
 import shutil
 import subprocess
@@ -31,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
 from references import ab_latency  # noqa: E402
-from run import DOMAIN, L, O, ST, Client, Local, make_file, setup, timed_issuance  # noqa: E402
+from run import L, O, ST, Client, Local, make_file, report, setup, timed_issuance  # noqa: E402
 from upki import dn, revoke_line, tsv  # noqa: E402
 
 LIST = "/ra/api/v1/certificates?limit=50"
@@ -96,11 +95,9 @@ def export(local, pem, tmp):
 
 def crl_after_revocation(local, client, cert, csrf, tmp):
     """Revokes one real certificate and times until the signer has stored the server CA's next CRL."""
-    row = local.psql("SELECT c.serial, c.subject_dn, c.ca_id FROM certificates c JOIN applications a "
+    row = local.psql("SELECT c.serial, a.fqdn, c.ca_id FROM certificates c JOIN applications a "
                      "ON a.certificate_id = c.id WHERE a.fqdn LIKE 'hi0-%' AND c.revoked_at IS NULL LIMIT 1")
-    serial, _, ca_id = row.split("|")
-    host = local.psql(f"SELECT fqdn FROM applications a JOIN certificates c ON c.id = a.certificate_id "
-                      f"WHERE c.serial = '{serial}'")
+    serial, host, ca_id = row.split("|")
     number = int(local.psql(f"SELECT coalesce(max(number), 0) FROM crls WHERE ca_id = {ca_id}"))
     content = tsv([revoke_line(dn(host, O, L, ST), f"0x{serial}", reason="1")])
     start = time.perf_counter()
@@ -143,10 +140,7 @@ def main():
             "crl": crl_after_revocation(local, client, cert, csrf, tmp),
         }
         result["list_filters_p99_ms_max"] = max(v["p99_ms"] for k, v in result["list"].items() if k != "expiring")
-        print(json.dumps(result, indent=2))
-        out = ROOT / "bench" / "results"
-        out.mkdir(exist_ok=True)
-        (out / "scale.json").write_text(json.dumps(result, indent=2) + "\n")
+        report(result, "scale.json")
     finally:
         local.down()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -154,40 +154,29 @@ void revoke(store::Connection& c, Round& round, const store::QueuedRevocation& r
                       {{"serial", r.serial}, {"reason", r.reason}, {"application_id", r.id}});
 }
 
-// Claims up to `batch` queued applications and works on each in the same
-// transaction (each in its own savepoint); one COMMIT for them all.
-// Returns how many were claimed.
+// One transaction for up to `batch` claimed applications: `work` gets the
+// round and the claimed rows; the batch's audit rows go in just before the
+// one COMMIT.  Returns how many were claimed.
 template <class Claim, class Work>
-int claim_and_attempt(store::Connection& c, KeyStore& keys, const std::string& actor, int batch, Claim claim, Work work) {
+int in_one_transaction(store::Connection& c, KeyStore& keys, int batch, Claim claim, Work work) {
     store::Transaction tx(c);
     auto claimed = claim(c, batch);
     if (claimed.empty()) return 0;
     Round round(c, keys);
-    for (const auto& application : claimed) {
-        size_t mark = round.audits_pending();
-        if (!attempt(c, application.id, actor, [&] { work(round, application); })) round.drop_audits_from(mark);
-    }
+    work(round, claimed);
     round.flush_audits();
     tx.commit();
     return static_cast<int>(claimed.size());
 }
 
-}  // namespace
-
-namespace {
 int issue_batch_with(store::Connection& c, KeyStore& keys, const std::string& actor, int batch, Isolation signing) {
-    store::Transaction tx(c);
-    auto claimed = store::claim_issuances(c, batch);
-    if (claimed.empty()) return 0;
-    Round round(c, keys);
-    std::vector<Signed> signed_ones;
-    for (const auto& application : claimed) {
-        attempt(c, application.id, actor, [&] { signed_ones.push_back(sign(c, round, application)); }, signing);
-    }
-    record_all(c, round, signed_ones, actor);
-    round.flush_audits();
-    tx.commit();
-    return static_cast<int>(claimed.size());
+    return in_one_transaction(c, keys, batch, store::claim_issuances, [&](Round& round, const auto& claimed) {
+        std::vector<Signed> signed_ones;
+        for (const auto& application : claimed) {
+            attempt(c, application.id, actor, [&] { signed_ones.push_back(sign(c, round, application)); }, signing);
+        }
+        record_all(c, round, signed_ones, actor);
+    });
 }
 }  // namespace
 
@@ -202,9 +191,14 @@ int issue_batch(store::Connection& c, KeyStore& keys, const std::string& actor, 
     }
 }
 
+// Each revocation in its own savepoint: it writes as it goes.
 int revoke_batch(store::Connection& c, KeyStore& keys, const std::string& actor, int batch) {
-    return claim_and_attempt(c, keys, actor, batch, store::claim_revocations,
-                             [&](Round& round, const store::QueuedRevocation& r) { revoke(c, round, r, actor); });
+    return in_one_transaction(c, keys, batch, store::claim_revocations, [&](Round& round, const auto& claimed) {
+        for (const auto& r : claimed) {
+            size_t mark = round.audits_pending();
+            if (!attempt(c, r.id, actor, [&] { revoke(c, round, r, actor); })) round.drop_audits_from(mark);
+        }
+    });
 }
 
 }  // namespace inkan::worker

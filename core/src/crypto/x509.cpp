@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "crypto/encoding.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -94,27 +95,19 @@ std::vector<std::string> email_domains(X509* cert) {
     return out;
 }
 
-namespace {
-std::string hex_bytes(std::string_view hex) {
-    std::string out;
-    for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-    return out;
-}
-}  // namespace
-
 bool spki_algorithm_is_canonical(const X509_PUBKEY* spki) {
-    static const std::string allowed[] = {
-        hex_bytes("300d06092a864886f70d0101010500"),              // rsaEncryption, NULL
-        hex_bytes("301306072a8648ce3d020106082a8648ce3d030107"),  // P-256
-        hex_bytes("301006072a8648ce3d020106052b81040022"),        // P-384
-        hex_bytes("301006072a8648ce3d020106052b81040023"),        // P-521
+    static const std::string_view allowed[] = {
+        "300d06092a864886f70d0101010500",              // rsaEncryption, NULL
+        "301306072a8648ce3d020106082a8648ce3d030107",  // P-256
+        "301006072a8648ce3d020106052b81040022",        // P-384
+        "301006072a8648ce3d020106052b81040023",        // P-521
     };
     X509_ALGOR* alg = nullptr;
     if (!spki || X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &alg, spki) != 1 || !alg) return false;
     unsigned char* der = nullptr;
     int len = i2d_X509_ALGOR(alg, &der);
     if (len <= 0) return false;
-    std::string encoded(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+    std::string encoded = hex(std::string_view(reinterpret_cast<char*>(der), static_cast<size_t>(len)));
     OPENSSL_free(der);
     for (const auto& a : allowed) {
         if (a == encoded) return true;
